@@ -1,0 +1,86 @@
+/**
+ * The `heistwatch` command: a dispatcher. Each subcommand lives in its own file under
+ * cli/commands/ and is imported only when used, so `classify` never loads dynalite or the AWS SDK.
+ */
+
+export interface Command {
+  /** One line for `heistwatch --help`. */
+  summary: string;
+  /** Full usage text for `heistwatch <name> --help`. */
+  usage: string;
+  /** Runs the command; resolves to the process exit code. */
+  run(args: string[]): Promise<number>;
+}
+
+type Loader = () => Promise<{ command: Command }>;
+
+const commands: Record<string, { summary: string; load: Loader }> = {
+  classify: {
+    summary: "score JSON Lines articles (FILE or stdin), one JSON result per line",
+    load: () => import("./commands/classify.ts"),
+  },
+  eval: {
+    summary: "precision, recall and F1 of the rules on a labelled JSONL file",
+    load: () => import("./commands/eval.ts"),
+  },
+  explain: {
+    summary: "a readable breakdown of one article's score, for tuning rules",
+    load: () => import("./commands/explain.ts"),
+  },
+  parse: {
+    summary: "fetch or read a feed and print its normalised articles as JSON Lines",
+    load: () => import("./commands/parse.ts"),
+  },
+  start: {
+    summary: "run the whole pipeline locally: poll feeds, store, alert, serve the feed",
+    load: () => import("./commands/start.ts"),
+  },
+  poll: {
+    summary: "poll the configured feeds (use --once for cron)",
+    load: () => import("./commands/poll.ts"),
+  },
+  demo: {
+    summary: "offline demo: serve sample feeds on 127.0.0.1, run a cycle, keep the page up",
+    load: () => import("./commands/demo.ts"),
+  },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    "heistwatch: monitor news of state-sponsored theft of funds",
+    "",
+    "usage: heistwatch <command> [options]",
+    "",
+    "commands:",
+    ...lines,
+    "",
+    "Run `heistwatch <command> --help` for a command's options.",
+  ].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(help());
+    return name ? 0 : 2;
+  }
+  const entry = commands[name];
+  if (!entry) {
+    console.error(`heistwatch: unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  let command: Command;
+  try {
+    ({ command } = await entry.load());
+  } catch (error) {
+    console.error(`heistwatch: the "${name}" command is not available: ${(error as Error).message}`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    console.log(command.usage);
+    return 0;
+  }
+  return command.run(rest);
+}

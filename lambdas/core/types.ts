@@ -1,0 +1,164 @@
+/**
+ * The domain's shared vocabulary. Every module in core/ speaks these types; adapters,
+ * handlers and the CLI translate to and from them. Pure types: no runtime code here.
+ */
+
+/** A feed to poll, as configured by the operator (config/feeds.json or cdk context). */
+export interface FeedConfig {
+  /** Stable short id, [a-z0-9-]+; part of DynamoDB keys, so never reuse one for another URL. */
+  id: string;
+  /** Human name of the source, shown in alerts and the public feed ("The Record"). */
+  name: string;
+  /** http(s) URL of the RSS/Atom/RDF document. */
+  url: string;
+}
+
+/** How trustworthy an article's publishedAt is. */
+export type DateQuality = "ok" | "missing" | "unparseable" | "future-clamped";
+
+/** One normalised item from a feed: plain text only, canonical URL, stable id. */
+export interface Article {
+  /** Short hash of the canonical URL, or of feed id + guid when there is no link. */
+  id: string;
+  /** Canonical http(s) URL (tracking parameters and fragment removed), or null when the item had none. */
+  url: string | null;
+  /** Plain text, entities decoded, whitespace collapsed, capped. */
+  title: string;
+  /** Plain text, capped. May be empty. */
+  summary: string;
+  /** Plain text of the full content when the feed (or enrichment) had it; used to classify, not published. */
+  content?: string;
+  feedId: string;
+  /** Human name of the source (the feed's configured name). */
+  source: string;
+  /** ISO 8601. When the feed's date was missing or unparseable: the fetch time (see dateQuality). */
+  publishedAt: string;
+  /** ISO 8601: when this poller read the item. */
+  fetchedAt: string;
+  dateQuality: DateQuality;
+  categories: string[];
+  author?: string;
+  /** The feed's own guid/id for the item, when it had one. */
+  guid?: string;
+}
+
+export type Severity = "low" | "medium" | "high";
+
+/**
+ * How firmly the text pins the theft on a state actor:
+ * suspected (the text hedges: "suspected", "linked to", "bears hallmarks of"),
+ * attributed (researchers or firms attribute it: Chainalysis, Elliptic, Mandiant, ZachXBT...),
+ * confirmed (an authority says so: FBI, Treasury/OFAC, DOJ, UN panel, a national police/intelligence agency).
+ */
+export type AttributionStage = "suspected" | "attributed" | "confirmed";
+
+export type TextField = "title" | "summary" | "content";
+
+/** One piece of evidence behind a score. */
+export interface MatchedTerm {
+  /** The rule's canonical term (e.g. "lazarus", "stole"). */
+  term: string;
+  /** The rule group: actor, theft, target, state, authority, dampener, amount, ... */
+  group: string;
+  /** Points this match contributed (negative for dampeners). */
+  weight: number;
+  field: TextField;
+  /** Offsets into the field's plain text (toPlainText of the input field): text === plain.slice(start, end). */
+  start: number;
+  end: number;
+  /** The matched text as it stands in the field's plain text. */
+  text: string;
+}
+
+/** The explainable verdict on one article. */
+export interface Classification {
+  /** 0..100. */
+  score: number;
+  /** score >= the configured threshold (and both actor and theft evidence present). */
+  flagged: boolean;
+  severity: Severity;
+  /** Canonical actor names found, most specific first ("Lazarus Group", "DPRK"). */
+  actors: string[];
+  /** Largest stated amount in US dollars, or null. */
+  amountUsd: number | null;
+  /** Null when there is no actor attribution at all. */
+  attribution: AttributionStage | null;
+  matched: MatchedTerm[];
+}
+
+/** An article as stored: the article, its verdict, and the story it joined. */
+export interface StoredArticle extends Article, Classification {
+  storyId: string | null;
+  /** Epoch seconds; only on unflagged articles (they expire, flagged ones stay). */
+  ttl?: number;
+}
+
+/** One report of a story by one source. */
+export interface StorySource {
+  articleId: string;
+  feedId: string;
+  name: string;
+  url: string | null;
+  title: string;
+  publishedAt: string;
+}
+
+/**
+ * One real-world event, as reported by one or more sources. The public feed lists stories,
+ * not articles, so the same heist from five sites is one entry and one alert.
+ */
+export interface Story {
+  id: string;
+  /** Title, summary and url of the first (or best) report. */
+  title: string;
+  summary: string;
+  url: string | null;
+  /** publishedAt of the first report. */
+  publishedAt: string;
+  /** When the story last changed (new source, escalation). */
+  updatedAt: string;
+  /** Highest score among its articles. */
+  score: number;
+  severity: Severity;
+  actors: string[];
+  amountUsd: number | null;
+  attribution: AttributionStage | null;
+  /** The evidence of the highest-scoring article. */
+  matched: MatchedTerm[];
+  categories: string[];
+  authors: string[];
+  sources: StorySource[];
+  /** Set once, conditionally, when the first alert was sent. */
+  alertedAt?: string;
+  /** What the subscribers were last told, to decide whether a later change is an escalation. */
+  alerted?: {
+    severity: Severity;
+    attribution: AttributionStage | null;
+    amountUsd: number | null;
+    at: string;
+  };
+}
+
+/** Per-feed polling state, kept in the store (a Lambda container forgets). */
+export interface FeedState {
+  feedId: string;
+  url: string;
+  etag?: string;
+  lastModified?: string;
+  /** "ok", "not-modified", or a failure kind. */
+  lastStatus: string;
+  lastError?: string;
+  lastPolledAt?: string;
+  lastOkAt?: string;
+  consecutiveFailures: number;
+  /** ISO time before which the feed is not polled again (backoff, Retry-After). */
+  nextPollAt?: string;
+}
+
+/** A notification about a story. */
+export interface Alert {
+  kind: "new" | "update";
+  story: Story;
+  /** For updates: what escalated, in words ("attribution upgraded to confirmed"). */
+  reasons: string[];
+}

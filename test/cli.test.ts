@@ -1,0 +1,24 @@
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+
+const bin = new URL("../bin/heistwatch.js", import.meta.url).pathname;
+
+function run(args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
+}
+
+describe("heistwatch command", () => {
+  it("lists every subcommand in --help and exits 0", () => {
+    const result = run(["--help"]);
+    expect(result.status).toBe(0);
+    for (const name of ["classify", "eval", "explain", "parse", "start", "poll", "demo"]) {
+      expect(result.stdout).toContain(`  ${name}`);
+    }
+  });
+
+  it("rejects an unknown command with exit code 2 and says which", () => {
+    const result = run(["frobnicate"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('unknown command "frobnicate"');
+  });
+});
