@@ -1,0 +1,148 @@
+/**
+ * The public API: routes a request to the JSON Feed, RSS, HTML page or one story, and
+ * shapes every answer (errors as JSON, never a raw error; ETag, caching, CORS). Pure: it
+ * reads stories through the StoryReader port it is given.
+ */
+import type { Log, StoryReader } from "../ports.ts";
+import { HTML_CSP, renderHtml } from "../render/html.ts";
+import { renderJsonFeed, toJsonFeedItem } from "../render/jsonfeed.ts";
+import { renderRss } from "../render/rss.ts";
+import type { RenderContext, SiteConfig } from "../render/view.ts";
+import { type ApiRequest, type ApiResponse, HttpError } from "./http.ts";
+import { parseStoryQuery } from "./query.ts";
+import { ALLOWED_METHODS, document, errorResponse, finalize, json } from "./respond.ts";
+
+/** Site identity; `baseUrl` may be left out to use the origin each request arrived on. */
+export interface ApiSite {
+  title: string;
+  description: string;
+  baseUrl?: string;
+}
+
+export interface ApiDeps {
+  reader: StoryReader;
+  site: ApiSite;
+  log: Log;
+}
+
+export type ApiApp = (request: ApiRequest) => Promise<ApiResponse>;
+
+/** Title and description used when the operator sets none. */
+export const DEFAULT_SITE: ApiSite = {
+  title: "heistwatch",
+  description: "News of state-sponsored theft of money (Lazarus Group and kin), scored and explained.",
+};
+
+const STORY_ID = /^[A-Za-z0-9_.:~-]{1,200}$/;
+
+/**
+ * The error a StoryReader throws for a cursor it cannot decode. Readers mark it with
+ * `name === "InvalidCursorError"` (or `code === "INVALID_CURSOR"`) so it becomes a 400, not a 500.
+ */
+function isInvalidCursor(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return error.name === "InvalidCursorError" || code === "INVALID_CURSOR" || code === "InvalidCursor";
+}
+
+function siteFor(site: ApiSite, request: ApiRequest): SiteConfig {
+  const baseUrl = (site.baseUrl ?? request.origin ?? "http://localhost").replace(/\/+$/, "");
+  return { title: site.title, description: site.description, baseUrl };
+}
+
+async function listPage(deps: ApiDeps, request: ApiRequest) {
+  const query = parseStoryQuery(request.rawQuery);
+  try {
+    const page = await deps.reader.listFlaggedStories(query);
+    const ctx: RenderContext = { site: siteFor(deps.site, request), query, nextCursor: page.nextCursor };
+    return { stories: page.stories, ctx };
+  } catch (error) {
+    if (query.cursor !== undefined && isInvalidCursor(error)) {
+      throw new HttpError(400, "invalid_parameter", "cursor: is not a cursor from a previous page", "cursor");
+    }
+    throw error;
+  }
+}
+
+async function route(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
+  const { path } = request;
+  if (path === "/feed.json") {
+    const { stories, ctx } = await listPage(deps, request);
+    return document("application/feed+json; charset=utf-8", renderJsonFeed(stories, ctx));
+  }
+  if (path === "/feed.xml") {
+    const { stories, ctx } = await listPage(deps, request);
+    return document("application/rss+xml; charset=utf-8", renderRss(stories, ctx));
+  }
+  if (path === "/" || path === "/index.html") {
+    const { stories, ctx } = await listPage(deps, request);
+    return document("text/html; charset=utf-8", renderHtml(stories, ctx), HTML_CSP);
+  }
+  if (path.startsWith("/items/")) {
+    let id: string;
+    try {
+      id = decodeURIComponent(path.slice("/items/".length));
+    } catch {
+      id = "";
+    }
+    // An id that cannot exist is not worth a database read.
+    const story = STORY_ID.test(id) ? await deps.reader.getStory(id) : null;
+    if (!story) throw new HttpError(404, "not_found", "no story with this id");
+    return json(200, toJsonFeedItem(story, siteFor(deps.site, request)));
+  }
+  throw new HttpError(404, "not_found", "no such path; try /, /feed.json, /feed.xml or /items/{id}");
+}
+
+/**
+ * Builds the API. The returned function never throws: client errors become JSON 4xx
+ * answers, anything else is logged and answered with a generic 500.
+ */
+export function createApi(deps: ApiDeps): ApiApp {
+  return async (request) => {
+    let response: ApiResponse;
+    try {
+      if (request.method === "OPTIONS") {
+        response = {
+          status: 204,
+          headers: {
+            "Access-Control-Allow-Methods": "GET, HEAD",
+            "Access-Control-Allow-Headers": "If-None-Match, Accept",
+            "Access-Control-Max-Age": "86400",
+            Allow: ALLOWED_METHODS,
+          },
+          body: "",
+        };
+      } else if (request.method !== "GET" && request.method !== "HEAD") {
+        throw new HttpError(
+          405,
+          "method_not_allowed",
+          `method ${request.method.slice(0, 20)} is not allowed`,
+          undefined,
+          {
+            Allow: ALLOWED_METHODS,
+          },
+        );
+      } else {
+        response = await route(deps, request);
+      }
+    } catch (error) {
+      if (error instanceof HttpError) {
+        response = errorResponse(error);
+      } else {
+        deps.log.error("api request failed", {
+          requestId: request.requestId,
+          method: request.method,
+          path: request.path.slice(0, 300),
+          error:
+            error instanceof Error
+              ? { name: error.name, message: error.message, stack: error.stack }
+              : String(error),
+        });
+        response = json(500, {
+          error: { status: 500, code: "internal_error", message: "something went wrong; try again later" },
+        });
+      }
+    }
+    return finalize(request, response);
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The small request/response shape the API core works on. The Lambda handler and the local
+ * node:http server both translate to and from it (see apigw.ts), so routing, validation
+ * and caching are tested without either.
+ */
+
+export interface ApiRequest {
+  /** Upper-case HTTP method. */
+  method: string;
+  /** Path without the query string, percent-encoding intact (e.g. "/items/abc"). */
+  path: string;
+  /** The raw query string without "?" (e.g. "limit=10&severity=high"). */
+  rawQuery: string;
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  /** Absolute origin the client used ("https://abc.execute-api.eu-west-1.amazonaws.com"), for links when no public base URL is configured. */
+  origin?: string;
+  /** Correlation id for logs. */
+  requestId?: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  /** Header names in canonical case. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** An error meant for the client: its status, a stable code, and a message safe to show. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** The query parameter at fault, for 400s. */
+    readonly parameter?: string,
+    /** Extra response headers (Allow on a 405). */
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * RSS 2.0 of the same stories as the JSON Feed, newest first. Every value is XML-escaped
+ * (no CDATA, so a `]]>` in a title cannot end anything early) and characters XML 1.0
+ * forbids are removed. Paging uses an `atom:link rel="next"` (RFC 5005).
+ */
+import type { Story } from "../types.ts";
+import { escapeXml } from "./escape.ts";
+import { storyContentText } from "./jsonfeed.ts";
+import { type RenderContext, siteUrl, toStoryView } from "./view.ts";
+
+function element(name: string, text: string): string {
+  return `<${name}>${escapeXml(text)}</${name}>`;
+}
+
+/** RFC 822 date as RSS wants it ("Tue, 10 Jun 2025 04:00:00 GMT"); empty for unparseable input. */
+export function rfc822(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? "" : date.toUTCString();
+}
+
+/** The most recent updatedAt among the stories, as RFC 822; empty when there are none. */
+function latestChange(stories: Story[]): string {
+  let latest = Number.NEGATIVE_INFINITY;
+  for (const story of stories) {
+    const time = Date.parse(story.updatedAt || story.publishedAt);
+    if (time > latest) latest = time;
+  }
+  return Number.isFinite(latest) ? new Date(latest).toUTCString() : "";
+}
+
+function renderItem(story: Story): string {
+  const view = toStoryView(story);
+  const parts = [
+    element("title", view.title),
+    view.url ? element("link", view.url) : "",
+    `<guid isPermaLink="false">${escapeXml(view.id)}</guid>`,
+    rfc822(view.publishedAt) ? element("pubDate", rfc822(view.publishedAt)) : "",
+    element("description", storyContentText(view)),
+    ...[...new Set([...view.actors, view.severity, ...view.categories])].map((c) => element("category", c)),
+  ];
+  return `<item>${parts.filter(Boolean).join("")}</item>`;
+}
+
+/** The RSS document for one page of stories. */
+export function renderRss(stories: Story[], ctx: RenderContext): string {
+  const { site, query, nextCursor } = ctx;
+  const self = siteUrl(site, "/feed.xml", query);
+  const lastChange = latestChange(stories);
+  const head = [
+    element("title", site.title),
+    element("link", `${site.baseUrl}/`),
+    element("description", site.description),
+    element("language", "en"),
+    element("generator", "heistwatch"),
+    lastChange ? element("lastBuildDate", lastChange) : "",
+    `<atom:link rel="self" type="application/rss+xml" href="${escapeXml(self)}"/>`,
+    nextCursor
+      ? `<atom:link rel="next" type="application/rss+xml" href="${escapeXml(siteUrl(site, "/feed.xml", query, nextCursor))}"/>`
+      : "",
+  ];
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',
+    `<channel>${head.filter(Boolean).join("")}`,
+    ...stories.map(renderItem),
+    "</channel>",
+    "</rss>",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,149 @@
+/**
+ * The display form of a story, shared by the JSON Feed, RSS and HTML renderers: feed text
+ * cleaned and capped, links reduced to safe http(s) URLs, numbers formatted. Each renderer
+ * then escapes these values for the language it writes.
+ */
+import type { StoryQuery } from "../ports.ts";
+import type { AttributionStage, Severity, Story, TextField } from "../types.ts";
+import { displayText, MAX_DISPLAY_SUMMARY, MAX_DISPLAY_TITLE, safeHttpUrl } from "./escape.ts";
+
+/** Who publishes the feed and where it lives. */
+export interface SiteConfig {
+  /** Shown as the feed and page title. */
+  title: string;
+  description: string;
+  /** Absolute http(s) origin (plus optional path prefix) the API is served from, without a trailing slash. */
+  baseUrl: string;
+}
+
+/** What the renderers need besides the stories. */
+export interface RenderContext {
+  site: SiteConfig;
+  /** The filters of this request (limit and cursor included), echoed into self and next links. */
+  query: StoryQuery;
+  /** The store's cursor for the next page, or null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface SourceView {
+  name: string;
+  title: string;
+  url: string | null;
+  publishedAt: string;
+}
+
+export interface EvidenceView {
+  term: string;
+  group: string;
+  weight: number;
+  field: TextField;
+  text: string;
+}
+
+export interface StoryView {
+  id: string;
+  title: string;
+  summary: string;
+  url: string | null;
+  publishedAt: string;
+  updatedAt: string;
+  score: number;
+  severity: Severity;
+  actors: string[];
+  amountUsd: number | null;
+  /** "$1.5B", or null when no amount was stated. */
+  amountText: string | null;
+  attribution: AttributionStage | null;
+  evidence: EvidenceView[];
+  categories: string[];
+  authors: string[];
+  sources: SourceView[];
+}
+
+// Caps on lists so one odd story cannot blow up a page.
+const MAX_SOURCES = 25;
+const MAX_EVIDENCE = 40;
+const MAX_LABELS = 20;
+const MAX_LABEL = 100;
+const MAX_EVIDENCE_TEXT = 200;
+
+const COMPACT_USD = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  notation: "compact",
+  maximumFractionDigits: 1,
+});
+
+/** Formats a dollar amount compactly ("$1.5B", "$620M"); null for no amount. */
+export function formatUsd(amount: number | null): string | null {
+  if (amount === null || !Number.isFinite(amount) || amount <= 0) return null;
+  return COMPACT_USD.format(amount);
+}
+
+function labels(values: readonly string[] | undefined): string[] {
+  const seen = new Set<string>();
+  for (const value of values ?? []) {
+    const text = displayText(value, MAX_LABEL);
+    if (text) seen.add(text);
+    if (seen.size >= MAX_LABELS) break;
+  }
+  return [...seen];
+}
+
+/** A story made ready for display: plain, capped, with only safe links. */
+export function toStoryView(story: Story): StoryView {
+  return {
+    id: story.id,
+    title: displayText(story.title, MAX_DISPLAY_TITLE) || "(untitled)",
+    summary: displayText(story.summary, MAX_DISPLAY_SUMMARY),
+    url: safeHttpUrl(story.url),
+    publishedAt: story.publishedAt,
+    updatedAt: story.updatedAt || story.publishedAt,
+    score: story.score,
+    severity: story.severity,
+    actors: labels(story.actors),
+    amountUsd: story.amountUsd,
+    amountText: formatUsd(story.amountUsd),
+    attribution: story.attribution,
+    evidence: (story.matched ?? []).slice(0, MAX_EVIDENCE).map((m) => ({
+      term: displayText(m.term, MAX_LABEL),
+      group: displayText(m.group, MAX_LABEL),
+      weight: m.weight,
+      field: m.field,
+      text: displayText(m.text, MAX_EVIDENCE_TEXT),
+    })),
+    categories: labels(story.categories),
+    authors: labels(story.authors),
+    sources: (story.sources ?? []).slice(0, MAX_SOURCES).map((s) => ({
+      name: displayText(s.name, MAX_LABEL) || "(unnamed source)",
+      title: displayText(s.title, MAX_DISPLAY_TITLE),
+      url: safeHttpUrl(s.url),
+      publishedAt: s.publishedAt,
+    })),
+  };
+}
+
+/**
+ * An absolute URL on the site for `path`, carrying the request's filters (and `cursor` when
+ * given). The default limit is left out so the canonical URLs stay short.
+ */
+export function siteUrl(
+  site: SiteConfig,
+  path: string,
+  query?: Partial<StoryQuery>,
+  cursor?: string,
+): string {
+  const params = new URLSearchParams();
+  if (query?.limit !== undefined && query.limit !== DEFAULT_LIMIT) params.set("limit", String(query.limit));
+  if (query?.minScore !== undefined) params.set("min_score", String(query.minScore));
+  if (query?.actor !== undefined) params.set("actor", query.actor);
+  if (query?.severity !== undefined) params.set("severity", query.severity);
+  if (cursor !== undefined) params.set("cursor", cursor);
+  const search = params.toString();
+  return `${site.baseUrl}${path}${search ? `?${search}` : ""}`;
+}
+
+/** Page size when the request names none. */
+export const DEFAULT_LIMIT = 50;
+/** Largest page a request may ask for. */
+export const MAX_LIMIT = 100;
