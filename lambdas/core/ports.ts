@@ -2,6 +2,7 @@
  * The small interfaces core talks to the world through. Adapters (DynamoDB, SNS, console,
  * webhook) implement them; handlers and the CLI pass them in, so tests run the real core.
  */
+import type { StoryFeatures } from "./story-features.ts";
 import type { Alert, FeedState, Severity, StoredArticle, Story } from "./types.ts";
 
 /** Current time; injected so tests control it. */
@@ -49,7 +50,63 @@ export interface Store extends StoryReader {
   getFeedState(feedId: string): Promise<FeedState | null>;
   putFeedState(state: FeedState): Promise<void>;
   listFeedStates(): Promise<FeedState[]>;
-  // Story writes (find candidates, create, merge, mark alerted) are defined by the store work.
+  /** Flagged stories whose first report lies in [from, to] (ISO), for cross-source matching. */
+  findStoryCandidates(from: string, to: string): Promise<StoryRecord[]>;
+  getStoryRecord(id: string): Promise<StoryRecord | null>;
+  /** Conditional create: true when this call created it, false when a story with that id exists. */
+  createStory(record: StoryRecord): Promise<boolean>;
+  /**
+   * Optimistic replace: writes `record` (with version expectedVersion + 1) only if the stored
+   * version is still `expectedVersion`; false when someone else changed it first (re-read, retry).
+   */
+  replaceStory(record: StoryRecord, expectedVersion: number): Promise<boolean>;
+  /**
+   * Claims the story's owed alert for `leaseSeconds`: succeeds only when an alert is owed
+   * (dueSeq > sentSeq) and no unexpired lease is held, so two pollers never both send it.
+   * Returns the claimed record, or null when there is nothing to claim.
+   */
+  claimAlert(storyId: string, now: Date, leaseSeconds: number): Promise<StoryRecord | null>;
+  /** Records that alert `seq` was published (conditional: never goes backwards), releasing the lease. */
+  completeAlert(storyId: string, seq: number, alerted: NonNullable<Story["alerted"]>): Promise<boolean>;
+  /** Releases a claim after a failed publish, keeping the alert owed for a later cycle. */
+  releaseAlert(storyId: string, error: string): Promise<void>;
+  /** Flagged stories first reported since `since` (ISO) that still owe an alert. */
+  listPendingAlerts(since: string): Promise<StoryRecord[]>;
+}
+
+/** What the store keeps about the alerts a story owes and has sent. */
+export interface AlertState {
+  /** Alerts owed so far: 1 when the story is created, +1 per escalation. */
+  dueSeq: number;
+  /** Alerts published so far; dueSeq > sentSeq means one is owed. */
+  sentSeq: number;
+  /** Kind of the owed alert ("new" until the first is sent). */
+  kind: Alert["kind"];
+  /** For updates: what escalated, in words. */
+  reasons: string[];
+  /** ISO time until which a poller holds the claim to publish. */
+  leaseUntil?: string;
+  /** Failed publish attempts for the owed alert, and the last error (for operators). */
+  failures?: number;
+  lastError?: string;
+}
+
+/** A story as the pipeline sees it: the public story plus matching and alert bookkeeping. */
+export interface StoryRecord {
+  story: Story;
+  /** Incremented by every write; replaceStory is conditional on it. */
+  version: number;
+  /** Match features of each source (capped), so later articles can be compared with all of them. */
+  features: StoryFeatures[];
+  alert: AlertState;
+}
+
+/** Thrown by listFlaggedStories for a cursor it did not issue (the API answers 400). */
+export class InvalidCursorError extends Error {
+  constructor(message = "invalid cursor") {
+    super(message);
+    this.name = "InvalidCursorError";
+  }
 }
 
 /** Sends alerts. Throws when the send failed, so the caller can retry it on a later cycle. */

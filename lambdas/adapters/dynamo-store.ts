@@ -1,0 +1,353 @@
+/**
+ * The Store port on DynamoDB (one table, see table.ts). Conditional writes decide "new",
+ * ConditionalCheckFailedException becomes a domain answer, and reads skip TTL-expired items
+ * because DynamoDB deletes them lazily.
+ */
+import { ConditionalCheckFailedException, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import {
+  type Clock,
+  InvalidCursorError,
+  type Store,
+  type StoryPage,
+  type StoryQuery,
+} from "../core/ports.ts";
+import type { FeedState, Story } from "../core/types.ts";
+import {
+  fromArticleItem,
+  fromStoryItem,
+  toArticleItem,
+  toFeedStateItem,
+  toStoryItem,
+} from "./dynamo-items.ts";
+import { GSI1_PARTITION, KEY_PREFIX, TABLE_KEYS } from "./table.ts";
+
+export { createDynamoClient, type DynamoClientOptions } from "./dynamo-client.ts";
+
+export interface DynamoStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  clock?: Clock;
+  /** Days an unflagged article is remembered (only to skip it on later polls). Default 30. */
+  unflaggedTtlDays?: number;
+}
+
+/** The DynamoDB store: the pipeline's Store and the public API's StoryReader. */
+export type DynamoStore = Store;
+
+const BATCH_GET_LIMIT = 100;
+const BATCH_GET_ATTEMPTS = 8;
+const KNOWN_ARTICLE_PROJECTION = "pk, #ttl";
+
+/** Creates the DynamoDB-backed Store (also a StoryReader for the public API). */
+export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
+  const doc = DynamoDBDocumentClient.from(options.client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  const TableName = options.tableName;
+  const clock = options.clock ?? (() => new Date());
+  const ttlDays = options.unflaggedTtlDays ?? 30;
+  const nowEpoch = () => Math.floor(clock().getTime() / 1000);
+  const isExpired = (item: Record<string, unknown> | undefined) =>
+    typeof item?.ttl === "number" && item.ttl <= nowEpoch();
+
+  async function queryAll(input: Omit<QueryCommandInput, "TableName">): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await doc.send(new QueryCommand({ ...input, TableName, ExclusiveStartKey }));
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  async function conditional(write: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await write();
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  const storyKey = (id: string) => ({ pk: `${KEY_PREFIX.story}${id}` });
+
+  return {
+    async filterUnknownArticleIds(ids) {
+      const unique = [...new Set(ids)];
+      const known = new Set<string>();
+      for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
+        let keys: Record<string, unknown>[] = unique
+          .slice(start, start + BATCH_GET_LIMIT)
+          .map((id) => ({ pk: `${KEY_PREFIX.article}${id}` }));
+        for (let attempt = 0; keys.length > 0; attempt++) {
+          if (attempt === BATCH_GET_ATTEMPTS) {
+            throw new Error(`BatchGetItem left ${keys.length} keys unprocessed after ${attempt} attempts`);
+          }
+          if (attempt > 0) await backoff(attempt);
+          const result = await doc.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [TableName]: {
+                  Keys: keys,
+                  ProjectionExpression: KNOWN_ARTICLE_PROJECTION,
+                  ExpressionAttributeNames: { "#ttl": TABLE_KEYS.ttlAttribute },
+                },
+              },
+            }),
+          );
+          for (const item of result.Responses?.[TableName] ?? []) {
+            if (!isExpired(item)) known.add(String(item.pk).slice(KEY_PREFIX.article.length));
+          }
+          keys = (result.UnprocessedKeys?.[TableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+        }
+      }
+      return unique.filter((id) => !known.has(id));
+    },
+
+    async putArticleIfNew(article) {
+      const item = toArticleItem(article, nowEpoch() + ttlDays * 86_400);
+      return conditional(() =>
+        doc.send(
+          new PutCommand({
+            TableName,
+            Item: item,
+            // An expired item not yet deleted by TTL counts as absent.
+            ConditionExpression: "attribute_not_exists(pk) OR #ttl <= :now",
+            ExpressionAttributeNames: { "#ttl": TABLE_KEYS.ttlAttribute },
+            ExpressionAttributeValues: { ":now": nowEpoch() },
+          }),
+        ),
+      );
+    },
+
+    async getArticle(id) {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName, Key: { pk: `${KEY_PREFIX.article}${id}` } }),
+      );
+      return Item && !isExpired(Item) ? fromArticleItem(Item) : null;
+    },
+
+    async getFeedState(feedId) {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName, Key: { pk: `${KEY_PREFIX.feed}${feedId}` } }),
+      );
+      return Item ? fromFeedStateItem(Item) : null;
+    },
+
+    async putFeedState(state) {
+      await doc.send(new PutCommand({ TableName, Item: toFeedStateItem(state) }));
+    },
+
+    async listFeedStates() {
+      const items = await queryAll({
+        IndexName: TABLE_KEYS.gsi1Name,
+        KeyConditionExpression: "gsi1pk = :p",
+        ExpressionAttributeValues: { ":p": GSI1_PARTITION.feeds },
+      });
+      return items.map(fromFeedStateItem);
+    },
+
+    async findStoryCandidates(from, to) {
+      const items = await queryAll({
+        IndexName: TABLE_KEYS.gsi1Name,
+        KeyConditionExpression: "gsi1pk = :p AND gsi1sk BETWEEN :from AND :to",
+        ExpressionAttributeValues: { ":p": GSI1_PARTITION.flagged, ":from": from, ":to": `${to}~` },
+      });
+      return items.map(fromStoryItem);
+    },
+
+    async getStoryRecord(id) {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: storyKey(id), ConsistentRead: true }));
+      return Item ? fromStoryItem(Item) : null;
+    },
+
+    async createStory(record) {
+      return conditional(() =>
+        doc.send(
+          new PutCommand({
+            TableName,
+            Item: toStoryItem({ ...record, version: 1 }),
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        ),
+      );
+    },
+
+    async replaceStory(record, expectedVersion) {
+      return conditional(() =>
+        doc.send(
+          new PutCommand({
+            TableName,
+            Item: toStoryItem({ ...record, version: expectedVersion + 1 }),
+            ConditionExpression: "version = :v",
+            ExpressionAttributeValues: { ":v": expectedVersion },
+          }),
+        ),
+      );
+    },
+
+    async claimAlert(storyId, now, leaseSeconds) {
+      try {
+        const result = await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: storyKey(storyId),
+            UpdateExpression: "SET alert.leaseUntil = :until, version = version + :one",
+            ConditionExpression:
+              "attribute_exists(pk) AND alert.dueSeq > alert.sentSeq AND " +
+              "(attribute_not_exists(alert.leaseUntil) OR alert.leaseUntil < :now)",
+            ExpressionAttributeValues: {
+              ":until": new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
+              ":now": now.toISOString(),
+              ":one": 1,
+            },
+            ReturnValues: "ALL_NEW",
+          }),
+        );
+        return result.Attributes ? fromStoryItem(result.Attributes) : null;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return null;
+        throw error;
+      }
+    },
+
+    async completeAlert(storyId, seq, alerted) {
+      return conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: storyKey(storyId),
+            UpdateExpression:
+              "SET alert.sentSeq = :seq, alerted = :alerted, alertedAt = if_not_exists(alertedAt, :at), " +
+              "alert.failures = :zero, version = version + :one REMOVE alert.leaseUntil, alert.lastError",
+            ConditionExpression: "attribute_exists(pk) AND alert.sentSeq < :seq",
+            ExpressionAttributeValues: {
+              ":seq": seq,
+              ":alerted": alerted,
+              ":at": alerted.at,
+              ":zero": 0,
+              ":one": 1,
+            },
+          }),
+        ),
+      );
+    },
+
+    async releaseAlert(storyId, error) {
+      await conditional(() =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: storyKey(storyId),
+            UpdateExpression:
+              "SET alert.failures = if_not_exists(alert.failures, :zero) + :one, alert.lastError = :error, " +
+              "version = version + :one REMOVE alert.leaseUntil",
+            ConditionExpression: "attribute_exists(pk)",
+            ExpressionAttributeValues: { ":zero": 0, ":one": 1, ":error": error.slice(0, 1000) },
+          }),
+        ),
+      );
+    },
+
+    async listPendingAlerts(since) {
+      const items = await queryAll({
+        IndexName: TABLE_KEYS.gsi1Name,
+        KeyConditionExpression: "gsi1pk = :p AND gsi1sk >= :since",
+        FilterExpression: "alert.dueSeq > alert.sentSeq",
+        ExpressionAttributeValues: { ":p": GSI1_PARTITION.flagged, ":since": since },
+      });
+      return items.map(fromStoryItem);
+    },
+
+    async getStory(id) {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: storyKey(id) }));
+      return Item ? fromStoryItem(Item).story : null;
+    },
+
+    async listFlaggedStories(query) {
+      return listStories(query);
+    },
+  };
+
+  /**
+   * Newest first. Filters apply in code after each page so that a page is never empty while
+   * more matches exist further down; the cursor is the last returned story's index key, so
+   * stories added meanwhile (at the top) never cause a gap or a repeat.
+   */
+  async function listStories(query: StoryQuery): Promise<StoryPage> {
+    const limit = Math.max(1, Math.min(100, Math.floor(query.limit)));
+    let startKey = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const stories: Story[] = [];
+    const actor = query.actor?.toLowerCase();
+    for (;;) {
+      const page = await doc.send(
+        new QueryCommand({
+          TableName,
+          IndexName: TABLE_KEYS.gsi1Name,
+          KeyConditionExpression: "gsi1pk = :p",
+          ExpressionAttributeValues: { ":p": GSI1_PARTITION.flagged },
+          ScanIndexForward: false,
+          Limit: Math.max(limit + 1, 25),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const items = page.Items ?? [];
+      for (const [index, item] of items.entries()) {
+        const { story } = fromStoryItem(item);
+        const keep =
+          (query.minScore === undefined || story.score >= query.minScore) &&
+          (query.severity === undefined || story.severity === query.severity) &&
+          (actor === undefined || story.actors.some((name) => name.toLowerCase() === actor));
+        if (!keep) continue;
+        stories.push(story);
+        if (stories.length === limit) {
+          const more = index < items.length - 1 || page.LastEvaluatedKey !== undefined;
+          return { stories, nextCursor: more ? encodeCursor(item) : null };
+        }
+      }
+      if (!page.LastEvaluatedKey) return { stories, nextCursor: null };
+      startKey = page.LastEvaluatedKey;
+    }
+  }
+}
+
+function fromFeedStateItem(item: Record<string, unknown>): FeedState {
+  const { pk: _pk, gsi1pk: _gp, gsi1sk: _gs, kind: _kind, ...state } = item;
+  return state as unknown as FeedState;
+}
+
+function encodeCursor(item: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify({ p: item.pk, s: item.gsi1sk }), "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    if (cursor.length > 1000) throw new Error("too long");
+    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw new InvalidCursorError();
+  }
+  const { p, s } = (parsed ?? {}) as { p?: unknown; s?: unknown };
+  if (typeof p !== "string" || typeof s !== "string" || !p.startsWith(KEY_PREFIX.story)) {
+    throw new InvalidCursorError();
+  }
+  return { pk: p, gsi1pk: GSI1_PARTITION.flagged, gsi1sk: s };
+}
+
+async function backoff(attempt: number): Promise<void> {
+  // Full jitter: a random wait up to 50 ms * 2^attempt, capped at 2 s.
+  const ceiling = Math.min(2000, 50 * 2 ** attempt);
+  await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}
