@@ -1,0 +1,410 @@
+/**
+ * Typed, validated deployment configuration, read from CDK context (cdk.json or `-c key=value`).
+ * Every value may arrive as a string (from `-c`) or as JSON (from cdk.json); both are accepted.
+ * A bad value fails synth with an error naming the key, so nothing half-configured is deployed.
+ */
+import { readFileSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import type { FeedConfig, Severity } from "../lambdas/core/types.ts";
+
+export const SEVERITIES: readonly Severity[] = ["low", "medium", "high"];
+
+/** Filters one subscription applies through an SNS filter policy (all optional). */
+export interface SubscriberFilter {
+  /** Deliver only alerts at or above this severity (SNS attribute `severity`). */
+  minSeverity?: Severity;
+  /** Deliver only alerts naming one of these actors (SNS attribute `actor`). */
+  actors?: string[];
+  /** Deliver only alerts scoring at least this (SNS Number attribute `score`). */
+  minScore?: number;
+}
+
+export interface Subscriber extends SubscriberFilter {
+  /** An email address, or an E.164 phone number for SMS. */
+  address: string;
+}
+
+export type TableRemovalPolicy = "retain" | "snapshot" | "destroy";
+
+export interface HeistwatchConfig {
+  feeds: FeedConfig[];
+  alertEmails: Subscriber[];
+  alertPhones: Subscriber[];
+  /** Classification threshold handed to the pipeline (env MIN_ALERT_SCORE); undefined = the classifier's default. */
+  minAlertScore: number | undefined;
+  /** Minimum severity for SMS subscribers that set none of their own. */
+  smsMinSeverity: Severity;
+  smsEnabled: boolean;
+  /** Alarm when the account's SMS month-to-date spend passes this many USD (only when SMS is enabled). */
+  smsSpendAlarmUsd: number;
+  /** Email subscribed to the operations (alarm) topic, if any. */
+  opsEmail: string | undefined;
+  /** EventBridge schedule expression: rate(...) or cron(...). */
+  schedule: string;
+  logRetentionDays: number;
+  tableRemovalPolicy: TableRemovalPolicy;
+  tableDeletionProtection: boolean;
+  apiThrottleRate: number;
+  apiThrottleBurst: number;
+  /** Reserved concurrency of the poll Lambda; 0 reserves none (accounts with a 10-execution limit need 0). */
+  pollReservedConcurrency: number;
+  pollBatchSize: number;
+  /** Alarm when a feed has been failing for longer than this. */
+  feedFailureAlarmHours: number;
+}
+
+/** Thrown when one or more context values are invalid; the message lists each key and what is wrong. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid heistwatch configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Log retention values CloudWatch Logs accepts (days). */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
+const E164 = /^\+[1-9]\d{6,14}$/;
+const FEED_ID = /^[a-z0-9-]{1,64}$/;
+const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
+const CRON = /^cron\(\S+( \S+){5}\)$/;
+
+/** Reads a context key. Returns undefined when the key is absent. */
+export type ContextReader = (key: string) => unknown;
+
+export interface ParseOptions {
+  /** Directory relative feed-file paths resolve against (the project root). */
+  baseDir: string;
+}
+
+/**
+ * Builds the typed configuration from context values, collecting every problem before throwing
+ * one ConfigError, so an operator fixes all of them in one go.
+ */
+export function parseConfig(read: ContextReader, options: ParseOptions): HeistwatchConfig {
+  const problems: string[] = [];
+  const p = new Parser(read, problems, options);
+
+  const smsEnabled = p.boolean("smsEnabled", false);
+  const alertPhones = p.subscribers("alertPhones", E164, "an E.164 phone number like +15551234567");
+  const tableRemovalPolicy = p.oneOf<TableRemovalPolicy>(
+    "tableRemovalPolicy",
+    ["retain", "snapshot", "destroy"],
+    "retain",
+  );
+  const tableDeletionProtection = p.boolean("tableDeletionProtection", true);
+  const apiThrottleRate = p.number("apiThrottleRate", 20, { min: 1, max: 10_000 });
+  const apiThrottleBurst = p.number("apiThrottleBurst", 40, { min: 1, max: 5_000, integer: true });
+
+  const config: HeistwatchConfig = {
+    feeds: p.feeds("feeds"),
+    alertEmails: p.subscribers("alertEmails", EMAIL, "an email address"),
+    alertPhones,
+    minAlertScore: p.optionalNumber("minAlertScore", { min: 0, max: 100 }),
+    smsMinSeverity: p.oneOf<Severity>("smsMinSeverity", SEVERITIES, "high"),
+    smsEnabled,
+    smsSpendAlarmUsd: p.number("smsSpendAlarmUsd", 1, { min: 0.01, max: 100_000 }),
+    opsEmail: p.optionalString("opsEmail", EMAIL, "an email address"),
+    schedule: p.schedule("schedule", "rate(5 minutes)"),
+    logRetentionDays: p.logRetention("logRetentionDays", 30),
+    tableRemovalPolicy,
+    tableDeletionProtection,
+    apiThrottleRate,
+    apiThrottleBurst,
+    pollReservedConcurrency: p.number("pollReservedConcurrency", 2, { min: 0, max: 1000, integer: true }),
+    pollBatchSize: p.number("pollBatchSize", 5, { min: 1, max: 10, integer: true }),
+    feedFailureAlarmHours: p.number("feedFailureAlarmHours", 24, { min: 1, max: 24 * 30 }),
+  };
+
+  if (alertPhones.length > 0 && !smsEnabled) {
+    problems.push(
+      "alertPhones: phone subscribers were given but smsEnabled is false; SMS costs money per message " +
+        "and new accounts start in the SMS sandbox (see docs/deploy.md), so set -c smsEnabled=true to opt in",
+    );
+  }
+  if (tableRemovalPolicy === "destroy" && tableDeletionProtection) {
+    problems.push(
+      "tableRemovalPolicy: 'destroy' cannot delete a table with deletion protection on; " +
+        "also set -c tableDeletionProtection=false",
+    );
+  }
+  if (apiThrottleBurst < apiThrottleRate) {
+    problems.push(
+      `apiThrottleBurst: ${apiThrottleBurst} is below apiThrottleRate ${apiThrottleRate}; ` +
+        "the burst bucket must hold at least one second of the rate",
+    );
+  }
+  if (config.pollReservedConcurrency === 1) {
+    problems.push(
+      "pollReservedConcurrency: 1 is below what an SQS event source may run (2); use 0 (reserve none) or 2 or more",
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/** Each method reads one key, records a problem naming it when the value is bad, and returns a fallback. */
+class Parser {
+  constructor(
+    private readonly read: ContextReader,
+    private readonly problems: string[],
+    private readonly options: ParseOptions,
+  ) {}
+
+  private fail(key: string, message: string): void {
+    this.problems.push(`${key}: ${message}`);
+  }
+
+  /** Context strings from `-c` may hold JSON; cdk.json values arrive already parsed. */
+  private raw(key: string): unknown {
+    return this.read(key);
+  }
+
+  boolean(key: string, fallback: boolean): boolean {
+    const value = this.raw(key);
+    if (value === undefined) return fallback;
+    if (typeof value === "boolean") return value;
+    if (typeof value === "string") {
+      const v = value.trim().toLowerCase();
+      if (v === "true") return true;
+      if (v === "false") return false;
+    }
+    this.fail(key, `expected true or false, got ${describe(value)}`);
+    return fallback;
+  }
+
+  optionalNumber(key: string, range: { min: number; max: number; integer?: boolean }): number | undefined {
+    const value = this.raw(key);
+    if (value === undefined || value === "") return undefined;
+    const n =
+      typeof value === "number" ? value : typeof value === "string" ? Number(value.trim()) : Number.NaN;
+    if (!Number.isFinite(n) || (typeof value === "string" && value.trim() === "")) {
+      this.fail(key, `expected a number, got ${describe(value)}`);
+      return undefined;
+    }
+    if (range.integer && !Number.isInteger(n)) {
+      this.fail(key, `expected a whole number, got ${n}`);
+      return undefined;
+    }
+    if (n < range.min || n > range.max) {
+      this.fail(key, `expected a number from ${range.min} to ${range.max}, got ${n}`);
+      return undefined;
+    }
+    return n;
+  }
+
+  number(key: string, fallback: number, range: { min: number; max: number; integer?: boolean }): number {
+    return this.optionalNumber(key, range) ?? fallback;
+  }
+
+  oneOf<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(key);
+    if (value === undefined) return fallback;
+    if (typeof value === "string" && (allowed as readonly string[]).includes(value.trim())) {
+      return value.trim() as T;
+    }
+    this.fail(key, `expected one of ${allowed.join(", ")}, got ${describe(value)}`);
+    return fallback;
+  }
+
+  optionalString(key: string, pattern: RegExp, what: string): string | undefined {
+    const value = this.raw(key);
+    if (value === undefined || value === "") return undefined;
+    if (typeof value === "string" && pattern.test(value.trim())) return value.trim();
+    this.fail(key, `expected ${what}, got ${describe(value)}`);
+    return undefined;
+  }
+
+  schedule(key: string, fallback: string): string {
+    const value = this.raw(key);
+    if (value === undefined) return fallback;
+    if (typeof value === "string") {
+      const v = value.trim();
+      const rate = RATE.exec(v);
+      if (rate) {
+        const n = Number(rate[1]);
+        const singular = !rate[2]!.endsWith("s");
+        if (n >= 1 && singular === (n === 1)) return v;
+        this.fail(key, `'${v}': use a positive number, with a singular unit only for 1 ("rate(1 hour)")`);
+        return fallback;
+      }
+      if (CRON.test(v)) return v;
+    }
+    this.fail(key, `expected rate(N minutes|hours|days) or cron(6 fields), got ${describe(value)}`);
+    return fallback;
+  }
+
+  logRetention(key: string, fallback: number): number {
+    const value = this.optionalNumber(key, { min: 1, max: 3653, integer: true });
+    if (value === undefined) return fallback;
+    if (LOG_RETENTION_DAYS.includes(value)) return value;
+    this.fail(key, `CloudWatch Logs accepts only ${LOG_RETENTION_DAYS.join(", ")} days, got ${value}`);
+    return fallback;
+  }
+
+  /**
+   * Feeds: a JSON array (cdk.json), a JSON string, or a path to a JSON file (`-c feeds=./my-feeds.json`).
+   * Defaults to config/feeds.json, the same list local mode polls.
+   */
+  feeds(key: string): FeedConfig[] {
+    let value = this.raw(key);
+    let source = `${key}`;
+    if (value === undefined) value = "config/feeds.json";
+    if (typeof value === "string" && !value.trim().startsWith("[")) {
+      const path = isAbsolute(value) ? value : resolve(this.options.baseDir, value.trim());
+      source = `${key} (${path})`;
+      try {
+        value = JSON.parse(readFileSync(path, "utf8"));
+      } catch (error) {
+        this.fail(source, `cannot read a JSON feed list: ${(error as Error).message}`);
+        return [];
+      }
+    } else if (typeof value === "string") {
+      try {
+        value = JSON.parse(value);
+      } catch (error) {
+        this.fail(key, `not valid JSON: ${(error as Error).message}`);
+        return [];
+      }
+    }
+    if (!Array.isArray(value) || value.length === 0) {
+      this.fail(source, "expected a non-empty array of { id, name, url }");
+      return [];
+    }
+    const feeds: FeedConfig[] = [];
+    const seen = new Set<string>();
+    value.forEach((item: unknown, index) => {
+      const where = `${source}[${index}]`;
+      if (typeof item !== "object" || item === null) {
+        this.fail(where, "expected an object { id, name, url }");
+        return;
+      }
+      const { id, name, url } = item as Record<string, unknown>;
+      const label = typeof id === "string" ? `${where} (feed '${id}')` : where;
+      if (typeof id !== "string" || !FEED_ID.test(id)) {
+        this.fail(label, `id must be 1-64 characters of a-z, 0-9 and '-', got ${describe(id)}`);
+        return;
+      }
+      if (seen.has(id)) {
+        this.fail(label, "duplicate id; ids key the feed's stored state, so each must be unique");
+        return;
+      }
+      if (typeof name !== "string" || name.trim() === "") {
+        this.fail(label, "name must be a non-empty string");
+        return;
+      }
+      if (typeof url !== "string" || !isHttpUrl(url)) {
+        this.fail(label, `url must be an http(s) URL, got ${describe(url)}`);
+        return;
+      }
+      seen.add(id);
+      feeds.push({ id, name: name.trim(), url });
+    });
+    return feeds;
+  }
+
+  /**
+   * Subscribers: "a@x.org,b@y.org", or a JSON array of addresses and/or
+   * `{ "address": ..., "minSeverity": ..., "actors": [...], "minScore": ... }` objects.
+   */
+  subscribers(key: string, pattern: RegExp, what: string): Subscriber[] {
+    let value = this.raw(key);
+    if (value === undefined || value === "") return [];
+    if (typeof value === "string") {
+      const text = value.trim();
+      if (text.startsWith("[")) {
+        try {
+          value = JSON.parse(text);
+        } catch (error) {
+          this.fail(key, `not valid JSON: ${(error as Error).message}`);
+          return [];
+        }
+      } else {
+        value = text
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
+      }
+    }
+    if (!Array.isArray(value)) {
+      this.fail(key, `expected a comma-separated list or a JSON array, got ${describe(value)}`);
+      return [];
+    }
+    const result: Subscriber[] = [];
+    value.forEach((item: unknown, index) => {
+      const where = `${key}[${index}]`;
+      const entry = typeof item === "string" ? { address: item } : item;
+      if (typeof entry !== "object" || entry === null) {
+        this.fail(where, `expected ${what} or an object with "address"`);
+        return;
+      }
+      const { address, minSeverity, actors, minScore, ...rest } = entry as Record<string, unknown>;
+      if (typeof address !== "string" || !pattern.test(address.trim())) {
+        this.fail(where, `expected ${what}, got ${describe(address)}`);
+        return;
+      }
+      const unknownKeys = Object.keys(rest);
+      if (unknownKeys.length > 0) {
+        this.fail(
+          where,
+          `unknown field(s) ${unknownKeys.join(", ")}; allowed: address, minSeverity, actors, minScore`,
+        );
+        return;
+      }
+      const subscriber: Subscriber = { address: address.trim() };
+      if (minSeverity !== undefined) {
+        if (typeof minSeverity !== "string" || !(SEVERITIES as readonly string[]).includes(minSeverity)) {
+          this.fail(
+            where,
+            `minSeverity must be one of ${SEVERITIES.join(", ")}, got ${describe(minSeverity)}`,
+          );
+          return;
+        }
+        subscriber.minSeverity = minSeverity as Severity;
+      }
+      if (actors !== undefined) {
+        if (
+          !Array.isArray(actors) ||
+          actors.length === 0 ||
+          !actors.every((a) => typeof a === "string" && a.trim() !== "")
+        ) {
+          this.fail(where, "actors must be a non-empty array of actor names");
+          return;
+        }
+        subscriber.actors = actors.map((a: string) => a.trim());
+      }
+      if (minScore !== undefined) {
+        if (typeof minScore !== "number" || !Number.isFinite(minScore) || minScore < 0 || minScore > 100) {
+          this.fail(where, `minScore must be a number from 0 to 100, got ${describe(minScore)}`);
+          return;
+        }
+        subscriber.minScore = minScore;
+      }
+      result.push(subscriber);
+    });
+    return result;
+  }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = typeof value === "string" ? `'${value}'` : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** The severities at or above `min`, as an SNS filter policy allow-list. */
+export function severitiesAtLeast(min: Severity): Severity[] {
+  return SEVERITIES.slice(SEVERITIES.indexOf(min));
+}
