@@ -1,0 +1,170 @@
+/**
+ * Alert texts: a subject, a plain-text email body and an SMS, from one Alert. Used by the SNS
+ * notifier and by the local console/webhook notifiers. Everything from feeds is treated as
+ * untrusted: control characters and line breaks are removed where a channel forbids them, and
+ * links are only ever http(s).
+ */
+import type { Alert, AttributionStage, Story } from "./types.ts";
+
+/** SNS: a Subject must be under 100 characters, with no line breaks or control characters. */
+export const SUBJECT_MAX_CHARS = 99;
+/** One SMS segment: 160 GSM-7 characters (extension characters count twice)... */
+export const SMS_GSM7_MAX = 160;
+/** ...or 70 UTF-16 code units once any character needs UCS-2 (emoji, CJK, RTL scripts). */
+export const SMS_UCS2_MAX = 70;
+
+const CONTROL_OR_BREAK = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g;
+// Bidi overrides and isolates can make a title display as something else; drop them from one-line texts.
+const BIDI_CONTROLS = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+const SPACES = /\s+/g;
+
+const GSM7_BASIC = new Set(
+  "@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà",
+);
+const GSM7_EXTENSION = new Set("^{}\\[~]|€");
+
+const ATTRIBUTION_WORDS: Record<AttributionStage, string> = {
+  suspected: "suspected (the reports hedge)",
+  attributed: "attributed by researchers",
+  confirmed: "confirmed by an authority",
+};
+
+/** One line of untrusted text: no control characters, line breaks or bidi overrides. */
+export function oneLine(text: string): string {
+  return text.replace(CONTROL_OR_BREAK, " ").replace(BIDI_CONTROLS, "").replace(SPACES, " ").trim();
+}
+
+/** Cuts to at most `max` code points (never splitting a surrogate pair), ending with `ellipsis`. */
+function cutCodePoints(text: string, max: number, ellipsis = "…"): string {
+  const points = Array.from(text);
+  if (points.length <= max) return text;
+  return `${points
+    .slice(0, max - Array.from(ellipsis).length)
+    .join("")
+    .trimEnd()}${ellipsis}`;
+}
+
+/** "$1.5 billion", "$275 million", "$900,000". */
+export function formatUsd(amount: number, short = false): string {
+  const units: [number, string, string][] = [
+    [1e9, "billion", "B"],
+    [1e6, "million", "M"],
+  ];
+  for (const [size, long, abbr] of units) {
+    if (amount >= size) {
+      const value = Number((amount / size).toFixed(amount / size >= 100 ? 0 : 1));
+      return short ? `$${value}${abbr}` : `$${value} ${long}`;
+    }
+  }
+  return `$${Math.round(amount).toLocaleString("en-US")}`;
+}
+
+/** A link is printed only when it is http(s); anything else (javascript:, data:) is dropped. */
+export function safeLink(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Distinct reporting outlets (by feed), the basis of "corroborated". */
+export function independentSources(story: Story): number {
+  return new Set(story.sources.map((source) => source.feedId)).size;
+}
+
+/** SNS Subject: "[HIGH] Update: <title>", one line, under 100 characters. */
+export function alertSubject(alert: Alert): string {
+  const prefix = `[${alert.story.severity.toUpperCase()}] ${alert.kind === "update" ? "Update: " : ""}`;
+  const title = oneLine(alert.story.title) || "untitled story";
+  return cutCodePoints(`${prefix}${title}`, SUBJECT_MAX_CHARS);
+}
+
+/** Plain-text email body: what happened, how sure, who reported it, why it was flagged, the link. */
+export function alertEmailText(alert: Alert): string {
+  const { story } = alert;
+  const lines: string[] = [];
+  if (alert.kind === "update") {
+    lines.push(`UPDATE to a story you were alerted about: ${alert.reasons.map(oneLine).join("; ")}`, "");
+  }
+  lines.push(oneLine(story.title), "");
+  if (story.summary) lines.push(oneLine(story.summary), "");
+  lines.push(`Severity: ${story.severity}    Score: ${story.score}/100`);
+  lines.push(`Actor: ${story.actors.length > 0 ? story.actors.map(oneLine).join(", ") : "not named"}`);
+  lines.push(
+    `Amount: ${story.amountUsd === null ? "not stated" : `${formatUsd(story.amountUsd)} (largest stated)`}`,
+  );
+  lines.push(`Attribution: ${story.attribution === null ? "none" : ATTRIBUTION_WORDS[story.attribution]}`);
+  lines.push("", `Reported by ${independentSources(story)} source(s):`);
+  for (const source of story.sources) {
+    lines.push(`- ${oneLine(source.name)}: ${oneLine(source.title)}`);
+    const link = safeLink(source.url);
+    if (link) lines.push(`  ${link}`);
+  }
+  if (story.matched.length > 0) {
+    lines.push("", "Why it was flagged:");
+    for (const term of story.matched) {
+      const sign = term.weight >= 0 ? "+" : "";
+      lines.push(`- "${oneLine(term.text)}" (${term.group}, ${sign}${term.weight}, in ${term.field})`);
+    }
+  }
+  const link = safeLink(story.url);
+  if (link) lines.push("", `Read: ${link}`);
+  return lines.join("\n");
+}
+
+/** Whether every character is in the GSM 03.38 alphabet (basic or extension table). */
+export function isGsm7(text: string): boolean {
+  for (const char of text) if (!GSM7_BASIC.has(char) && !GSM7_EXTENSION.has(char)) return false;
+  return true;
+}
+
+/** Length as the SMS network counts it: GSM-7 septets (extension characters = 2), else UTF-16 units. */
+export function smsLength(text: string): { encoding: "GSM-7" | "UCS-2"; length: number; max: number } {
+  if (!isGsm7(text)) return { encoding: "UCS-2", length: text.length, max: SMS_UCS2_MAX };
+  let length = 0;
+  for (const char of text) length += GSM7_EXTENSION.has(char) ? 2 : 1;
+  return { encoding: "GSM-7", length, max: SMS_GSM7_MAX };
+}
+
+/**
+ * One SMS segment: "HIGH $1.5B Lazarus Group: <title> (3 sources)", with the title shortened
+ * to fit 160 GSM-7 characters, or 70 when the text needs UCS-2. A fixed template keeps cost
+ * predictable: a longer text would be split and billed as several messages.
+ */
+export function alertSmsText(alert: Alert): string {
+  const { story } = alert;
+  const head = [
+    alert.kind === "update" ? "UPDATE" : "",
+    story.severity.toUpperCase(),
+    story.amountUsd === null ? "" : formatUsd(story.amountUsd, true),
+    story.actors[0] ? `${oneLine(story.actors[0])}:` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  const sources = independentSources(story);
+  const tail = sources > 1 ? ` (${sources} sources)` : "";
+  const title = oneLine(story.title) || "untitled story";
+  const full = `${head} ${title}${tail}`;
+  const measured = smsLength(full);
+  if (measured.length <= measured.max) return full;
+  // Shorten the title until the whole text fits its encoding's budget.
+  const ellipsis = measured.encoding === "GSM-7" ? "..." : "…";
+  let points = Array.from(title);
+  while (points.length > 0) {
+    points = points.slice(0, -1);
+    const candidate = `${head} ${points.join("").trimEnd()}${ellipsis}${tail}`;
+    if (fitsOneSms(candidate)) return candidate;
+  }
+  // Even without a title the head is too long (a very long actor name): cut the whole text.
+  let whole = Array.from(`${head}${tail}`);
+  while (whole.length > 0 && !fitsOneSms(`${whole.join("")}${ellipsis}`)) whole = whole.slice(0, -1);
+  return `${whole.join("")}${ellipsis}`;
+}
+
+function fitsOneSms(text: string): boolean {
+  const size = smsLength(text);
+  return size.length <= size.max;
+}
