@@ -1,0 +1,111 @@
+/**
+ * Stated US-dollar amounts in plain text: "$1.5 billion", "$305M", "US$100 million",
+ * "275 Millionen US-Dollar", "1,5 Mrd. Dollar", "10 millones de dólares", "1,5 milliard de dollars",
+ * "1억 달러", "約1億ドル", "1亿美元". Other currencies are not converted: a fixed exchange rate
+ * would invent precision the text does not have.
+ */
+
+/** One amount found in a text, with its plain-text offsets. */
+export interface StatedAmount {
+  usd: number;
+  start: number;
+  end: number;
+  text: string;
+}
+
+const NUMBER = String.raw`\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?`;
+const SYMBOL_UNIT = "billion|bn|b|million|mln|mn|m|thousand|k";
+const WORD_UNIT = String.raw`billions?|millions?|thousand|bn|mln|mn|mil millones|millones|mill[oó]n|milliarden?|mrd\.?|millionen|mio\.?|milliards?`;
+const CJK_UNIT = "조|억|만|億|万|亿|萬";
+
+// One combined pattern, one pass per field; unit words need a following non-letter so "$5 bitcoin"
+// does not read as five billion.
+const AMOUNT = new RegExp(
+  [
+    String.raw`(?<sym>US\$|USD ?|\$)\s?(?<symNum>${NUMBER})(?:\s?(?<symUnit>${SYMBOL_UNIT})(?![\p{L}\p{N}]))?`,
+    String.raw`(?<![\p{L}\p{N}.,])(?<wNum>${NUMBER})\s?(?<wUnit>${WORD_UNIT})?\s?(?:(?:of|de|d')\s?)?(?:US[\s-]?)?(?:dollars?|d[oó]lares|usd)(?![\p{L}\p{N}])`,
+    String.raw`(?<![\p{N}.,])(?<cNum>${NUMBER})\s?(?<cUnit>${CJK_UNIT})?(?:\s?(?<cNum2>${NUMBER})\s?(?<cUnit2>만|万|萬))?\s?(?:미\s?달러|달러|米ドル|ドル|美元|美金)`,
+  ].join("|"),
+  "giu",
+);
+
+const SCALES: Record<string, number> = {
+  billion: 1e9,
+  billions: 1e9,
+  bn: 1e9,
+  b: 1e9,
+  "mil millones": 1e9,
+  milliarde: 1e9,
+  milliarden: 1e9,
+  mrd: 1e9,
+  "mrd.": 1e9,
+  milliard: 1e9,
+  milliards: 1e9,
+  million: 1e6,
+  millions: 1e6,
+  mln: 1e6,
+  mn: 1e6,
+  m: 1e6,
+  millones: 1e6,
+  millon: 1e6,
+  millón: 1e6,
+  millionen: 1e6,
+  mio: 1e6,
+  "mio.": 1e6,
+  thousand: 1e3,
+  k: 1e3,
+  조: 1e12,
+  억: 1e8,
+  億: 1e8,
+  亿: 1e8,
+  만: 1e4,
+  万: 1e4,
+  萬: 1e4,
+};
+
+/**
+ * Parses "1,234,567", "1.5", "1,5" (decimal comma), "1.234.567" and "1 234" as numbers.
+ * A lone comma followed by exactly three digits is a thousands separator ("1,500"), otherwise
+ * a decimal comma ("1,5"); with both separators, the last one is the decimal point.
+ */
+export function parseNumber(raw: string): number {
+  const digits = raw.replace(/[\u00a0\u202f ]/g, "");
+  const lastComma = digits.lastIndexOf(",");
+  const lastDot = digits.lastIndexOf(".");
+  let normalised: string;
+  if (lastComma >= 0 && lastDot >= 0) {
+    normalised = lastComma > lastDot ? digits.replace(/\./g, "").replace(",", ".") : digits.replace(/,/g, "");
+  } else if (lastComma >= 0) {
+    normalised = /^\d{1,3}(,\d{3})+$/.test(digits) ? digits.replace(/,/g, "") : digits.replace(",", ".");
+  } else if (lastDot >= 0 && digits.indexOf(".") !== lastDot) {
+    normalised = digits.replace(/\./g, ""); // "1.234.567": several dots are thousands separators
+  } else {
+    normalised = digits;
+  }
+  return Number(normalised);
+}
+
+function scale(unit: string | undefined): number {
+  if (!unit) return 1;
+  return SCALES[unit.toLowerCase().replace(/\s+/g, " ")] ?? 1;
+}
+
+/** Every US-dollar amount stated in `plain`, in order of appearance. */
+export function findAmounts(plain: string): StatedAmount[] {
+  const found: StatedAmount[] = [];
+  AMOUNT.lastIndex = 0;
+  for (const match of plain.matchAll(AMOUNT)) {
+    const g = match.groups ?? {};
+    let usd: number;
+    if (g.symNum !== undefined) usd = parseNumber(g.symNum) * scale(g.symUnit);
+    else if (g.wNum !== undefined) usd = parseNumber(g.wNum) * scale(g.wUnit);
+    else if (g.cNum !== undefined) {
+      usd = parseNumber(g.cNum) * scale(g.cUnit);
+      if (g.cNum2 !== undefined) usd += parseNumber(g.cNum2) * scale(g.cUnit2);
+    } else continue;
+    if (!Number.isFinite(usd) || usd <= 0) continue;
+    const text = match[0].trimEnd();
+    found.push({ usd: Math.round(usd), start: match.index, end: match.index + text.length, text });
+  }
+  return found;
+}

@@ -1,0 +1,166 @@
+/**
+ * Text normalisation for matching: NFKC-style compatibility folding, case folding, Latin
+ * diacritics removed, dashes and whitespace collapsed to single spaces. Every output code
+ * unit remembers which plain-text code units it came from, so a match found in the
+ * normalised text maps back to exact offsets in the text a person reads.
+ */
+
+/** Normalised text as UTF-16 code units, with a map back to the plain text. */
+export interface NormalisedText {
+  /** Normalised code units; only the first `length` are meaningful. */
+  codes: Uint16Array;
+  /** For each normalised code unit: start offset of its source character in the plain text. */
+  starts: Int32Array;
+  /** For each normalised code unit: end offset (exclusive) of its source character in the plain text. */
+  ends: Int32Array;
+  length: number;
+  /** Normalised offsets where a new sentence starts (ascending, excluding 0). */
+  sentenceStarts: number[];
+}
+
+const SPACE = 0x20;
+/** Combining diacritical marks (Latin, Greek, Cyrillic accents); kana voicing marks are kept. */
+const DIACRITIC = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
+const DASHES = new Set([0x2d, 0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xfe63, 0xff0d]);
+const SENTENCE_END = new Set([0x2e, 0x21, 0x3f, 0x3b]); // . ! ? ; followed by a space
+const CJK_SENTENCE_END = new Set([0x3002, 0xff01, 0xff1f, 0xff0e]); // 。！？． end a sentence by themselves
+
+// Per-code-unit folding of non-ASCII characters is cached: news text repeats few distinct characters.
+const foldCache = new Map<number, string>();
+
+/** Folds one non-ASCII code point: compatibility decomposition, diacritics dropped, lower case, recomposed. */
+function foldCodePoint(codePoint: number): string {
+  const cached = codePoint < 0x10000 ? foldCache.get(codePoint) : undefined;
+  if (cached !== undefined) return cached;
+  let folded: string;
+  if (codePoint === 0xdf || codePoint === 0x1e9e) folded = "ss";
+  else if (DASHES.has(codePoint)) folded = " ";
+  else if (codePoint === 0x2019 || codePoint === 0x2018 || codePoint === 0x02bc) folded = "'";
+  else {
+    folded = String.fromCodePoint(codePoint)
+      .normalize("NFKD")
+      .replace(DIACRITIC, "")
+      .toLowerCase()
+      .normalize("NFC");
+    if (/^\s+$/u.test(folded)) folded = " ";
+  }
+  if (codePoint < 0x10000) foldCache.set(codePoint, folded);
+  return folded;
+}
+
+/**
+ * Normalises plain text for matching. Runs of whitespace (and dashes, so "state-sponsored"
+ * equals "state sponsored") become one space; leading and trailing spaces are dropped.
+ */
+export function normalise(plain: string): NormalisedText {
+  let capacity = plain.length + 16;
+  let codes = new Uint16Array(capacity);
+  let starts = new Int32Array(capacity);
+  let ends = new Int32Array(capacity);
+  const sentenceStarts: number[] = [];
+  let length = 0;
+  let pendingSpace = false;
+  let pendingSpaceAt = 0;
+  let sentenceEndSeen = false;
+
+  const grow = (needed: number) => {
+    while (capacity < needed) capacity *= 2;
+    const nextCodes = new Uint16Array(capacity);
+    const nextStarts = new Int32Array(capacity);
+    const nextEnds = new Int32Array(capacity);
+    nextCodes.set(codes);
+    nextStarts.set(starts);
+    nextEnds.set(ends);
+    codes = nextCodes;
+    starts = nextStarts;
+    ends = nextEnds;
+  };
+
+  const emit = (code: number, start: number, end: number) => {
+    if (code === SPACE) {
+      if (length > 0 && !pendingSpace) {
+        pendingSpace = true;
+        pendingSpaceAt = start;
+      }
+      return;
+    }
+    if (length + 2 > capacity) grow(length + 2);
+    if (pendingSpace) {
+      codes[length] = SPACE;
+      starts[length] = pendingSpaceAt;
+      ends[length] = pendingSpaceAt + 1;
+      length++;
+      pendingSpace = false;
+      if (sentenceEndSeen) sentenceStarts.push(length);
+    }
+    sentenceEndSeen = SENTENCE_END.has(code);
+    codes[length] = code;
+    starts[length] = start;
+    ends[length] = end;
+    length++;
+    if (CJK_SENTENCE_END.has(code)) sentenceStarts.push(length);
+  };
+
+  const n = plain.length;
+  for (let i = 0; i < n; i++) {
+    const code = plain.charCodeAt(i);
+    if (code < 0x80) {
+      if (code >= 0x41 && code <= 0x5a) emit(code + 32, i, i + 1);
+      else if (code <= 0x20 || code === 0x2d || code === 0x7f) emit(SPACE, i, i + 1);
+      else emit(code, i, i + 1);
+      continue;
+    }
+    let codePoint = code;
+    let end = i + 1;
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < n) {
+      const low = plain.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        codePoint = (code - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+        end = i + 2;
+      }
+    }
+    const folded = foldCodePoint(codePoint);
+    for (let k = 0; k < folded.length; k++) emit(folded.charCodeAt(k), i, end);
+    i = end - 1;
+  }
+  return { codes, starts, ends, length, sentenceStarts };
+}
+
+/** Normalises a rule term the same way as article text, returned as a string. */
+export function normaliseTerm(term: string): string {
+  const { codes, length } = normalise(term);
+  return String.fromCharCode(...codes.subarray(0, length));
+}
+
+/** Normalised text as a string (for tests and debugging). */
+export function normalisedString(text: NormalisedText): string {
+  let out = "";
+  for (let i = 0; i < text.length; i += 4096) {
+    out += String.fromCharCode(...text.codes.subarray(i, Math.min(text.length, i + 4096)));
+  }
+  return out;
+}
+
+// Script classes for word boundaries: 0 not a word character, 1 a letter or digit of a script
+// written with spaces, 2 a letter of a script written without them (Han, kana, Hangul).
+const charClass = new Int8Array(0x10000).fill(-1);
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+const UNSPACED = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30fc]$/u;
+
+/** 0: not a word character; 1: letter/digit of a spaced script; 2: Han, kana or Hangul. */
+export function wordClass(code: number): number {
+  if (code < 0x80) {
+    return (code >= 0x30 && code <= 0x39) || (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a)
+      ? 1
+      : 0;
+  }
+  let cls = charClass[code]!;
+  if (cls < 0) {
+    const char = String.fromCharCode(code);
+    cls = UNSPACED.test(char) ? 2 : LETTER_OR_DIGIT.test(char) ? 1 : 0;
+    // Lone surrogates: treat as letters so an emoji or rare ideograph never fakes a boundary.
+    if (code >= 0xd800 && code <= 0xdfff) cls = 1;
+    charClass[code] = cls;
+  }
+  return cls;
+}

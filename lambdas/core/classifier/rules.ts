@@ -1,0 +1,227 @@
+/**
+ * The rules document: term groups with weights and the scoring knobs, kept as data
+ * (rules.json) so people can tune them without touching code. `loadRules` validates a
+ * document and names the first bad field, so a typo in a hand-edited file is found at once.
+ */
+import type { AttributionStage, TextField } from "../types.ts";
+
+/**
+ * What a group means to the scorer:
+ * actor (who), theft (money taken or laundered), incident (hack, breach: theft only with money context),
+ * money (exchanges, wallets, banks, crypto: the money context), authority / researcher / attribution
+ * (who says so, and how firmly: sets the attribution stage), enforcement (sanctions, seizures),
+ * dampener (negative weights: missiles, summits, IT workers, namesakes), ignore (phrases that only
+ * shadow the shorter terms inside them, such as "in exchange for").
+ */
+export const GROUP_ROLES = [
+  "actor",
+  "theft",
+  "incident",
+  "money",
+  "authority",
+  "researcher",
+  "attribution",
+  "enforcement",
+  "dampener",
+  "ignore",
+] as const;
+export type GroupRole = (typeof GROUP_ROLES)[number];
+
+/** Terms sharing a weight (and, for actors, a canonical name). */
+export interface TermEntry {
+  /** Terms as people write them; `{a,b}` expands ("hack{,s,ed}" is hack, hacks, hacked). */
+  terms: string[];
+  /** Points per match before field weight and diminishing returns; negative for dampeners. */
+  weight: number;
+  /** Canonical actor name reported in `actors` (actor groups only). */
+  actor?: string;
+  /** Attribution stage this evidence supports (authority, researcher and attribution groups). */
+  stage?: AttributionStage;
+  /** Why the entry exists; shown to people tuning rules, ignored by the scorer. */
+  note?: string;
+}
+
+export interface GroupRules {
+  role: GroupRole;
+  /** Most points (absolute value) the whole group can contribute. */
+  cap: number;
+  description?: string;
+  entries: TermEntry[];
+}
+
+export interface ScoringRules {
+  /** Default flagging threshold, 0..100. */
+  threshold: number;
+  /** Multiplier per field: a title hit says more than one deep in the content. */
+  fieldWeights: Record<TextField, number>;
+  /** Within a group, the n-th strongest match counts decay^n of its weight (diminishing returns). */
+  decay: number;
+  /** Most points all actor groups together, and all theft + incident groups together, can give. */
+  roleCaps: { actor: number; theft: number };
+  /** Bonus when an actor and theft evidence stand in the same sentence of the same field. */
+  proximityBonus: number;
+  /** Points for a stated amount: base when at least minUsd, plus extras for large sums. */
+  amount: { minUsd: number; base: number; over10M: number; over100M: number };
+  /** Highest score an article can get without both actor and theft evidence. */
+  unmetCap: number;
+  severity: { highAmountUsd: number; highScore: number; mediumAmountUsd: number; mediumScore: number };
+}
+
+export interface Rules {
+  version: 1;
+  description?: string;
+  scoring: ScoringRules;
+  groups: Record<string, GroupRules>;
+}
+
+/** A rules document failed validation; the message names the field. */
+export class RulesError extends Error {
+  override name = "RulesError";
+}
+
+const STAGES: readonly string[] = ["suspected", "attributed", "confirmed"];
+const FIELDS: readonly TextField[] = ["title", "summary", "content"];
+
+function fail(path: string, problem: string): never {
+  throw new RulesError(`rules: ${path}: ${problem}`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function number(value: unknown, path: string, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) fail(path, "expected a number");
+  if (value < min || value > max) fail(path, `expected a number from ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+function object(value: unknown, path: string): Record<string, unknown> {
+  if (!isObject(value)) fail(path, "expected an object");
+  return value;
+}
+
+function validateScoring(value: unknown): ScoringRules {
+  const s = object(value, "scoring");
+  const fieldWeights = object(s.fieldWeights, "scoring.fieldWeights");
+  const roleCaps = object(s.roleCaps, "scoring.roleCaps");
+  const amount = object(s.amount, "scoring.amount");
+  const severity = object(s.severity, "scoring.severity");
+  const fields = {} as Record<TextField, number>;
+  for (const field of FIELDS)
+    fields[field] = number(fieldWeights[field], `scoring.fieldWeights.${field}`, 0, 10);
+  return {
+    threshold: number(s.threshold, "scoring.threshold", 0, 100),
+    fieldWeights: fields,
+    decay: number(s.decay, "scoring.decay", 0, 1),
+    roleCaps: {
+      actor: number(roleCaps.actor, "scoring.roleCaps.actor", 0, 100),
+      theft: number(roleCaps.theft, "scoring.roleCaps.theft", 0, 100),
+    },
+    proximityBonus: number(s.proximityBonus, "scoring.proximityBonus", 0, 100),
+    amount: {
+      minUsd: number(amount.minUsd, "scoring.amount.minUsd", 0, Number.MAX_SAFE_INTEGER),
+      base: number(amount.base, "scoring.amount.base", 0, 100),
+      over10M: number(amount.over10M, "scoring.amount.over10M", 0, 100),
+      over100M: number(amount.over100M, "scoring.amount.over100M", 0, 100),
+    },
+    unmetCap: number(s.unmetCap, "scoring.unmetCap", 0, 100),
+    severity: {
+      highAmountUsd: number(
+        severity.highAmountUsd,
+        "scoring.severity.highAmountUsd",
+        0,
+        Number.MAX_SAFE_INTEGER,
+      ),
+      highScore: number(severity.highScore, "scoring.severity.highScore", 0, 100),
+      mediumAmountUsd: number(
+        severity.mediumAmountUsd,
+        "scoring.severity.mediumAmountUsd",
+        0,
+        Number.MAX_SAFE_INTEGER,
+      ),
+      mediumScore: number(severity.mediumScore, "scoring.severity.mediumScore", 0, 100),
+    },
+  };
+}
+
+function validateEntry(value: unknown, path: string, role: GroupRole): TermEntry {
+  const e = object(value, path);
+  if (!Array.isArray(e.terms) || e.terms.length === 0)
+    fail(`${path}.terms`, "expected a non-empty array of strings");
+  const terms = e.terms.map((term, i) => {
+    if (typeof term !== "string" || term.trim() === "")
+      fail(`${path}.terms[${i}]`, "expected a non-empty string");
+    return term;
+  });
+  const weight = number(e.weight, `${path}.weight`, -100, 100);
+  if (role === "dampener" && weight > 0)
+    fail(`${path}.weight`, "a dampener's weight must be negative or zero");
+  if (role !== "dampener" && weight < 0) fail(`${path}.weight`, `a ${role} weight must not be negative`);
+  const entry: TermEntry = { terms, weight };
+  if (e.actor !== undefined) {
+    if (role !== "actor") fail(`${path}.actor`, "only actor groups name actors");
+    if (typeof e.actor !== "string" || e.actor.trim() === "")
+      fail(`${path}.actor`, "expected a non-empty string");
+    entry.actor = e.actor;
+  } else if (role === "actor") {
+    fail(`${path}.actor`, "every actor entry needs a canonical actor name");
+  }
+  if (e.stage !== undefined) {
+    if (typeof e.stage !== "string" || !STAGES.includes(e.stage)) {
+      fail(`${path}.stage`, `expected one of ${STAGES.join(", ")}`);
+    }
+    entry.stage = e.stage as AttributionStage;
+  }
+  if (e.note !== undefined) {
+    if (typeof e.note !== "string") fail(`${path}.note`, "expected a string");
+    entry.note = e.note;
+  }
+  return entry;
+}
+
+/**
+ * Validates a rules document (for example a parsed `--rules FILE`) and returns it typed.
+ * Throws RulesError naming the first bad field, e.g. `rules: groups.theft.entries[2].weight: expected a number`.
+ * Duplicate terms (after expansion and normalisation) are reported too; see `compileRules`.
+ */
+export function validateRules(json: unknown): Rules {
+  const doc = object(json, "(document)");
+  if (doc.version !== 1) fail("version", "expected 1");
+  const scoring = validateScoring(doc.scoring);
+  const groupsIn = object(doc.groups, "groups");
+  const groups: Record<string, GroupRules> = {};
+  for (const [name, value] of Object.entries(groupsIn)) {
+    const path = `groups.${name}`;
+    if (!/^[a-z][a-z0-9-]*$/.test(name)) fail(path, "group names are lower-case words ([a-z0-9-])");
+    const g = object(value, path);
+    if (typeof g.role !== "string" || !(GROUP_ROLES as readonly string[]).includes(g.role)) {
+      fail(`${path}.role`, `expected one of ${GROUP_ROLES.join(", ")}`);
+    }
+    const role = g.role as GroupRole;
+    const cap = number(g.cap, `${path}.cap`, 0, 100);
+    if (!Array.isArray(g.entries)) fail(`${path}.entries`, "expected an array");
+    const entries = g.entries.map((entry, i) => validateEntry(entry, `${path}.entries[${i}]`, role));
+    const group: GroupRules = { role, cap, entries };
+    if (g.description !== undefined) {
+      if (typeof g.description !== "string") fail(`${path}.description`, "expected a string");
+      group.description = g.description;
+    }
+    groups[name] = group;
+  }
+  const rules: Rules = { version: 1, scoring, groups };
+  if (typeof doc.description === "string") rules.description = doc.description;
+  return rules;
+}
+
+/** Expands `{a,b}` alternatives: "hack{,s,ed}" gives hack, hacks, hacked. Nested braces are not supported. */
+export function expandTerm(term: string): string[] {
+  const open = term.indexOf("{");
+  if (open < 0) return [term];
+  const close = term.indexOf("}", open);
+  if (close < 0) throw new RulesError(`rules: term "${term}": "{" without "}"`);
+  const head = term.slice(0, open);
+  const tail = expandTerm(term.slice(close + 1));
+  const options = term.slice(open + 1, close).split(",");
+  return options.flatMap((option) => tail.map((rest) => `${head}${option}${rest}`));
+}

@@ -1,0 +1,210 @@
+/**
+ * The explainable classifier: is this article about a state-sponsored theft of money, how sure
+ * are we, who, how much, and why. Keyword scoring over rules kept as data (classifier/rules.json):
+ * each field is normalised once, every term is found in one automaton pass, and every point of
+ * the score is traceable to a matched term with its offsets in the field's plain text.
+ */
+import { findAmounts } from "./classifier/amounts.ts";
+import { type Automaton, buildAutomaton, scan } from "./classifier/automaton.ts";
+import { normalise, normaliseTerm, wordClass } from "./classifier/normalise.ts";
+import defaultRulesJson from "./classifier/rules.json" with { type: "json" };
+import { expandTerm, type GroupRole, type Rules, RulesError, validateRules } from "./classifier/rules.ts";
+import { type Evidence, type Explanation, score } from "./classifier/scoring.ts";
+import { htmlToText } from "./text.ts";
+import type { AttributionStage, Classification, TextField } from "./types.ts";
+
+export type { Rules } from "./classifier/rules.ts";
+export { RulesError } from "./classifier/rules.ts";
+export type { Explanation } from "./classifier/scoring.ts";
+
+/** An article to classify. Fields may hold HTML or entities; they are reduced to plain text first. */
+export interface ClassifyInput {
+  title: string;
+  summary?: string;
+  content?: string;
+}
+
+export interface ClassifyOptions {
+  /** Flagging threshold 0..100; defaults to the rules' own (DEFAULT_THRESHOLD for the default rules). */
+  threshold?: number;
+  /** Rules from `loadRules`; defaults to the bundled rules. */
+  rules?: Rules;
+}
+
+interface CompiledTerm {
+  term: string;
+  group: string;
+  role: GroupRole;
+  weight: number;
+  actor?: string;
+  stage?: AttributionStage;
+  /** Latin-script ends must sit on a word boundary; Han, kana and Hangul ends need not. */
+  boundaryStart: boolean;
+  boundaryEnd: boolean;
+}
+
+interface CompiledRules {
+  automaton: Automaton;
+  terms: CompiledTerm[];
+}
+
+// Building the automaton costs a few milliseconds: once per Rules object, never per article.
+const compiledCache = new WeakMap<Rules, CompiledRules>();
+
+function compile(rules: Rules): CompiledRules {
+  const cached = compiledCache.get(rules);
+  if (cached) return cached;
+  const terms: CompiledTerm[] = [];
+  const seen = new Map<string, string>();
+  for (const [group, groupRules] of Object.entries(rules.groups)) {
+    groupRules.entries.forEach((entry, entryIndex) => {
+      const path = `groups.${group}.entries[${entryIndex}]`;
+      for (const written of entry.terms) {
+        for (const expanded of expandTerm(written)) {
+          const term = normaliseTerm(expanded);
+          if (term === "")
+            throw new RulesError(`rules: ${path}.terms: "${written}" has no matchable characters`);
+          const previous = seen.get(term);
+          if (previous) {
+            throw new RulesError(
+              `rules: ${path}.terms: "${term}" (from "${written}") is already a term of ${previous}`,
+            );
+          }
+          seen.set(term, path);
+          const compiled: CompiledTerm = {
+            term,
+            group,
+            role: groupRules.role,
+            weight: entry.weight,
+            boundaryStart: wordClass(term.charCodeAt(0)) === 1,
+            boundaryEnd: wordClass(term.charCodeAt(term.length - 1)) === 1,
+          };
+          if (entry.actor) compiled.actor = entry.actor;
+          if (entry.stage) compiled.stage = entry.stage;
+          terms.push(compiled);
+        }
+      }
+    });
+  }
+  const result = { automaton: buildAutomaton(terms.map((t) => t.term)), terms };
+  compiledCache.set(rules, result);
+  return result;
+}
+
+/**
+ * Validates a rules document (e.g. the parsed JSON of `--rules FILE`) and prepares it for use.
+ * Throws RulesError naming the bad field, or the duplicated term and where it first appeared.
+ */
+export function loadRules(json: unknown): Rules {
+  const rules = validateRules(json);
+  compile(rules);
+  return rules;
+}
+
+/** The bundled rules (lambdas/core/classifier/rules.json). */
+export const DEFAULT_RULES: Rules = loadRules(defaultRulesJson);
+
+/** The bundled rules' flagging threshold. */
+export const DEFAULT_THRESHOLD: number = DEFAULT_RULES.scoring.threshold;
+
+interface RawMatch {
+  term: number;
+  start: number;
+  end: number;
+}
+
+/** Finds every term and amount in one field; offsets refer to htmlToText(value). */
+function collectEvidence(value: string, field: TextField, compiled: CompiledRules, out: Evidence[]): void {
+  const plain = htmlToText(value);
+  if (plain === "") return;
+  const text = normalise(plain);
+  const { codes, length, starts, ends } = text;
+  const raw: RawMatch[] = [];
+  scan(compiled.automaton, codes, length, (term, start, end) => {
+    const rule = compiled.terms[term]!;
+    if (rule.boundaryStart && start > 0 && wordClass(codes[start - 1]!) === 1) return;
+    if (rule.boundaryEnd && end < length && wordClass(codes[end]!) === 1) return;
+    raw.push({ term, start, end });
+  });
+
+  // Sentence boundaries in plain-text offsets, shared by terms and amounts.
+  const sentenceStarts = text.sentenceStarts.map((i) => starts[i]!);
+  const sentenceOf = (plainOffset: number) => {
+    let sentence = 0;
+    while (sentence < sentenceStarts.length && sentenceStarts[sentence]! <= plainOffset) sentence++;
+    return sentence;
+  };
+
+  // Leftmost-longest, no overlaps: "lazarus group" beats "lazarus", and a shadow phrase such as
+  // "in exchange for" keeps "exchange" from counting.
+  raw.sort((a, b) => a.start - b.start || b.end - a.end);
+  let lastEnd = 0;
+  for (const match of raw) {
+    if (match.start < lastEnd) continue;
+    lastEnd = match.end;
+    const rule = compiled.terms[match.term]!;
+    const start = starts[match.start]!;
+    const end = ends[match.end - 1]!;
+    const evidence: Evidence = {
+      term: rule.term,
+      group: rule.group,
+      role: rule.role,
+      ruleWeight: rule.weight,
+      field,
+      start,
+      end,
+      text: plain.slice(start, end),
+      sentence: sentenceOf(start),
+    };
+    if (rule.actor) evidence.actor = rule.actor;
+    if (rule.stage) evidence.stage = rule.stage;
+    out.push(evidence);
+  }
+
+  for (const amount of findAmounts(plain)) {
+    out.push({
+      term: "amount",
+      group: "amount",
+      role: "amount",
+      ruleWeight: 0,
+      field,
+      start: amount.start,
+      end: amount.end,
+      text: amount.text,
+      sentence: sentenceOf(amount.start),
+      usd: amount.usd,
+    });
+  }
+}
+
+function resolveThreshold(options: ClassifyOptions | undefined, rules: Rules): number {
+  const threshold = options?.threshold ?? rules.scoring.threshold;
+  if (typeof threshold !== "number" || !Number.isFinite(threshold) || threshold < 0 || threshold > 100) {
+    throw new RangeError(`classify: threshold must be a number from 0 to 100, got ${String(threshold)}`);
+  }
+  return threshold;
+}
+
+/**
+ * Classifies an article and explains the verdict in full: group totals, bonuses, and the reasons
+ * it was flagged or not. `classify` returns the `classification` part of this.
+ */
+export function explainClassification(input: ClassifyInput, options?: ClassifyOptions): Explanation {
+  const rules = options?.rules ?? DEFAULT_RULES;
+  const threshold = resolveThreshold(options, rules);
+  const compiled = compile(rules);
+  const evidence: Evidence[] = [];
+  if (typeof input.title === "string") collectEvidence(input.title, "title", compiled, evidence);
+  if (typeof input.summary === "string") collectEvidence(input.summary, "summary", compiled, evidence);
+  if (typeof input.content === "string") collectEvidence(input.content, "content", compiled, evidence);
+  return score(evidence, rules, threshold);
+}
+
+/**
+ * Scores an article 0..100 for state-sponsored theft of money. Flagged when the score reaches the
+ * threshold and the text holds both actor and theft evidence. Every matched term comes with its
+ * group, the points it contributed, its field and offsets: `htmlToText(field).slice(start, end) === text`.
+ */
+export function classify(input: ClassifyInput, options?: ClassifyOptions): Classification {
+  return explainClassification(input, options).classification;
+}
