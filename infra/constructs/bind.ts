@@ -15,35 +15,47 @@ export const FLAGGED_INDEX = "gsi1";
 export type TableAction =
   | "dynamodb:GetItem"
   | "dynamodb:BatchGetItem"
-  | "dynamodb:Query"
   | "dynamodb:PutItem"
   | "dynamodb:UpdateItem";
+export type IndexAction = "dynamodb:Query";
 
-/** What each function may do on the table. */
+export interface TableAccess {
+  /** Actions on the table's items (by key). */
+  table: readonly TableAction[];
+  /** Actions on the gsi1 index (the store only ever queries the index, never the base table). */
+  index: readonly IndexAction[];
+}
+
+/** What each function may do on the table, matching the store's calls (lambdas/adapters/dynamo-store.ts). */
 export const TABLE_ACCESS = {
-  /** The pipeline: batch-read known ids, conditional puts, story merges, candidate queries on gsi1. */
-  poller: [
-    "dynamodb:GetItem",
-    "dynamodb:BatchGetItem",
-    "dynamodb:Query",
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-  ],
-  /** The scheduler reads each configured feed's state by key; it writes nothing. */
-  scheduler: ["dynamodb:GetItem", "dynamodb:BatchGetItem"],
-  /** The public API: list flagged stories on gsi1, fetch one story. */
-  api: ["dynamodb:Query", "dynamodb:GetItem"],
-} as const satisfies Record<string, readonly TableAction[]>;
+  /** The pipeline: batch-read known ids, conditional puts, story updates and alert claims; candidate and pending-alert queries. */
+  poller: {
+    table: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    index: ["dynamodb:Query"],
+  },
+  /** The scheduler lists feed states (one Query on gsi1 partition FEEDS); it writes nothing. */
+  scheduler: { table: [], index: ["dynamodb:Query"] },
+  /** The public API: list flagged stories on gsi1, fetch one story by key. */
+  api: { table: ["dynamodb:GetItem"], index: ["dynamodb:Query"] },
+} as const satisfies Record<string, TableAccess>;
 
-/** Grants table actions (Query also on gsi1) and sets TABLE_NAME. */
+/** Grants exactly `access` (item actions on the table ARN, Query on the gsi1 ARN) and sets TABLE_NAME. */
 export function bindTable(
   fn: HeistwatchFunction,
   table: { tableName: string; tableArn: string },
-  actions: readonly TableAction[],
+  access: TableAccess,
 ): void {
-  const resources = [table.tableArn];
-  if (actions.includes("dynamodb:Query")) resources.push(`${table.tableArn}/index/${FLAGGED_INDEX}`);
-  fn.role.addToPolicy(new iam.PolicyStatement({ actions: [...actions], resources }));
+  if (access.table.length > 0) {
+    fn.role.addToPolicy(new iam.PolicyStatement({ actions: [...access.table], resources: [table.tableArn] }));
+  }
+  if (access.index.length > 0) {
+    fn.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: [...access.index],
+        resources: [`${table.tableArn}/index/${FLAGGED_INDEX}`],
+      }),
+    );
+  }
   fn.addEnvironment("TABLE_NAME", table.tableName);
 }
 

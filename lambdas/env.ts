@@ -1,0 +1,56 @@
+/**
+ * Typed Lambda environment, read once per container. A missing or malformed variable fails the
+ * first invocation with the variable's name, instead of surfacing later as an odd AWS error.
+ */
+
+/** Thrown when a required environment variable is missing or malformed. */
+export class EnvError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EnvError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function required(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new EnvError(`Missing environment variable ${name}`);
+  return value;
+}
+
+function optionalNumber(env: Env, name: string, min: number, max: number): number | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new EnvError(`Environment variable ${name} must be a number from ${min} to ${max}, got '${text}'`);
+  }
+  return value;
+}
+
+export interface ScheduleEnv {
+  tableName: string;
+  queueUrl: string;
+}
+
+export interface PollEnv {
+  tableName: string;
+  topicArn: string;
+  /** Classification threshold for the pipeline; undefined = the classifier's default. */
+  minAlertScore: number | undefined;
+}
+
+/** The schedule Lambda's settings (TABLE_NAME, QUEUE_URL). */
+export function readScheduleEnv(env: Env = process.env): ScheduleEnv {
+  return { tableName: required(env, "TABLE_NAME"), queueUrl: required(env, "QUEUE_URL") };
+}
+
+/** The poll Lambda's settings (TABLE_NAME, TOPIC_ARN, optional MIN_ALERT_SCORE 0..100). */
+export function readPollEnv(env: Env = process.env): PollEnv {
+  return {
+    tableName: required(env, "TABLE_NAME"),
+    topicArn: required(env, "TOPIC_ARN"),
+    minAlertScore: optionalNumber(env, "MIN_ALERT_SCORE", 0, 100),
+  };
+}
