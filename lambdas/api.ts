@@ -1,0 +1,40 @@
+/**
+ * Lambda handler for the public API (API Gateway HTTP API, payload 2.0): GET /, /feed.json,
+ * /feed.xml and /items/{id}. Thin: configuration and clients are built once per container;
+ * the work is in core/api.
+ *
+ * Environment: TABLE_NAME (required); PUBLIC_BASE_URL (optional absolute http(s) URL used in
+ * feed links, e.g. a custom domain; defaults to the domain the request arrived on);
+ * SITE_TITLE (optional).
+ */
+
+import { Logger } from "@aws-lambda-powertools/logger";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createDynamoStore } from "./adapters/dynamo-store.ts";
+import { createApiGatewayHandler } from "./core/api/apigw.ts";
+import { createApi, DEFAULT_SITE } from "./core/api/app.ts";
+import { readApiConfig } from "./core/api/config.ts";
+import type { Log } from "./core/ports.ts";
+
+const config = readApiConfig(process.env);
+const logger = new Logger({ serviceName: "heistwatch-api" });
+// Powertools' overloads take (message, ...extras); the Log port passes one optional object.
+const log: Log = {
+  debug: (message, extra) => logger.debug(message, extra ?? {}),
+  info: (message, extra) => logger.info(message, extra ?? {}),
+  warn: (message, extra) => logger.warn(message, extra ?? {}),
+  error: (message, extra) => logger.error(message, extra ?? {}),
+};
+const store = createDynamoStore({ client: new DynamoDBClient({}), tableName: config.tableName });
+
+export const handler = createApiGatewayHandler(
+  createApi({
+    reader: store,
+    log,
+    site: {
+      title: config.siteTitle ?? DEFAULT_SITE.title,
+      description: DEFAULT_SITE.description,
+      baseUrl: config.publicBaseUrl,
+    },
+  }),
+);
