@@ -1,11 +1,69 @@
+import { parseArgs } from "node:util";
+import { classify } from "../../lambdas/core/classify.ts";
+import {
+  LineError,
+  loadRulesFile,
+  parseArticleLine,
+  parseThreshold,
+  readLines,
+  runWithUsage,
+  UsageError,
+  writeOut,
+} from "../classify-common.ts";
 import type { Command } from "../main.ts";
 
-// Placeholder until the "classify" command is built; replaced by its own issue's work.
+const usage = `usage: heistwatch classify [FILE] [--rules FILE] [--threshold N]
+
+Scores JSON Lines articles from FILE (or stdin) and prints one JSON line per article, in order:
+  {"id","score","flagged","severity","actors","amountUsd","attribution","matched"}
+
+Input fields: id, title (required), summary, content (optional); other fields are ignored.
+A bad line is reported on stderr with its line number; the other lines are still classified,
+and the command then exits 1.
+
+options:
+  --rules FILE     rules document to use instead of the bundled rules (see docs/classifier.md)
+  --threshold N    flagging threshold, 0..100 (default: the rules' threshold)`;
+
 export const command: Command = {
-  summary: "classify (not built yet)",
-  usage: "heistwatch classify: not built yet",
-  async run() {
-    console.error("heistwatch classify: not built yet");
-    return 2;
-  },
+  summary: "score JSON Lines articles (FILE or stdin), one JSON result per line",
+  usage,
+  run: (args) =>
+    runWithUsage("classify", usage, async () => {
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { rules: { type: "string" }, threshold: { type: "string" } },
+      });
+      if (positionals.length > 1)
+        throw new UsageError(`expected at most one FILE, got ${positionals.length}`);
+      const threshold = parseThreshold(values.threshold);
+      const rules = values.rules ? await loadRulesFile(values.rules) : undefined;
+      const options = { ...(threshold !== undefined && { threshold }), ...(rules && { rules }) };
+
+      let bad = 0;
+      for await (const { line, text } of readLines(positionals[0])) {
+        try {
+          const { id, input } = parseArticleLine(text, line);
+          const c = classify(input, options);
+          await writeOut(
+            `${JSON.stringify({
+              id,
+              score: c.score,
+              flagged: c.flagged,
+              severity: c.severity,
+              actors: c.actors,
+              amountUsd: c.amountUsd,
+              attribution: c.attribution,
+              matched: c.matched,
+            })}\n`,
+          );
+        } catch (error) {
+          if (!(error instanceof LineError)) throw error;
+          bad++;
+          console.error(`heistwatch classify: ${error.message}`);
+        }
+      }
+      return bad > 0 ? 1 : 0;
+    }),
 };
