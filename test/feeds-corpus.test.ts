@@ -2,7 +2,6 @@
  * The shared real-world corpus (../shared/feeds, MANIFEST.md), every document served by a real
  * HTTP server on 127.0.0.1 and read through readFeed, exactly as the poller reads a live feed.
  */
-import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFeed } from "../lambdas/core/read-feed.ts";
 import type { Article } from "../lambdas/core/types.ts";
