@@ -43,10 +43,20 @@ function expectedIds(filter: Parameters<typeof matchesQuery>[1] = {}, among = st
     .map((s) => s.id);
 }
 
+/** The parts of a JSON Feed (or JSON error) body these tests read. */
+interface Body {
+  title: string;
+  feed_url: string;
+  home_page_url: string;
+  next_url?: string;
+  items: { id: string; _heistwatch: Record<string, unknown> }[];
+  error: { code: string; parameter?: string };
+}
+
 const get = (path: string, init?: RequestInit) => fetch(`${server.url}${path}`, init);
 const getJson = async (path: string) => {
   const res = await get(path);
-  return { res, body: await res.json() };
+  return { res, body: (await res.json()) as Body };
 };
 
 beforeAll(async () => {
@@ -85,13 +95,13 @@ describe("GET /feed.json over dynalite", () => {
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
     expect(jsonFeedProblems(body)).toEqual([]);
-    expect(body.items.map((i: { id: string }) => i.id)).toEqual(expectedIds().slice(0, 50));
+    expect(body.items.map((i) => i.id)).toEqual(expectedIds().slice(0, 50));
     expect(body.feed_url).toBe(`${server.url}/feed.json`);
     expect(body.home_page_url).toBe(`${server.url}/`);
     expect(body.next_url).toBeUndefined();
     const first = body.items[0];
-    const story = stored.find((s) => s.id === first.id)!;
-    expect(first._heistwatch).toMatchObject({
+    const story = stored.find((s) => s.id === first?.id)!;
+    expect(first?._heistwatch).toMatchObject({
       score: story.score,
       severity: story.severity,
       actors: story.actors,
@@ -106,9 +116,9 @@ describe("GET /feed.json over dynalite", () => {
     while (next) {
       const res = await fetch(next);
       expect(res.status).toBe(200);
-      const page = await res.json();
+      const page = (await res.json()) as Body;
       expect(page.items.length).toBeLessThanOrEqual(7);
-      seen.push(...page.items.map((i: { id: string }) => i.id));
+      seen.push(...page.items.map((i) => i.id));
       next = page.next_url;
       pages++;
       // A newer story lands at the top of the index while the reader is paging.
@@ -121,7 +131,7 @@ describe("GET /feed.json over dynalite", () => {
     expect(seen).toEqual(before);
     // The arrivals are there for the next reader, newest first.
     const { body } = await getJson("/feed.json?limit=3");
-    expect(body.items.map((i: { id: string }) => i.id)).toEqual(["late-6", "late-5", "late-4"]);
+    expect(body.items.map((i) => i.id)).toEqual(["late-6", "late-5", "late-4"]);
   });
 
   it.each([
@@ -137,8 +147,8 @@ describe("GET /feed.json over dynalite", () => {
     const ids: string[] = [];
     let next: string | undefined = `${server.url}/feed.json?limit=4&${query}`;
     while (next) {
-      const page = await (await fetch(next)).json();
-      ids.push(...page.items.map((i: { id: string }) => i.id));
+      const page = (await (await fetch(next)).json()) as Body;
+      ids.push(...page.items.map((i) => i.id));
       next = page.next_url;
     }
     const expected = expectedIds(filter);
@@ -154,7 +164,7 @@ describe("GET /feed.xml and / over dynalite", () => {
     const res = await get("/feed.xml?limit=25&severity=high");
     expect(res.headers.get("content-type")).toBe("application/rss+xml; charset=utf-8");
     const rss = await new Parser().parseString(await res.text());
-    expect(rss.items.map((i) => i.guid)).toEqual(json.items.map((i: { id: string }) => i.id));
+    expect(rss.items.map((i) => i.guid)).toEqual(json.items.map((i) => i.id));
     expect(rss.items.length).toBeGreaterThan(0);
   });
 
@@ -218,7 +228,7 @@ describe("errors, caching and methods over HTTP", () => {
     expect(post.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
     const missing = await get("/wp-admin");
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.code).toBe("not_found");
+    expect(((await missing.json()) as Body).error.code).toBe("not_found");
   });
 });
 
