@@ -69,7 +69,19 @@ function hasNonAscii(bytes: Uint8Array): boolean {
   return false;
 }
 
+// WHATWG windows-1252 for 0x80-0x9F (0x81, 0x8D, 0x8F, 0x90, 0x9D map to themselves).
+const CP1252_HIGH =
+  "\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F" +
+  "\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178";
+const C1_RANGE = /[\u0080-\u009F]/g;
+
 function decodeAs(bytes: Uint8Array, charset: string): string {
+  if (charset === "windows-1252") {
+    // Node 20's TextDecoder decodes windows-1252 as ISO-8859-1 (0x80-0x9F become C1 controls, so
+    // "€" and curly quotes vanish); decode latin1 and map that range ourselves.
+    const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+    return latin1.replace(C1_RANGE, (ch) => CP1252_HIGH[ch.charCodeAt(0) - 0x80] ?? ch);
+  }
   return new TextDecoder(charset).decode(bytes);
 }
 
