@@ -30,12 +30,19 @@ export interface ApiServer {
 // API Gateway's own payload limit is 10 MB; this API takes no bodies, so 1 MB is plenty.
 const MAX_BODY_BYTES = 1024 * 1024;
 
+class BodyTooLargeError extends Error {
+  constructor() {
+    super(`request body larger than ${MAX_BODY_BYTES} bytes`);
+    this.name = "BodyTooLargeError";
+  }
+}
+
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new Error("request body too large");
+    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
@@ -143,6 +150,11 @@ export async function startApiServer(handler: HttpApiHandler, options: ApiServer
       const result = await handler(toHttpApiEvent(req, body));
       writeResult(req, res, result);
     } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        res.writeHead(413, { "Content-Type": "application/json", Connection: "close" });
+        res.end(JSON.stringify({ message: "Request Entity Too Large" }));
+        return;
+      }
       // Like API Gateway on a Lambda crash: a generic answer, details only in the local log.
       onError(error);
       if (!res.headersSent) {
