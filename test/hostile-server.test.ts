@@ -37,19 +37,19 @@ const feedXml = rssDocument([{ title: "A real item", link: "https://example.org/
 beforeAll(async () => {
   gzipBomb = await gzipZeros(256 * MiB);
   doubleGzipBomb = gzipSync(gzipBomb, { level: 9 });
-  internal = await startServer({ "/secret": (_req, res) => res.end("internal secret") }, "127.0.0.2");
+  internal = await startServer({ "/secret": (_req, res) => void res.end("internal secret") }, "127.0.0.2");
   internal.server.on("connection", () => internalConnections++);
   server = await startServer({
-    "/feed": (_req, res) => res.end(feedXml),
+    "/feed": (_req, res) => void res.end(feedXml),
     "/billion-laughs": (_req, res) =>
-      res.end(`<?xml version="1.0"?>
+      void res.end(`<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
 <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>
 <rss version="2.0"><channel><title>t</title><item><title>&lol9;</title></item></channel></rss>`),
     "/xxe": (_req, res) =>
-      res.end(`<?xml version="1.0"?>
+      void res.end(`<?xml version="1.0"?>
 <!DOCTYPE rss [<!ENTITY file SYSTEM "file:///etc/passwd"><!ENTITY net SYSTEM "${"http://127.0.0.2"}:${internal.port}/secret">]>
 <rss version="2.0"><channel><title>t</title><item><title>&file;</title><description>&net;</description></item></channel></rss>`),
     "/huge-chunked": (_req, res) => {
@@ -104,7 +104,7 @@ beforeAll(async () => {
         "<!DOCTYPE html><html><head><meta charset=utf-8><title>Moved</title></head><body><p>Hi<br></body></html>",
       );
     },
-    "/empty": (_req, res) => res.end(),
+    "/empty": (_req, res) => void res.end(),
     "/etag": (req, res) => {
       if (req.headers["if-none-match"] === '"v1"') {
         res.writeHead(304, { etag: '"v1"' });
