@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { buildAutomaton, scan } from "../lambdas/core/classifier/automaton.ts";
+import { normalise, normalisedString, normaliseTerm } from "../lambdas/core/classifier/normalise.ts";
+import { expandTerm } from "../lambdas/core/classifier/rules.ts";
+
+describe("normalise", () => {
+  it("folds case, Latin diacritics, compatibility forms and dashes, and collapses whitespace", () => {
+    expect(normaliseTerm("  Nord-Coréens   ont DÉROBÉ  ")).toBe("nord coreens ont derobe");
+    expect(normaliseTerm("ＦＢＩ　Ｌａｚａｒｕｓ")).toBe("fbi lazarus"); // fullwidth letters and ideographic space
+    expect(normaliseTerm("Geldwäsche über die Börse – Straße")).toBe("geldwasche uber die borse strasse");
+    expect(normaliseTerm("state\u2011sponsored")).toBe("state sponsored");
+    expect(normaliseTerm("Pyongyang’s")).toBe("pyongyang's");
+  });
+
+  it("keeps kana voicing marks and Hangul syllables intact", () => {
+    expect(normaliseTerm("ドル")).toBe("ドル");
+    expect(normaliseTerm("라자루스가")).toBe("라자루스가");
+  });
+
+  it("maps every normalised character back to its source span in the plain text", () => {
+    const plain = "Ａ  é-x";
+    const text = normalise(plain);
+    expect(normalisedString(text)).toBe("a e x");
+    const spans = Array.from({ length: text.length }, (_, i) => plain.slice(text.starts[i], text.ends[i]));
+    expect(spans).toEqual(["Ａ", " ", "é", "-", "x"]);
+  });
+
+  it("marks sentence starts after . ! ? and CJK full stops, but not inside $1.5", () => {
+    const text = normalise("Lazarus stole $1.5 billion. FBI says so! 北朝鮮。盗難");
+    const s = normalisedString(text);
+    expect(text.sentenceStarts.map((i) => s.slice(i, i + 3))).toEqual(["fbi", "北朝鮮", "盗難"]);
+  });
+});
+
+describe("automaton", () => {
+  it("finds overlapping patterns in one pass, reporting suffix matches too", () => {
+    const automaton = buildAutomaton(["he", "she", "his", "hers"]);
+    const codes = Uint16Array.from("ushers", (c) => c.charCodeAt(0));
+    const found: string[] = [];
+    scan(automaton, codes, codes.length, (p, start, end) => found.push(`${p}@${start}-${end}`));
+    expect(found).toEqual(["1@1-4", "0@2-4", "3@2-6"]);
+  });
+
+  it("rejects duplicate patterns", () => {
+    expect(() => buildAutomaton(["hack", "hack"])).toThrow(/duplicate pattern "hack"/);
+  });
+});
+
+describe("expandTerm", () => {
+  it("expands {a,b} alternatives, including an empty one", () => {
+    expect(expandTerm("hack{,s,ed}")).toEqual(["hack", "hacks", "hacked"]);
+    expect(expandTerm("{a,b}x{1,2}")).toEqual(["ax1", "ax2", "bx1", "bx2"]);
+  });
+});
