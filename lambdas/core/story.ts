@@ -220,7 +220,7 @@ export function mergeIntoStory(
   if (story.sources.some((source) => source.articleId === article.id)) return { record, changed: false };
   const merged: Story = {
     ...story,
-    publishedAt: article.publishedAt < story.publishedAt ? article.publishedAt : story.publishedAt,
+    publishedAt: [article.publishedAt, story.publishedAt].sort()[0]!,
     updatedAt: now.toISOString(),
     score: Math.max(story.score, article.score),
     matched: article.score > story.score ? article.matched : story.matched,
