@@ -36,7 +36,7 @@ ol.stories{list-style:none;margin:0;padding:0}
 .score small{font-size:.7rem;text-transform:uppercase;letter-spacing:.05em}
 .story h2{margin:0;font-size:1.1rem;line-height:1.35;overflow-wrap:anywhere}
 .story h2 a{text-decoration:none}.story h2 a:hover{text-decoration:underline}
-.meta{margin:0;color:var(--muted);font-size:.88rem;display:flex;flex-wrap:wrap;gap:4px 10px}
+.meta{margin:0;color:var(--muted);font-size:.88rem;display:flex;flex-wrap:wrap;align-items:center;gap:4px 10px}
 .pill{display:inline-block;padding:0 8px;border-radius:999px;font-size:.78rem;font-weight:600;border:1px solid var(--line)}
 .pill.high{background:var(--high-bg);color:var(--high);border-color:transparent}
 .pill.medium{background:var(--medium-bg);color:var(--medium);border-color:transparent}
