@@ -1,0 +1,88 @@
+/**
+ * How an alert looks in a terminal and in a chat webhook. Story text comes from feeds, so the
+ * terminal card strips control characters and the chat texts escape each platform's markup.
+ */
+import type { Alert, MatchedTerm } from "../../lambdas/core/types.ts";
+import { terminalSafe } from "./progress.ts";
+
+const WIDTH = 78;
+
+/** A multi-line box for the console: headline, title, actors/amount/attribution, sources, evidence, link. */
+export function formatAlertCard(alert: Alert): string {
+  const { story } = alert;
+  const head = `${alert.kind === "new" ? "HEIST ALERT" : "ALERT UPDATE"} · ${story.severity.toUpperCase()} · score ${story.score}`;
+  const lines = [
+    ...wrap(terminalSafe(story.title, 400), WIDTH - 4),
+    ...(alert.kind === "update" && alert.reasons.length > 0
+      ? wrap(`Update: ${terminalSafe(alert.reasons.join("; "), 300)}`, WIDTH - 4)
+      : []),
+    ...wrap(factsLine(alert), WIDTH - 4),
+    ...wrap(sourcesLine(alert), WIDTH - 4),
+    ...wrap(`Why: ${evidence(story.matched)}`, WIDTH - 4),
+    ...(story.url ? [terminalSafe(story.url, 300)] : []),
+  ];
+  return [
+    `╭─ ${head} ${"─".repeat(Math.max(2, WIDTH - head.length - 4))}`,
+    ...lines.map((l) => `│ ${l}`),
+    `╰${"─".repeat(WIDTH - 1)}`,
+  ].join("\n");
+}
+
+/** Plain one-paragraph text shared by the chat formats (no markup yet). */
+export function alertPlainLines(alert: Alert): string[] {
+  const { story } = alert;
+  const head = `${alert.kind === "new" ? "Heist alert" : "Alert update"} (${story.severity}, score ${story.score}): ${terminalSafe(story.title, 300)}`;
+  return [
+    head,
+    ...(alert.kind === "update" && alert.reasons.length > 0
+      ? [`Update: ${terminalSafe(alert.reasons.join("; "), 300)}`]
+      : []),
+    factsLine(alert),
+    sourcesLine(alert),
+    ...(story.url ? [terminalSafe(story.url, 500)] : []),
+  ];
+}
+
+function factsLine(alert: Alert): string {
+  const { story } = alert;
+  return [
+    `Actors: ${story.actors.length > 0 ? terminalSafe(story.actors.join(", "), 120) : "none named"}`,
+    `Amount: ${story.amountUsd !== null ? formatUsd(story.amountUsd) : "not stated"}`,
+    `Attribution: ${story.attribution ?? "none"}`,
+  ].join("   ");
+}
+
+function sourcesLine(alert: Alert): string {
+  const names = [...new Set(alert.story.sources.map((s) => terminalSafe(s.name, 60)))];
+  return `Sources (${names.length}): ${names.join(", ") || "unknown"}`;
+}
+
+function evidence(matched: MatchedTerm[]): string {
+  const top = [...matched].sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight)).slice(0, 5);
+  if (top.length === 0) return "no matched terms recorded";
+  return top
+    .map((m) => `"${terminalSafe(m.text, 40)}" ${m.group} ${m.weight >= 0 ? "+" : ""}${m.weight}`)
+    .join(" · ");
+}
+
+/** $41,000,000 → "$41.0M"; $1.46 billion → "$1.46B"; small sums in full. */
+export function formatUsd(amount: number): string {
+  if (amount >= 1e9) return `$${(amount / 1e9).toFixed(2)}B`;
+  if (amount >= 1e6) return `$${(amount / 1e6).toFixed(1)}M`;
+  return `$${Math.round(amount).toLocaleString("en-US")}`;
+}
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      out.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) out.push(line);
+  return out;
+}

@@ -1,0 +1,284 @@
+/**
+ * Local-mode configuration: defaults, then `heistwatch.config.json` (or --config FILE), then
+ * HEISTWATCH_* env vars, then command-line flags. Read once, typed, validated: a bad value fails
+ * with its name and where it came from, so the CLI can print it and exit 2.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Everything `start`, `poll` and `demo` need to know, resolved and checked. */
+export interface LocalConfig {
+  /** Port of the API server (0 = any free port). */
+  port: number;
+  /** Address the API server binds to. */
+  host: string;
+  /** Absolute path of the data directory (the embedded DynamoDB lives in it). */
+  dataDir: string;
+  /** Absolute path of the feed list (JSON array of {id, name, url}). */
+  feedsFile: string;
+  /** Seconds between the starts of two poll cycles. */
+  intervalSeconds: number;
+  /** Classifier threshold (0..100); undefined = the classifier's default. */
+  minScore?: number;
+  /** Slack/Discord-compatible incoming webhook; undefined = console alerts only. */
+  webhookUrl?: string;
+  /** IP addresses that feeds may resolve to even though they are private/loopback (e.g. "127.0.0.1"). */
+  allowPrivateAddresses: string[];
+  /** Feeds polled at once. */
+  concurrency: number;
+  /** Minimum gap between two requests to the same host, in milliseconds. */
+  hostGapMs: number;
+  /** Where the config file was read from, if one was. */
+  configFile?: string;
+}
+
+/** A configuration value that cannot be used; `message` names the setting and its source. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** The repository root (two levels up from cli/local/), where config/feeds.json lives. */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export const DEFAULT_CONFIG_FILE = "heistwatch.config.json";
+
+const DEFAULTS = {
+  port: 8787,
+  host: "127.0.0.1",
+  dataDir: ".heistwatch/data",
+  feedsFile: resolve(PACKAGE_ROOT, "config", "feeds.json"),
+  intervalSeconds: 300,
+  concurrency: 6,
+  hostGapMs: 2000,
+} as const;
+
+type Source = string;
+type Raw = Partial<Record<keyof typeof SETTINGS, unknown>>;
+
+/** Parses one raw value (string from env/flags, or any JSON value from the file). */
+type Parser<T> = (value: unknown, name: string, source: Source) => T;
+
+const integer =
+  (min: number, max: number): Parser<number> =>
+  (value, name, source) => {
+    const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
+      throw new ConfigError(
+        `${name} (${source}) must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`,
+      );
+    }
+    return n;
+  };
+
+const text: Parser<string> = (value, name, source) => {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new ConfigError(`${name} (${source}) must be a non-empty string, got ${JSON.stringify(value)}`);
+  }
+  return value.trim();
+};
+
+const httpUrl: Parser<string> = (value, name, source) => {
+  const s = text(value, name, source);
+  let url: URL;
+  try {
+    url = new URL(s);
+  } catch {
+    throw new ConfigError(`${name} (${source}) is not a URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(`${name} (${source}) must be an http(s) URL, got ${url.protocol}`);
+  }
+  return url.href;
+};
+
+const ipList: Parser<string[]> = (value, name, source) => {
+  const items =
+    typeof value === "string"
+      ? value
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : value;
+  if (!Array.isArray(items)) {
+    throw new ConfigError(`${name} (${source}) must be a list of IP addresses`);
+  }
+  for (const item of items) {
+    if (typeof item !== "string" || isIP(item) === 0) {
+      throw new ConfigError(`${name} (${source}) must list IP addresses, got ${JSON.stringify(item)}`);
+    }
+  }
+  return items as string[];
+};
+
+/** Each setting: its env var, its flag, and its parser. */
+const SETTINGS = {
+  port: { env: "HEISTWATCH_PORT", flag: "--port", parse: integer(0, 65535) },
+  host: { env: "HEISTWATCH_HOST", flag: "--host", parse: text },
+  dataDir: { env: "HEISTWATCH_DATA_DIR", flag: "--data-dir", parse: text },
+  feedsFile: { env: "HEISTWATCH_FEEDS_FILE", flag: "--feeds", parse: text },
+  intervalSeconds: { env: "HEISTWATCH_INTERVAL_SECONDS", flag: "--interval", parse: integer(1, 86_400) },
+  minScore: { env: "HEISTWATCH_MIN_SCORE", flag: "--min-score", parse: integer(0, 100) },
+  webhookUrl: { env: "HEISTWATCH_WEBHOOK_URL", flag: "--webhook", parse: httpUrl },
+  allowPrivateAddresses: {
+    env: "HEISTWATCH_ALLOW_PRIVATE_ADDRESSES",
+    flag: "--allow-private",
+    parse: ipList,
+  },
+  concurrency: { env: "HEISTWATCH_CONCURRENCY", flag: "--concurrency", parse: integer(1, 64) },
+  hostGapMs: { env: "HEISTWATCH_HOST_GAP_MS", flag: "--host-gap-ms", parse: integer(0, 600_000) },
+} satisfies Record<string, { env: string; flag: string; parse: Parser<unknown> }>;
+
+type SettingName = keyof typeof SETTINGS;
+const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
+const PATH_SETTINGS: SettingName[] = ["dataDir", "feedsFile"];
+
+/** The flags every local command accepts (beyond its own), for usage texts. */
+export const CONFIG_FLAGS_USAGE = [
+  "  --config FILE        config file (default: ./heistwatch.config.json when present)",
+  "  --port N             API port (default 8787; 0 = any free port)      env HEISTWATCH_PORT",
+  "  --host ADDR          API bind address (default 127.0.0.1)            env HEISTWATCH_HOST",
+  "  --data-dir DIR       data directory (default .heistwatch/data)       env HEISTWATCH_DATA_DIR",
+  "  --feeds FILE         feed list JSON (default config/feeds.json)      env HEISTWATCH_FEEDS_FILE",
+  "  --interval SECONDS   time between poll cycles (default 300)          env HEISTWATCH_INTERVAL_SECONDS",
+  "  --min-score N        flag threshold 0..100 (default: classifier's)   env HEISTWATCH_MIN_SCORE",
+  "  --webhook URL        Slack/Discord incoming webhook for alerts       env HEISTWATCH_WEBHOOK_URL",
+  "  --allow-private IPS  comma list of private IPs feeds may use         env HEISTWATCH_ALLOW_PRIVATE_ADDRESSES",
+  "  --concurrency N      feeds polled at once (default 6)                env HEISTWATCH_CONCURRENCY",
+  "  --host-gap-ms N      minimum gap between requests to one host        env HEISTWATCH_HOST_GAP_MS",
+].join("\n");
+
+export interface LoadConfigInput {
+  /** Command-line arguments after the subcommand (flags this module does not know are returned). */
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Flags (without value) the command itself understands, e.g. ["--once"]. */
+  booleanFlags?: string[];
+}
+
+export interface LoadedConfig {
+  config: LocalConfig;
+  /** The command's own boolean flags that were given. */
+  flags: Set<string>;
+}
+
+/**
+ * Resolves the local configuration. Throws ConfigError naming the setting (and its source:
+ * file, env var or flag) for any bad value, unknown key or unknown flag.
+ */
+export function loadLocalConfig(input: LoadConfigInput): LoadedConfig {
+  const { flagValues, flags, configPath } = parseArgs(input.args, input.booleanFlags ?? []);
+
+  const raw: Raw = {};
+  const sources: Partial<Record<SettingName, Source>> = {};
+  const baseDirs: Partial<Record<SettingName, string>> = {};
+
+  const fileName = configPath ?? DEFAULT_CONFIG_FILE;
+  const filePath = resolve(input.cwd, fileName);
+  let configFile: string | undefined;
+  if (configPath !== undefined || existsSync(filePath)) {
+    const fromFile = readConfigFile(filePath);
+    configFile = filePath;
+    for (const [key, value] of Object.entries(fromFile)) {
+      if (key === "$schema" || key === "//") continue;
+      if (!(key in SETTINGS)) {
+        throw new ConfigError(
+          `unknown setting "${key}" in ${filePath}; known settings: ${SETTING_NAMES.join(", ")}`,
+        );
+      }
+      raw[key as SettingName] = value;
+      sources[key as SettingName] = `"${key}" in ${filePath}`;
+      baseDirs[key as SettingName] = dirname(filePath);
+    }
+  }
+  for (const name of SETTING_NAMES) {
+    const { env } = SETTINGS[name];
+    const value = input.env[env];
+    if (value !== undefined && value !== "") {
+      raw[name] = value;
+      sources[name] = `env ${env}`;
+      baseDirs[name] = input.cwd;
+    }
+  }
+  for (const [flag, value] of flagValues) {
+    const name = SETTING_NAMES.find((n) => SETTINGS[n].flag === flag)!;
+    raw[name] = value;
+    sources[name] = `flag ${flag}`;
+    baseDirs[name] = input.cwd;
+  }
+
+  const parsed: Record<string, unknown> = {};
+  for (const name of SETTING_NAMES) {
+    if (raw[name] === undefined) continue;
+    const setting = SETTINGS[name];
+    let value = setting.parse(raw[name], name, sources[name] ?? name);
+    if (PATH_SETTINGS.includes(name)) value = resolve(baseDirs[name] ?? input.cwd, value as string);
+    parsed[name] = value;
+  }
+
+  const config: LocalConfig = {
+    port: (parsed.port as number | undefined) ?? DEFAULTS.port,
+    host: (parsed.host as string | undefined) ?? DEFAULTS.host,
+    dataDir: (parsed.dataDir as string | undefined) ?? resolve(input.cwd, DEFAULTS.dataDir),
+    feedsFile: (parsed.feedsFile as string | undefined) ?? DEFAULTS.feedsFile,
+    intervalSeconds: (parsed.intervalSeconds as number | undefined) ?? DEFAULTS.intervalSeconds,
+    minScore: parsed.minScore as number | undefined,
+    webhookUrl: parsed.webhookUrl as string | undefined,
+    allowPrivateAddresses: (parsed.allowPrivateAddresses as string[] | undefined) ?? [],
+    concurrency: (parsed.concurrency as number | undefined) ?? DEFAULTS.concurrency,
+    hostGapMs: (parsed.hostGapMs as number | undefined) ?? DEFAULTS.hostGapMs,
+    configFile,
+  };
+  return { config, flags };
+}
+
+function parseArgs(args: string[], booleanFlags: string[]) {
+  const flagValues: Array<[string, string]> = [];
+  const flags = new Set<string>();
+  let configPath: string | undefined;
+  const valueFlags = new Set<string>(SETTING_NAMES.map((n) => SETTINGS[n].flag));
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.indexOf("=");
+    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : undefined;
+    if (booleanFlags.includes(flag) && inline === undefined) {
+      flags.add(flag);
+      continue;
+    }
+    if (flag === "--config" || valueFlags.has(flag)) {
+      const value = inline ?? args[++i];
+      if (value === undefined || (inline === undefined && value.startsWith("--"))) {
+        throw new ConfigError(`${flag} needs a value`);
+      }
+      if (flag === "--config") configPath = value;
+      else flagValues.push([flag, value]);
+      continue;
+    }
+    throw new ConfigError(`unknown option "${arg}" (see --help)`);
+  }
+  return { flagValues, flags, configPath };
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let body: string;
+  try {
+    body = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(
+      `cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch (error) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new ConfigError(`config file ${path} must hold a JSON object`);
+  }
+  return data as Record<string, unknown>;
+}

@@ -1,0 +1,144 @@
+/**
+ * The embedded DynamoDB of local mode: dynalite persisting to LevelDB under the data directory,
+ * listening on 127.0.0.1, reached through the ordinary AWS SDK client, so the same Store code
+ * runs here as in AWS. Checks the directory is writable and not used by another heistwatch first.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import dynalite from "dynalite";
+
+/** The data directory cannot be used (not writable, or held by another process). Systemic: exit non-zero. */
+export class DataDirError extends Error {
+  override name = "DataDirError";
+}
+
+export interface EmbeddedDynamo {
+  endpoint: string;
+  client: DynamoDBClient;
+  /** Stops the server and closes LevelDB (flushing it), then releases the directory lock. */
+  close(): Promise<void>;
+}
+
+const LOCK_FILE = "heistwatch.pid";
+const DB_DIR = "dynamodb";
+
+/**
+ * Makes sure `dataDir` exists and is writable, with a clear error naming the directory and the
+ * reason (permission denied, read-only file system, a file in the way...).
+ */
+export function ensureWritableDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    const probe = join(dataDir, `.write-test-${process.pid}`);
+    writeFileSync(probe, "ok");
+    rmSync(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "EACCES" || code === "EPERM"
+        ? "permission denied"
+        : code === "EROFS"
+          ? "read-only file system"
+          : code === "ENOTDIR" || code === "EEXIST"
+            ? "a file is in the way"
+            : code === "ENOSPC"
+              ? "no space left on device"
+              : ((error as Error).message ?? String(error));
+    throw new DataDirError(
+      `data directory ${dataDir} is not writable (${why}); set HEISTWATCH_DATA_DIR or --data-dir`,
+    );
+  }
+}
+
+/**
+ * Takes the data directory for this process (LevelDB allows one opener; a second dynalite on the
+ * same directory crashes with an unhandled error, so refuse it up front with a readable message).
+ * A lock left by a process that no longer runs is taken over. Returns the release function.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  const path = join(dataDir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, "wx");
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => {
+        try {
+          if (readFileSync(path, "utf8").trim() === String(process.pid)) unlinkSync(path);
+        } catch {
+          // Already gone: nothing to release.
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number.parseInt(readFileSync(path, "utf8").trim(), 10);
+      if (Number.isInteger(holder) && holder !== process.pid && isRunning(holder)) {
+        throw new DataDirError(
+          `data directory ${dataDir} is in use by another heistwatch (pid ${holder}); stop it or use another --data-dir`,
+        );
+      }
+      unlinkSync(path); // stale lock from a process that is gone
+    }
+  }
+  throw new DataDirError(`could not lock data directory ${dataDir}`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Starts dynalite persisting under `dataDir` (or in memory when `dataDir` is null) on an
+ * ephemeral 127.0.0.1 port, with a DynamoDB client pointed at it.
+ */
+export async function startEmbeddedDynamo(dataDir: string | null): Promise<EmbeddedDynamo> {
+  let release = () => {};
+  if (dataDir !== null) {
+    ensureWritableDir(dataDir);
+    release = lockDataDir(dataDir);
+  }
+  const server = dynalite({
+    ...(dataDir !== null ? { path: join(dataDir, DB_DIR) } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve());
+    });
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: "local",
+    // dynalite does not check signatures; the SDK still wants credentials to sign with.
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  let closed: Promise<void> | undefined;
+  return {
+    endpoint,
+    client,
+    close() {
+      closed ??= (async () => {
+        client.destroy();
+        server.closeAllConnections?.();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        release();
+      })();
+      return closed;
+    },
+  };
+}
