@@ -129,11 +129,13 @@ describe.skipIf(!haveChromium && !mustRun)("the HTML page in Chromium", () => {
     expect(response?.status()).toBe(200);
     expect(await page.locator("article.story").count()).toBe(3);
     expect(await page.locator("article.story .score b").allInnerTexts()).toEqual(["97", "64", "42"]);
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a reader sees
     await expect(page.locator("#story-bybit").innerText()).resolves.toContain("$1.5B");
     // The stylesheet applied: its hash is in the CSP, so the score badge got its background.
-    const badge = await page
-      .locator("#story-bybit .score")
-      .evaluate((el) => getComputedStyle(el).backgroundColor);
+    // Expressions as strings: they run in the page, and this project's TS has no DOM lib.
+    const badge = await page.evaluate<string>(
+      "getComputedStyle(document.querySelector('#story-bybit .score')).backgroundColor",
+    );
     expect(badge).not.toBe("rgba(0, 0, 0, 0)");
     expect(cspViolations).toEqual([]);
     await page.screenshot({ path: join(outDir, "browser-desktop.png"), fullPage: true });
@@ -146,10 +148,11 @@ describe.skipIf(!haveChromium && !mustRun)("the HTML page in Chromium", () => {
   it("runs nothing from hostile feed text and shows it as text", async () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a reader sees
     const title = await page.locator("#story-hostile h2").innerText();
     expect(title).toContain("<script>alert(1)</script>");
     expect(await page.locator("#story-hostile h2 a").count()).toBe(0);
-    expect(await page.evaluate(() => document.querySelectorAll("script, img, svg").length)).toBe(0);
+    expect(await page.evaluate<number>("document.querySelectorAll('script, img, svg').length")).toBe(0);
     expect(dialogs).toEqual([]);
   });
 
@@ -157,7 +160,7 @@ describe.skipIf(!haveChromium && !mustRun)("the HTML page in Chromium", () => {
     const page = await context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${server.url}/`);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(outDir, "browser-phone.png"), fullPage: true });
   });
