@@ -1,0 +1,323 @@
+/**
+ * One feed, one poll: state -> conditional GET -> skip known ids -> classify -> store ->
+ * story -> alert -> feed state. Every step that decides "new" is a conditional write in the
+ * store, and every step is safe to repeat, so a crash or a second poller never loses an item
+ * and never sends an alert twice.
+ */
+import { classify } from "./classify.ts";
+import type { FetchOptions } from "./fetch.ts";
+import type { Clock, Log, Notifier, Store, StoryRecord } from "./ports.ts";
+import { type ReadFeedOptions, readFeed } from "./read-feed.ts";
+import { nextPollAfterFailure } from "./schedule.ts";
+import { DEFAULT_STORY_WINDOW_HOURS, findMatchingStory, mergeIntoStory, newStoryRecord } from "./story.ts";
+import { extractFeatures } from "./story-features.ts";
+import type { Article, FeedConfig, FeedState, StoredArticle } from "./types.ts";
+
+export interface PipelineDeps {
+  store: Store;
+  notifier: Notifier;
+  clock: Clock;
+  log: Log;
+  /** Passed to the fetcher (allowAddresses for local feeds, timeouts, byte caps). */
+  fetchOptions?: FetchOptions;
+  /** Classifier threshold; default: the rules' own. */
+  threshold?: number;
+  /** Reports further apart than this are different stories. Default 72. */
+  storyWindowHours?: number;
+  /** Stories scoring below this are stored and listed but not alerted. Default 0. */
+  minAlertScore?: number;
+  /**
+   * Stories first reported longer ago than this are not alerted: a newly added feed's backlog
+   * must not flood subscribers. Default 168 (7 days).
+   */
+  maxAlertAgeHours?: number;
+  /** How long a poller holds the claim to publish an alert. Default 120 s. */
+  alertLeaseSeconds?: number;
+  /** Article-page enrichment for short summaries (see read-feed.ts). */
+  enrich?: ReadFeedOptions["enrich"];
+  /** Jitter source for backoff; injectable for tests. */
+  random?: () => number;
+}
+
+export interface PollOutcome {
+  feedId: string;
+  feedName: string;
+  status: "ok" | "not-modified" | "failed" | "skipped";
+  /** Failure kind (fetch kinds from fetch.ts, or "store" / "internal"). */
+  kind?: string;
+  /** For failures: what went wrong, naming the feed. */
+  message?: string;
+  fetched: number;
+  new: number;
+  flagged: number;
+  alerts: number;
+  durationMs: number;
+}
+
+const STORY_WRITE_ATTEMPTS = 5;
+
+/**
+ * Polls one feed end to end. Never throws: a failure comes back as status "failed" with a
+ * message naming the feed. An unchanged feed costs reads only: nothing is written.
+ */
+export async function pollFeed(feed: FeedConfig, deps: PipelineDeps): Promise<PollOutcome> {
+  const started = performance.now();
+  const outcome: PollOutcome = {
+    feedId: feed.id,
+    feedName: feed.name,
+    status: "ok",
+    fetched: 0,
+    new: 0,
+    flagged: 0,
+    alerts: 0,
+    durationMs: 0,
+  };
+  const finish = () => ({ ...outcome, durationMs: Math.round(performance.now() - started) });
+  try {
+    const now = deps.clock();
+    const previous = await deps.store.getFeedState(feed.id);
+    const sameUrl = previous?.url === feed.url;
+    if (sameUrl && previous?.nextPollAt && Date.parse(previous.nextPollAt) > now.getTime()) {
+      outcome.status = "skipped";
+      outcome.message = `${feed.name} (${feed.id}): backing off until ${previous.nextPollAt}`;
+      return finish();
+    }
+    const result = await readFeed(feed, {
+      ...deps.fetchOptions,
+      etag: sameUrl ? previous?.etag : undefined,
+      lastModified: sameUrl ? previous?.lastModified : undefined,
+      now,
+      enrich: deps.enrich,
+    });
+
+    if (result.status === "failed") {
+      const failures = (sameUrl ? (previous?.consecutiveFailures ?? 0) : 0) + 1;
+      await deps.store.putFeedState({
+        feedId: feed.id,
+        url: feed.url,
+        etag: sameUrl ? previous?.etag : undefined,
+        lastModified: sameUrl ? previous?.lastModified : undefined,
+        lastStatus: result.kind,
+        lastError: result.message,
+        lastPolledAt: now.toISOString(),
+        lastOkAt: previous?.lastOkAt,
+        consecutiveFailures: failures,
+        nextPollAt: nextPollAfterFailure(now, failures, result.retryAfterSeconds, deps.random).toISOString(),
+      });
+      deps.log.warn("feed failed", { feedId: feed.id, kind: result.kind, failures, message: result.message });
+      return failed(outcome, result.kind, result.message, finish);
+    }
+
+    let storeFailure: string | undefined;
+    if (result.status === "ok") {
+      outcome.fetched = result.articles.length;
+      storeFailure = await storeArticles(result.articles, deps, outcome);
+    } else {
+      outcome.status = "not-modified";
+    }
+
+    // A write that failed must not be hidden by the next conditional GET: keep the old validators.
+    const next: FeedState = {
+      feedId: feed.id,
+      url: feed.url,
+      etag: storeFailure ? previous?.etag : result.etag,
+      lastModified: storeFailure ? previous?.lastModified : result.lastModified,
+      // A 304 is a healthy feed: recording it as its own status would rewrite the state every other poll.
+      lastStatus: storeFailure ? "store" : "ok",
+      lastError: storeFailure,
+      lastPolledAt: now.toISOString(),
+      lastOkAt: storeFailure ? previous?.lastOkAt : now.toISOString(),
+      consecutiveFailures: 0,
+    };
+    if (!previous || stateChanged(previous, next)) await deps.store.putFeedState(next);
+    if (storeFailure) return failed(outcome, "store", storeFailure, finish);
+    return finish();
+  } catch (error) {
+    const message = `${feed.name} (${feed.id}): ${errorMessage(error)}`;
+    deps.log.error("poll failed", { feedId: feed.id, message });
+    return failed(outcome, "internal", message, finish);
+  }
+}
+
+function failed(outcome: PollOutcome, kind: string, message: string, finish: () => PollOutcome): PollOutcome {
+  outcome.status = "failed";
+  outcome.kind = kind;
+  outcome.message = message;
+  return finish();
+}
+
+/** Fields whose change is worth a write; timestamps alone are not (an unchanged feed writes nothing). */
+function stateChanged(previous: FeedState, next: FeedState): boolean {
+  const keys: (keyof FeedState)[] = [
+    "url",
+    "etag",
+    "lastModified",
+    "lastStatus",
+    "lastError",
+    "consecutiveFailures",
+    "nextPollAt",
+  ];
+  return keys.some((key) => (previous[key] ?? null) !== (next[key] ?? null));
+}
+
+/**
+ * Classifies and stores the feed's unknown articles, oldest first (so a story's first report
+ * founds it), joining flagged ones to stories and alerting. Returns an error message when any
+ * article could not be stored (it stays unknown, to be retried next poll), else undefined.
+ */
+async function storeArticles(
+  articles: Article[],
+  deps: PipelineDeps,
+  outcome: PollOutcome,
+): Promise<string | undefined> {
+  const unique = [...new Map(articles.map((article) => [article.id, article])).values()];
+  const unknown = new Set(await deps.store.filterUnknownArticleIds(unique.map((article) => article.id)));
+  const fresh = unique
+    .filter((article) => unknown.has(article.id))
+    .map((article) => ({ ...article, publishedAt: isoOrSelf(article.publishedAt) }))
+    .sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
+  const failures: string[] = [];
+  for (const article of fresh) {
+    try {
+      const verdict = classify(
+        { title: article.title, summary: article.summary, content: article.content },
+        { threshold: deps.threshold },
+      );
+      const stored: StoredArticle = { ...article, ...verdict, storyId: null };
+      // Story first, article last: the article's conditional put is what marks it known, so a
+      // crash in between leaves it unknown and the (idempotent) story step is simply redone.
+      if (verdict.flagged) stored.storyId = await joinStory(stored, deps);
+      if (await deps.store.putArticleIfNew(stored)) {
+        outcome.new++;
+        if (verdict.flagged) outcome.flagged++;
+      }
+      if (stored.storyId) outcome.alerts += await deliverAlert(stored.storyId, deps);
+    } catch (error) {
+      failures.push(`${article.id}: ${errorMessage(error)}`);
+      deps.log.error("article not stored", {
+        feedId: article.feedId,
+        articleId: article.id,
+        error: errorMessage(error),
+      });
+    }
+  }
+  if (failures.length === 0) return undefined;
+  const feed = fresh[0]?.source ?? "feed";
+  return `${feed} (${fresh[0]?.feedId}): ${failures.length} article(s) not stored, will retry: ${failures.slice(0, 3).join("; ")}`;
+}
+
+/** Adds a flagged article to its story (existing or new) and returns the story id. Idempotent. */
+async function joinStory(article: StoredArticle, deps: PipelineDeps): Promise<string> {
+  const windowHours = deps.storyWindowHours ?? DEFAULT_STORY_WINDOW_HOURS;
+  const features = extractFeatures({
+    articleId: article.id,
+    feedId: article.feedId,
+    publishedAt: article.publishedAt,
+    title: article.title,
+    summary: article.summary,
+    actors: article.actors,
+    amountUsd: article.amountUsd,
+  });
+  const at = Date.parse(article.publishedAt);
+  const from = new Date(at - windowHours * 3_600_000).toISOString();
+  const to = new Date(at + windowHours * 3_600_000).toISOString();
+  for (let attempt = 0; attempt < STORY_WRITE_ATTEMPTS; attempt++) {
+    const candidates = await deps.store.findStoryCandidates(from, to);
+    const already = candidates.find((record) => record.story.sources.some((s) => s.articleId === article.id));
+    if (already) return already.story.id;
+    const match = findMatchingStory(
+      features,
+      candidates.map((record) => ({
+        id: record.story.id,
+        publishedAt: record.story.publishedAt,
+        features: record.features,
+      })),
+      windowHours,
+    );
+    if (match) {
+      const record = candidates.find((candidate) => candidate.story.id === match.storyId)!;
+      const merged = mergeIntoStory(record, article, features, deps.clock());
+      if (await deps.store.replaceStory(merged.record, record.version)) {
+        deps.log.info("story merged", {
+          storyId: match.storyId,
+          articleId: article.id,
+          score: match.evidence.score,
+        });
+        return match.storyId;
+      }
+    } else {
+      const record = newStoryRecord(article, features, deps.clock());
+      if (await deps.store.createStory(record)) return record.story.id;
+      // Someone created a story with this id first (a racing poller on the same article).
+      const existing = await deps.store.getStoryRecord(record.story.id);
+      if (existing?.story.sources.some((source) => source.articleId === article.id)) return existing.story.id;
+    }
+    // Lost an optimistic-concurrency race: re-read and try again.
+  }
+  throw new Error(`story for article ${article.id} kept changing under us; will retry next poll`);
+}
+
+/**
+ * Sends the alert a story owes, at most once: claim (conditional, with a lease), publish,
+ * record. A failed publish releases the claim and leaves the alert owed for a later cycle.
+ * Returns 1 when an alert was published, else 0.
+ */
+async function deliverAlert(storyId: string, deps: PipelineDeps): Promise<number> {
+  const now = deps.clock();
+  const record = await deps.store.claimAlert(storyId, now, deps.alertLeaseSeconds ?? 120);
+  if (!record) return 0;
+  const { story, alert } = record;
+  const snapshot = {
+    severity: story.severity,
+    attribution: story.attribution,
+    amountUsd: story.amountUsd,
+    at: now.toISOString(),
+  };
+  const maxAgeMs = (deps.maxAlertAgeHours ?? 168) * 3_600_000;
+  if (story.score < (deps.minAlertScore ?? 0) || now.getTime() - Date.parse(story.publishedAt) > maxAgeMs) {
+    // Not worth a message (backlog or below the alert score): settle it so it is not retried forever.
+    await deps.store.completeAlert(storyId, alert.dueSeq, snapshot);
+    deps.log.info("alert suppressed", { storyId, score: story.score, publishedAt: story.publishedAt });
+    return 0;
+  }
+  const kind = alert.sentSeq === 0 ? "new" : alert.kind;
+  try {
+    await deps.notifier.send({ kind, story, reasons: kind === "update" ? alert.reasons : [] });
+  } catch (error) {
+    await deps.store.releaseAlert(storyId, errorMessage(error));
+    deps.log.warn("alert not sent, will retry", { storyId, error: errorMessage(error) });
+    return 0;
+  }
+  await deps.store.completeAlert(storyId, alert.dueSeq, snapshot);
+  deps.log.info("alert sent", { storyId, kind, sources: story.sources.length });
+  return 1;
+}
+
+/**
+ * Publishes alerts still owed by recent stories (a publish failed, or a poller crashed between
+ * claim and publish and its lease ran out). Returns how many were sent.
+ */
+export async function retryPendingAlerts(deps: PipelineDeps): Promise<number> {
+  const lookbackHours =
+    (deps.maxAlertAgeHours ?? 168) + (deps.storyWindowHours ?? DEFAULT_STORY_WINDOW_HOURS);
+  const since = new Date(deps.clock().getTime() - lookbackHours * 3_600_000).toISOString();
+  const pending: StoryRecord[] = await deps.store.listPendingAlerts(since);
+  let sent = 0;
+  for (const record of pending) {
+    try {
+      sent += await deliverAlert(record.story.id, deps);
+    } catch (error) {
+      deps.log.error("pending alert failed", { storyId: record.story.id, error: errorMessage(error) });
+    }
+  }
+  return sent;
+}
+
+function isoOrSelf(value: string): string {
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? value : new Date(time).toISOString();
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,306 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createDynamoStore, type DynamoStore } from "../lambdas/adapters/dynamo-store.ts";
+import { createSnsNotifier } from "../lambdas/adapters/sns-notifier.ts";
+import { createTable } from "../lambdas/adapters/table.ts";
+import { type PipelineDeps, pollFeed, retryPendingAlerts } from "../lambdas/core/pipeline.ts";
+import type { Log } from "../lambdas/core/ports.ts";
+import type { FeedConfig } from "../lambdas/core/types.ts";
+import { type LocalDynamo, startDynalite } from "./helpers/dynalite.ts";
+import { startServer, type TestServer } from "./helpers/http-server.ts";
+
+interface Item {
+  title: string;
+  summary: string;
+  link: string;
+  pubDate: string;
+}
+
+const THEFT: Item = {
+  title: "Lazarus Group hackers steal $41 million from ExampleSwap exchange",
+  summary:
+    "ExampleSwap paused withdrawals after North Korean hackers drained its hot wallets, Elliptic said.",
+  link: "https://one.example/exampleswap-theft",
+  pubDate: "Fri, 10 Jan 2025 08:00:00 GMT",
+};
+const SAME_EVENT_B: Item = {
+  title: "ExampleSwap confirms $41M hot wallet theft by suspected DPRK hackers",
+  summary: "The exchange says customers will be made whole.",
+  link: "https://two.example/exampleswap",
+  pubDate: "Fri, 10 Jan 2025 09:30:00 GMT",
+};
+const SAME_EVENT_C: Item = {
+  title: "ExampleSwap hack: $41 million gone, Lazarus suspected",
+  summary: "ExampleSwap says the attackers drained hot wallets on three chains.",
+  link: "https://three.example/exampleswap-hack",
+  pubDate: "Fri, 10 Jan 2025 10:00:00 GMT",
+};
+const ESCALATION: Item = {
+  title: "FBI confirms North Korea's Lazarus Group stole $95 million from ExampleSwap",
+  summary: "The bureau attributed the ExampleSwap exchange hack to the DPRK's TraderTraitor operators.",
+  link: "https://four.example/fbi-exampleswap",
+  pubDate: "Sat, 11 Jan 2025 09:00:00 GMT",
+};
+const NOISE: Item = {
+  title: "Bitcoin price climbs as ETF inflows grow",
+  summary: "Markets rallied on Friday.",
+  link: "https://one.example/markets",
+  pubDate: "Fri, 10 Jan 2025 07:00:00 GMT",
+};
+
+function rss(items: Item[]): string {
+  const entries = items
+    .map(
+      (item) =>
+        `<item><title>${item.title}</title><link>${item.link}</link><description>${item.summary}</description><pubDate>${item.pubDate}</pubDate></item>`,
+    )
+    .join("");
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://x.example/</link>${entries}</channel></rss>`;
+}
+
+/** A feed route with ETag support whose items the test can change. */
+function feedRoute(items: () => Item[], options: { etag?: boolean } = {}) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const body = rss(items());
+    const etag = `"${Buffer.from(body).toString("base64").slice(-16)}"`;
+    if (options.etag !== false && req.headers["if-none-match"] === etag) {
+      res.statusCode = 304;
+      res.end();
+      return;
+    }
+    res.setHeader("content-type", "application/rss+xml");
+    if (options.etag !== false) res.setHeader("etag", etag);
+    res.end(body);
+  };
+}
+
+const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
+const sns = mockClient(SNSClient);
+let db: LocalDynamo;
+let server: TestServer;
+let tables = 0;
+const commands: string[] = [];
+const WRITES = /^(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems)Command$/;
+let feedItems: Record<string, Item[]> = {};
+
+beforeAll(async () => {
+  db = await startDynalite();
+  db.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      commands.push(String(context.commandName));
+      return next(args);
+    },
+    { step: "initialize", name: "countCommands" },
+  );
+  const route = (name: string, etag = true) => feedRoute(() => feedItems[name] ?? [], { etag });
+  server = await startServer({
+    "/a.xml": route("a"),
+    "/b.xml": route("b"),
+    "/c.xml": route("c"),
+    "/plain.xml": route("plain", false),
+    "/broken.xml": (_req, res) => {
+      res.statusCode = 429;
+      res.setHeader("retry-after", "7200");
+      res.end("slow down");
+    },
+  });
+});
+afterAll(async () => {
+  await server.close();
+  await db.close();
+});
+afterEach(() => {
+  sns.reset();
+  feedItems = {};
+});
+
+const feed = (id: string): FeedConfig => ({
+  id,
+  name: `Feed ${id.toUpperCase()}`,
+  url: server.url(`/${id}.xml`),
+});
+
+async function setup(clockAt = "2025-01-11T12:00:00.000Z") {
+  const tableName = `pipeline-${++tables}`;
+  await createTable(db.client, tableName);
+  let now = new Date(clockAt);
+  const clock = () => now;
+  const store = createDynamoStore({ client: db.client, tableName, clock });
+  const deps: PipelineDeps = {
+    store,
+    notifier: createSnsNotifier({
+      client: new SNSClient({ region: "us-east-1" }),
+      topicArn: "arn:aws:sns:us-east-1:1:t",
+    }),
+    clock,
+    log: silentLog,
+    fetchOptions: { allowAddresses: ["127.0.0.1"] },
+    random: () => 0.5,
+  };
+  return { store, deps, tableName, setNow: (iso: string) => (now = new Date(iso)) };
+}
+
+const published = () => sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
+
+describe("pollFeed against dynalite, a local feed server and a mocked SNS", () => {
+  it("stores new items once, alerts once, and a second poll of an unchanged feed writes nothing", async () => {
+    sns.on(PublishCommand).resolves({ MessageId: "m" });
+    const { store, deps } = await setup();
+    feedItems.a = [THEFT, NOISE];
+    feedItems.plain = [THEFT, NOISE];
+
+    const first = await pollFeed(feed("a"), deps);
+    expect(first).toMatchObject({ status: "ok", fetched: 2, new: 2, flagged: 1, alerts: 1 });
+    expect(published()).toHaveLength(1);
+
+    commands.length = 0;
+    const second = await pollFeed(feed("a"), deps);
+    expect(second).toMatchObject({ status: "not-modified", new: 0, alerts: 0 });
+    expect(commands.filter((name) => WRITES.test(name))).toEqual([]);
+
+    // Without validators the feed comes back whole: ids are filtered, still nothing is written.
+    await pollFeed(feed("plain"), deps);
+    commands.length = 0;
+    const again = await pollFeed(feed("plain"), deps);
+    expect(again).toMatchObject({ status: "ok", fetched: 2, new: 0 });
+    expect(commands.filter((name) => WRITES.test(name))).toEqual([]);
+    expect(commands).toContain("BatchGetItemCommand");
+    expect(published()).toHaveLength(1);
+
+    const state = await store.getFeedState("a");
+    expect(state).toMatchObject({ lastStatus: "ok", consecutiveFailures: 0 });
+    expect(state?.etag).toBeTruthy();
+  });
+
+  it("keeps a TTL only on unflagged articles", async () => {
+    sns.on(PublishCommand).resolves({});
+    const { deps, tableName } = await setup();
+    feedItems.a = [THEFT, NOISE];
+    await pollFeed(feed("a"), deps);
+    const scan = await DynamoDBDocumentClient.from(db.client).send(new ScanCommand({ TableName: tableName }));
+    const articles = (scan.Items ?? []).filter((item) => item.kind === "article");
+    expect(articles).toHaveLength(2);
+    const flagged = articles.find((item) => item.flagged);
+    const plain = articles.find((item) => !item.flagged);
+    expect(flagged?.ttl).toBeUndefined();
+    expect(flagged?.storyId).toBe(flagged?.id);
+    expect(plain?.storyId).toBeNull();
+    expect(plain?.ttl).toBe(Date.parse("2025-01-11T12:00:00.000Z") / 1000 + 30 * 86_400);
+  });
+
+  it("sends one alert when two pollers race on the same feed", async () => {
+    sns.on(PublishCommand).resolves({});
+    const { deps } = await setup();
+    feedItems.a = [THEFT, NOISE];
+    const outcomes = await Promise.all([pollFeed(feed("a"), deps), pollFeed(feed("a"), deps)]);
+    expect(outcomes.map((o) => o.status)).toEqual(["ok", "ok"]);
+    expect(outcomes[0]!.alerts + outcomes[1]!.alerts).toBe(1);
+    expect(published()).toHaveLength(1);
+  });
+
+  it("gives the same story from three feeds one alert and three sources", async () => {
+    sns.on(PublishCommand).resolves({});
+    const { store, deps } = await setup();
+    feedItems = { a: [THEFT], b: [SAME_EVENT_B], c: [SAME_EVENT_C] };
+    for (const id of ["a", "b", "c"]) expect((await pollFeed(feed(id), deps)).status).toBe("ok");
+    const { stories } = await store.listFlaggedStories({ limit: 10 });
+    expect(stories).toHaveLength(1);
+    expect(stories[0]!.sources.map((s) => s.name)).toEqual(["Feed A", "Feed B", "Feed C"]);
+    expect(published()).toHaveLength(1);
+    expect(published()[0]!.MessageAttributes?.corroborated?.StringValue).toBe("false");
+  });
+
+  it("retries an alert whose publish failed exactly once on the next cycle", async () => {
+    sns.on(PublishCommand).rejectsOnce(new Error("Throttling: rate exceeded")).resolves({ MessageId: "m" });
+    const { store, deps } = await setup();
+    feedItems.a = [THEFT];
+    const first = await pollFeed(feed("a"), deps);
+    expect(first).toMatchObject({ status: "ok", new: 1, alerts: 0 });
+    const [pending] = await store.listPendingAlerts("2025-01-01");
+    expect(pending?.alert).toMatchObject({ dueSeq: 1, sentSeq: 0, failures: 1 });
+
+    expect(await retryPendingAlerts(deps)).toBe(1);
+    expect(await retryPendingAlerts(deps)).toBe(0);
+    expect((await pollFeed(feed("a"), deps)).alerts).toBe(0);
+    expect(published()).toHaveLength(2); // the failed attempt and the one that went through
+    expect(published()[1]!.MessageAttributes?.kind?.StringValue).toBe("new");
+    expect(await store.listPendingAlerts("2025-01-01")).toEqual([]);
+  });
+
+  it("sends one update when a story escalates, and none for a mere new source", async () => {
+    sns.on(PublishCommand).resolves({});
+    const { store, deps } = await setup("2025-01-11T12:00:00.000Z");
+    feedItems = { a: [THEFT], b: [SAME_EVENT_B] };
+    await pollFeed(feed("a"), deps);
+    await pollFeed(feed("b"), deps);
+    expect(published()).toHaveLength(1);
+
+    feedItems.c = [ESCALATION];
+    const outcome = await pollFeed(feed("c"), deps);
+    expect(outcome.alerts).toBe(1);
+    expect(published()).toHaveLength(2);
+    const update = published()[1]!;
+    expect(update.Subject).toMatch(/^\[HIGH\] Update: /);
+    expect(update.MessageAttributes?.kind?.StringValue).toBe("update");
+    expect(update.MessageAttributes?.corroborated?.StringValue).toBe("true");
+    const body = JSON.parse(update.Message!) as { email: string };
+    expect(body.email).toContain("attribution upgraded to confirmed");
+    const [story] = (await store.listFlaggedStories({ limit: 5 })).stories;
+    expect(story).toMatchObject({ attribution: "confirmed", amountUsd: 95_000_000 });
+    expect(story?.sources).toHaveLength(3);
+    expect(await retryPendingAlerts(deps)).toBe(0);
+  });
+
+  it("makes a report older than the story window a new story", async () => {
+    sns.on(PublishCommand).resolves({});
+    const { store, deps, setNow } = await setup();
+    feedItems.a = [THEFT];
+    await pollFeed(feed("a"), deps);
+    setNow("2025-01-16T12:00:00.000Z");
+    feedItems.b = [{ ...SAME_EVENT_B, pubDate: "Wed, 15 Jan 2025 09:30:00 GMT" }];
+    await pollFeed(feed("b"), deps);
+    expect((await store.listFlaggedStories({ limit: 5 })).stories).toHaveLength(2);
+    expect(published()).toHaveLength(2);
+  });
+
+  it("fails one feed with a message naming it, backing off past Retry-After", async () => {
+    const { store, deps } = await setup();
+    const broken: FeedConfig = { id: "broken", name: "Broken Feed", url: server.url("/broken.xml") };
+    const outcome = await pollFeed(broken, deps);
+    expect(outcome.status).toBe("failed");
+    expect(outcome.message).toContain("Broken Feed");
+    const state = await store.getFeedState("broken");
+    expect(state).toMatchObject({ consecutiveFailures: 1, lastStatus: outcome.kind });
+    expect(Date.parse(state!.nextPollAt!)).toBe(Date.parse("2025-01-11T12:00:00.000Z") + 7200_000);
+    expect((await pollFeed(broken, deps)).status).toBe("skipped");
+  });
+
+  it("does not advance the feed's validators when an article could not be stored", async () => {
+    sns.on(PublishCommand).resolves({});
+    const { store, deps } = await setup();
+    feedItems.a = [THEFT, NOISE];
+    let failOnce = true;
+    const flaky: DynamoStore = {
+      ...store,
+      async putArticleIfNew(article) {
+        if (failOnce && !article.flagged) {
+          failOnce = false;
+          throw new Error("ProvisionedThroughputExceededException");
+        }
+        return store.putArticleIfNew(article);
+      },
+    };
+    const first = await pollFeed(feed("a"), { ...deps, store: flaky });
+    expect(first).toMatchObject({ status: "failed", kind: "store", new: 1 });
+    expect(first.message).toContain("Feed A");
+    expect((await store.getFeedState("a"))?.etag).toBeUndefined();
+
+    const second = await pollFeed(feed("a"), { ...deps, store: flaky });
+    expect(second).toMatchObject({ status: "ok", new: 1, alerts: 0 });
+    expect((await store.getFeedState("a"))?.etag).toBeTruthy();
+    expect(published()).toHaveLength(1);
+  });
+});
