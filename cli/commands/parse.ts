@@ -1,11 +1,163 @@
+/**
+ * `heistwatch parse FILE_OR_URL`: what the poller would make of one feed, as JSON Lines. For
+ * tuning and debugging: point it at a live feed (through the same safe fetch) or a saved file.
+ */
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { decodeBody } from "../../lambdas/core/charset.ts";
+import { FeedParseError, parseFeed } from "../../lambdas/core/parse.ts";
+import { readFeed } from "../../lambdas/core/read-feed.ts";
+import type { Article, FeedConfig } from "../../lambdas/core/types.ts";
 import type { Command } from "../main.ts";
 
-// Placeholder until the "parse" command is built; replaced by its own issue's work.
+const USAGE = `usage: heistwatch parse FILE_OR_URL [options]
+
+Fetches (http/https URL) or reads (file path, or - for stdin) one RSS/Atom/RDF feed and prints
+its normalised articles as JSON Lines on stdout. Warnings go to stderr.
+
+options:
+  --allow-address IP   allow fetching from this private/loopback IP or CIDR (repeatable),
+                       e.g. --allow-address 127.0.0.1 for a feed served locally
+  --base URL           resolve a file's relative links against URL (default: the feed's own link)
+  --name NAME          source name put on the articles (default: the host or file name)
+  --timeout MS         total fetch deadline in milliseconds (default 10000)
+
+exit codes: 0 parsed; 1 could not fetch or read; 2 not a feed, broken XML, or bad usage`;
+
+interface ParseArgs {
+  target: string;
+  allowAddresses: string[];
+  base?: string;
+  name?: string;
+  timeoutMs?: number;
+}
+
+function parseArgs(args: string[]): ParseArgs | string {
+  const allowAddresses: string[] = [];
+  let target: string | undefined;
+  let base: string | undefined;
+  let name: string | undefined;
+  let timeoutMs: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const value = () => {
+      const next = args[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value`);
+      return next;
+    };
+    try {
+      if (arg === "--allow-address") allowAddresses.push(value());
+      else if (arg === "--base") base = value();
+      else if (arg === "--name") name = value();
+      else if (arg === "--timeout") {
+        timeoutMs = Number(value());
+        if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+          return "--timeout needs a positive number of milliseconds";
+      } else if (arg.startsWith("--")) return `unknown option ${arg}`;
+      else if (target === undefined) target = arg;
+      else return `unexpected argument "${arg}" (one feed at a time)`;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+  if (!target) return "which feed? give a file path, - for stdin, or an http(s) URL";
+  return {
+    target,
+    allowAddresses,
+    ...(base ? { base } : {}),
+    ...(name ? { name } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
+  };
+}
+
+function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 60) || "feed"
+  );
+}
+
+function printArticles(articles: Article[], warnings: string[] | undefined, label: string): void {
+  for (const warning of warnings ?? []) console.error(`heistwatch parse: ${label}: warning: ${warning}`);
+  process.stdout.write(articles.map((a) => `${JSON.stringify(a)}\n`).join(""));
+}
+
+async function parseUrl(args: ParseArgs): Promise<number> {
+  const host = new URL(args.target).hostname;
+  const feed: FeedConfig = { id: slug(host), name: args.name ?? host, url: args.target };
+  const result = await readFeed(feed, {
+    allowAddresses: args.allowAddresses,
+    ...(args.timeoutMs ? { timeoutMs: args.timeoutMs } : {}),
+  });
+  if (result.status === "ok") {
+    printArticles(result.articles, result.warnings, args.target);
+    return 0;
+  }
+  if (result.status === "not-modified") {
+    console.error(`heistwatch parse: ${args.target}: not modified`);
+    return 0;
+  }
+  const hint = result.kind === "blocked-address" ? " (--allow-address permits a private address)" : "";
+  console.error(`heistwatch parse: ${result.message} [${result.kind}]${hint}`);
+  return result.kind === "bad-xml" || result.kind === "not-a-feed" ? 2 : 1;
+}
+
+async function readInput(target: string): Promise<Buffer> {
+  if (target !== "-") return readFile(target);
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function parseFile(args: ParseArgs): Promise<number> {
+  const label = args.target === "-" ? "stdin" : args.target;
+  let bytes: Buffer;
+  try {
+    bytes = await readInput(args.target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    console.error(
+      `heistwatch parse: cannot read ${label}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`,
+    );
+    return 1;
+  }
+  const name = args.name ?? (args.target === "-" ? "stdin" : basename(args.target));
+  const feed: FeedConfig = { id: slug(name), name, url: args.base ?? "" };
+  const decoded = decodeBody(bytes);
+  try {
+    const parsed = await parseFeed(decoded.text, {
+      feed,
+      fetchedAt: new Date(),
+      ...(args.base ? { baseUrl: args.base } : {}),
+    });
+    printArticles(
+      parsed.articles,
+      [...(decoded.warning ? [decoded.warning] : []), ...(parsed.warnings ?? [])],
+      label,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof FeedParseError) {
+      console.error(`heistwatch parse: ${label}: ${error.message} [${error.kind}]`);
+      return 2;
+    }
+    console.error(`heistwatch parse: ${label}: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
 export const command: Command = {
-  summary: "parse (not built yet)",
-  usage: "heistwatch parse: not built yet",
-  async run() {
-    console.error("heistwatch parse: not built yet");
-    return 2;
+  summary: "fetch or read a feed and print its normalised articles as JSON Lines",
+  usage: USAGE,
+  async run(args) {
+    const parsed = parseArgs(args);
+    if (typeof parsed === "string") {
+      console.error(`heistwatch parse: ${parsed}\n\n${USAGE}`);
+      return 2;
+    }
+    return /^https?:\/\//i.test(parsed.target) ? parseUrl(parsed) : parseFile(parsed);
   },
 };

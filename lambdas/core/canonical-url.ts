@@ -20,6 +20,8 @@ const TRACKING_NAMES = new Set([
   "ref_src",
   "ref_url",
   "spm",
+  "wt_mc",
+  "wt_zmc",
 ]);
 
 function isTracking(name: string): boolean {

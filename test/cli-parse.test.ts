@@ -1,0 +1,108 @@
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Article } from "../lambdas/core/types.ts";
+import { FEEDS_DIR, loadFeedFixture, rssDocument } from "./helpers/feeds.ts";
+import { startServer, type TestServer } from "./helpers/http-server.ts";
+
+const bin = new URL("../bin/heistwatch.js", import.meta.url).pathname;
+
+// Async spawn: the test's own HTTP server must keep serving while the command runs.
+function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, "parse", ...args]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+const lines = (stdout: string) =>
+  stdout
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Article);
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer({
+    "/feed.xml": (_req, res) =>
+      void res.end(
+        rssDocument([
+          {
+            title: "Bridge drained",
+            link: "/heist?utm_source=rss",
+            pubDate: "Wed, 01 Jul 2026 10:00:00 GMT",
+          },
+        ]),
+      ),
+    "/page.html": (_req, res) => {
+      res.setHeader("content-type", "text/html");
+      res.end("<!doctype html><html><body>not a feed</body></html>");
+    },
+  });
+});
+afterAll(() => server?.close());
+
+describe("heistwatch parse", () => {
+  it("prints one JSON line per article for a file", async () => {
+    const result = await run([`${FEEDS_DIR}rbren__rss-parser__heise.atom`]);
+    expect(result.status).toBe(0);
+    const articles = lines(result.stdout);
+    expect(articles).toHaveLength(15);
+    expect(articles[0]?.title).toBe("Java-Anwendungsserver: Red Hat gibt WildFly 10 frei");
+    expect(articles[0]?.url).not.toContain("wt_mc");
+  });
+
+  it("fetches a URL with --allow-address and resolves links against it", async () => {
+    const result = await run([server.url("/feed.xml"), "--allow-address", "127.0.0.1"]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(lines(result.stdout)).toMatchObject([{ title: "Bridge drained", url: server.url("/heist") }]);
+  });
+
+  it("refuses a loopback URL without --allow-address, in one line", async () => {
+    const result = await run([server.url("/feed.xml")]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/blocked-address.*--allow-address/);
+  });
+
+  it.each([
+    ["a file that is not a feed", `${FEEDS_DIR}rbren__rss-parser__unrecognized.rss`],
+    ["an empty file", `${FEEDS_DIR}newsboat__newsboat__empty.xml`],
+    ["broken XML", `${FEEDS_DIR}feed-rs__feed-rs__rss_2.0_invalid_1.xml`],
+  ])("exits 2 with one clear stderr line and no stack trace for %s", async (_what, path) => {
+    const result = await run([path]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("");
+    const stderrLines = result.stderr.trim().split("\n");
+    expect(stderrLines).toHaveLength(1);
+    expect(stderrLines[0]).toMatch(/^heistwatch parse: .*\[(not-a-feed|bad-xml)\]$/);
+    expect(result.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
+  });
+
+  it("exits 2 for an HTML page served as a feed", async () => {
+    const result = await run([server.url("/page.html"), "--allow-address", "127.0.0.1"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/HTML page, not a feed \[not-a-feed\]/);
+  });
+
+  it("reads stdin with -", async () => {
+    const child = spawn(process.execPath, [bin, "parse", "-"]);
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stdin.end(loadFeedFixture("CarterPerez-dev__nadezhda__darkreading.xml"));
+    const status = await new Promise((resolve) => child.on("close", resolve));
+    expect(status).toBe(0);
+    expect(lines(stdout)).toHaveLength(3);
+  });
+
+  it("rejects bad usage with exit 2", async () => {
+    expect((await run([])).status).toBe(2);
+    expect((await run(["a.xml", "--bogus"])).stderr).toContain("unknown option --bogus");
+  });
+});
