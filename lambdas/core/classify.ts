@@ -6,7 +6,7 @@
  */
 import { findAmounts } from "./classifier/amounts.ts";
 import { type Automaton, buildAutomaton, scan } from "./classifier/automaton.ts";
-import { normalise, normaliseTerm, wordClass } from "./classifier/normalise.ts";
+import { normaliseShared, normaliseTerm, wordClass } from "./classifier/normalise.ts";
 import defaultRulesJson from "./classifier/rules.json" with { type: "json" };
 import { expandTerm, type GroupRole, type Rules, RulesError, validateRules } from "./classifier/rules.ts";
 import { type Evidence, type Explanation, score } from "./classifier/scoring.ts";
@@ -33,6 +33,8 @@ export interface ClassifyOptions {
 
 interface CompiledTerm {
   term: string;
+  /** A currency cue ("$", "dollars", "달러"): the field may state an amount, so look for one. */
+  cue?: boolean;
   group: string;
   role: GroupRole;
   weight: number;
@@ -46,7 +48,13 @@ interface CompiledTerm {
 interface CompiledRules {
   automaton: Automaton;
   terms: CompiledTerm[];
+  /** Terms from index ruleTermCount on are currency cues only, never evidence. */
+  ruleTermCount: number;
 }
+
+// Amounts are parsed only in fields where the automaton saw one of these, which spares the
+// amount pattern's scan of most fields. They ride along in the same pass as the rule terms.
+const CURRENCY_CUES = ["$", "dollar", "dollars", "dolares", "usd", "달러", "ドル", "美元", "美金"];
 
 // Building the automaton costs a few milliseconds: once per Rules object, never per article.
 const compiledCache = new WeakMap<Rules, CompiledRules>();
@@ -86,7 +94,23 @@ function compile(rules: Rules): CompiledRules {
       }
     });
   }
-  const result = { automaton: buildAutomaton(terms.map((t) => t.term)), terms };
+  const ruleTermCount = terms.length;
+  for (const cue of CURRENCY_CUES) {
+    const existing = terms.find((t) => t.term === cue);
+    if (existing) existing.cue = true;
+    else {
+      terms.push({
+        term: cue,
+        cue: true,
+        group: "",
+        role: "ignore",
+        weight: 0,
+        boundaryStart: false,
+        boundaryEnd: false,
+      });
+    }
+  }
+  const result = { automaton: buildAutomaton(terms.map((t) => t.term)), terms, ruleTermCount };
   compiledCache.set(rules, result);
   return result;
 }
@@ -117,11 +141,15 @@ interface RawMatch {
 function collectEvidence(value: string, field: TextField, compiled: CompiledRules, out: Evidence[]): void {
   const plain = htmlToText(value);
   if (plain === "") return;
-  const text = normalise(plain);
+  const text = normaliseShared(plain);
   const { codes, length, starts, ends } = text;
+  const { terms, ruleTermCount } = compiled;
   const raw: RawMatch[] = [];
+  let currency = false;
   scan(compiled.automaton, codes, length, (term, start, end) => {
-    const rule = compiled.terms[term]!;
+    const rule = terms[term]!;
+    if (rule.cue) currency = true;
+    if (term >= ruleTermCount) return;
     if (rule.boundaryStart && start > 0 && wordClass(codes[start - 1]!) === 1) return;
     if (rule.boundaryEnd && end < length && wordClass(codes[end]!) === 1) return;
     raw.push({ term, start, end });
@@ -155,12 +183,14 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
       end,
       text: plain.slice(start, end),
       sentence: sentenceOf(start),
+      points: 0,
     };
     if (rule.actor) evidence.actor = rule.actor;
     if (rule.stage) evidence.stage = rule.stage;
     out.push(evidence);
   }
 
+  if (!currency) return;
   for (const amount of findAmounts(plain)) {
     out.push({
       term: "amount",
@@ -173,6 +203,7 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
       text: amount.text,
       sentence: sentenceOf(amount.start),
       usd: amount.usd,
+      points: 0,
     });
   }
 }
@@ -190,6 +221,14 @@ function resolveThreshold(options: ClassifyOptions | undefined, rules: Rules): n
  * it was flagged or not. `classify` returns the `classification` part of this.
  */
 export function explainClassification(input: ClassifyInput, options?: ClassifyOptions): Explanation {
+  return analyse(input, options, true);
+}
+
+function analyse(
+  input: ClassifyInput,
+  options: ClassifyOptions | undefined,
+  withReasons: boolean,
+): Explanation {
   const rules = options?.rules ?? DEFAULT_RULES;
   const threshold = resolveThreshold(options, rules);
   const compiled = compile(rules);
@@ -197,7 +236,7 @@ export function explainClassification(input: ClassifyInput, options?: ClassifyOp
   if (typeof input.title === "string") collectEvidence(input.title, "title", compiled, evidence);
   if (typeof input.summary === "string") collectEvidence(input.summary, "summary", compiled, evidence);
   if (typeof input.content === "string") collectEvidence(input.content, "content", compiled, evidence);
-  return score(evidence, rules, threshold);
+  return score(evidence, rules, threshold, withReasons);
 }
 
 /**
@@ -206,5 +245,5 @@ export function explainClassification(input: ClassifyInput, options?: ClassifyOp
  * group, the points it contributed, its field and offsets: `htmlToText(field).slice(start, end) === text`.
  */
 export function classify(input: ClassifyInput, options?: ClassifyOptions): Classification {
-  return explainClassification(input, options).classification;
+  return analyse(input, options, false).classification;
 }

@@ -10,6 +10,42 @@ const WHITESPACE = /\s+/g;
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
 /**
+ * True when the replaces below would change nothing: no control character, no whitespace but
+ * lone spaces, no space at either end. Clean plain text (most feed fields) then skips two string
+ * copies; a char-code loop is several times faster than a regex with these alternatives.
+ */
+function isClean(text: string): boolean {
+  const n = text.length;
+  if (n === 0) return true;
+  if (text.charCodeAt(0) === 0x20 || text.charCodeAt(n - 1) === 0x20) return false;
+  let previousSpace = false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20) {
+      if (previousSpace) return false;
+      previousSpace = true;
+      continue;
+    }
+    previousSpace = false;
+    if (c < 0xa1) {
+      if (c < 0x20 || c >= 0x7f) return false; // C0/C1 controls, DEL, tab/newline, no-break space
+    } else if (
+      c === 0x1680 ||
+      (c >= 0x2000 && c <= 0x200a) ||
+      c === 0x2028 ||
+      c === 0x2029 ||
+      c === 0x202f ||
+      c === 0x205f ||
+      c === 0x3000 ||
+      c === 0xfeff
+    ) {
+      return false; // the rest of what \s matches
+    }
+  }
+  return true;
+}
+
+/**
  * HTML (or plain text) to plain text: tags removed (script, style, noscript and template
  * contents dropped, block elements separated by spaces), entities decoded, control characters
  * removed, whitespace collapsed, trimmed. Plain text without `<` or `&` skips the HTML parser.
@@ -24,6 +60,7 @@ export function htmlToText(input: string): string {
     $("br, p, div, li, tr, td, th, h1, h2, h3, h4, h5, h6, blockquote, pre, section, article").before(" ");
     text = $.root().text();
   }
+  if (isClean(text)) return text;
   return text.replace(CONTROL, " ").replace(WHITESPACE, " ").trim();
 }
 

@@ -48,68 +48,78 @@ function foldCodePoint(codePoint: number): string {
   return folded;
 }
 
-/**
- * Normalises plain text for matching. Runs of whitespace (and dashes, so "state-sponsored"
- * equals "state sponsored") become one space; leading and trailing spaces are dropped.
- */
-export function normalise(plain: string): NormalisedText {
-  let capacity = plain.length + 16;
-  let codes = new Uint16Array(capacity);
-  let starts = new Int32Array(capacity);
-  let ends = new Int32Array(capacity);
+// ASCII folding table: upper case to lower, controls, whitespace and "-" to space.
+const ASCII_FOLD = new Uint16Array(128);
+for (let c = 0; c < 128; c++) {
+  ASCII_FOLD[c] = c >= 0x41 && c <= 0x5a ? c + 32 : c <= 0x20 || c === 0x2d || c === 0x7f ? SPACE : c;
+}
+const ENDS_SENTENCE = new Uint8Array(128);
+for (const c of SENTENCE_END) ENDS_SENTENCE[c] = 1;
+
+/** Growable output buffers, reused across calls by `normaliseShared` (the classifier's hot path). */
+class Buffers {
+  codes: Uint16Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  constructor(capacity: number) {
+    this.codes = new Uint16Array(capacity);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+  }
+  ensure(capacity: number): void {
+    if (this.codes.length >= capacity) return;
+    let size = this.codes.length;
+    while (size < capacity) size *= 2;
+    const codes = new Uint16Array(size);
+    const starts = new Int32Array(size);
+    const ends = new Int32Array(size);
+    codes.set(this.codes);
+    starts.set(this.starts);
+    ends.set(this.ends);
+    this.codes = codes;
+    this.starts = starts;
+    this.ends = ends;
+  }
+}
+const shared = new Buffers(4096);
+
+function normaliseWith(plain: string, buffers: Buffers): NormalisedText {
+  const n = plain.length;
+  buffers.ensure(n + 16);
+  let { codes, starts, ends } = buffers;
   const sentenceStarts: number[] = [];
   let length = 0;
   let pendingSpace = false;
   let pendingSpaceAt = 0;
-  let sentenceEndSeen = false;
+  let last = 0; // last emitted code unit, to spot a sentence end before a space
 
-  const grow = (needed: number) => {
-    while (capacity < needed) capacity *= 2;
-    const nextCodes = new Uint16Array(capacity);
-    const nextStarts = new Int32Array(capacity);
-    const nextEnds = new Int32Array(capacity);
-    nextCodes.set(codes);
-    nextStarts.set(starts);
-    nextEnds.set(ends);
-    codes = nextCodes;
-    starts = nextStarts;
-    ends = nextEnds;
-  };
-
-  const emit = (code: number, start: number, end: number) => {
-    if (code === SPACE) {
-      if (length > 0 && !pendingSpace) {
-        pendingSpace = true;
-        pendingSpaceAt = start;
-      }
-      return;
-    }
-    if (length + 2 > capacity) grow(length + 2);
-    if (pendingSpace) {
-      codes[length] = SPACE;
-      starts[length] = pendingSpaceAt;
-      ends[length] = pendingSpaceAt + 1;
-      length++;
-      pendingSpace = false;
-      if (sentenceEndSeen) sentenceStarts.push(length);
-    }
-    sentenceEndSeen = SENTENCE_END.has(code);
-    codes[length] = code;
-    starts[length] = start;
-    ends[length] = end;
-    length++;
-    if (CJK_SENTENCE_END.has(code)) sentenceStarts.push(length);
-  };
-
-  const n = plain.length;
   for (let i = 0; i < n; i++) {
     const code = plain.charCodeAt(i);
     if (code < 0x80) {
-      if (code >= 0x41 && code <= 0x5a) emit(code + 32, i, i + 1);
-      else if (code <= 0x20 || code === 0x2d || code === 0x7f) emit(SPACE, i, i + 1);
-      else emit(code, i, i + 1);
+      const folded = ASCII_FOLD[code]!;
+      if (folded === SPACE) {
+        if (length > 0 && !pendingSpace) {
+          pendingSpace = true;
+          pendingSpaceAt = i;
+        }
+        continue;
+      }
+      if (pendingSpace) {
+        codes[length] = SPACE;
+        starts[length] = pendingSpaceAt;
+        ends[length] = pendingSpaceAt + 1;
+        length++;
+        pendingSpace = false;
+        if (last < 0x80 && ENDS_SENTENCE[last] === 1) sentenceStarts.push(length);
+      }
+      codes[length] = folded;
+      starts[length] = i;
+      ends[length] = i + 1;
+      length++;
+      last = folded;
       continue;
     }
+
     let codePoint = code;
     let end = i + 1;
     if (code >= 0xd800 && code <= 0xdbff && i + 1 < n) {
@@ -120,10 +130,54 @@ export function normalise(plain: string): NormalisedText {
       }
     }
     const folded = foldCodePoint(codePoint);
-    for (let k = 0; k < folded.length; k++) emit(folded.charCodeAt(k), i, end);
+    // Compatibility expansions can be long ("ﷺ" is 18 letters): make room first.
+    if (length + folded.length + 2 > codes.length) {
+      buffers.ensure(length + folded.length + (n - i) + 16);
+      ({ codes, starts, ends } = buffers);
+    }
+    for (let k = 0; k < folded.length; k++) {
+      const out = folded.charCodeAt(k);
+      if (out === SPACE) {
+        if (length > 0 && !pendingSpace) {
+          pendingSpace = true;
+          pendingSpaceAt = i;
+        }
+        continue;
+      }
+      if (pendingSpace) {
+        codes[length] = SPACE;
+        starts[length] = pendingSpaceAt;
+        ends[length] = pendingSpaceAt + 1;
+        length++;
+        pendingSpace = false;
+        if (last < 0x80 && ENDS_SENTENCE[last] === 1) sentenceStarts.push(length);
+      }
+      codes[length] = out;
+      starts[length] = i;
+      ends[length] = end;
+      length++;
+      last = out;
+      if (CJK_SENTENCE_END.has(out)) sentenceStarts.push(length);
+    }
     i = end - 1;
   }
   return { codes, starts, ends, length, sentenceStarts };
+}
+
+/**
+ * Normalises plain text for matching. Runs of whitespace (and dashes, so "state-sponsored"
+ * equals "state sponsored") become one space; leading and trailing spaces are dropped.
+ */
+export function normalise(plain: string): NormalisedText {
+  return normaliseWith(plain, new Buffers(plain.length + 16));
+}
+
+/**
+ * As `normalise`, but into buffers shared by every call: the result is valid only until the next
+ * call. For the classifier's hot path, which consumes each field before normalising the next.
+ */
+export function normaliseShared(plain: string): NormalisedText {
+  return normaliseWith(plain, shared);
 }
 
 /** Normalises a rule term the same way as article text, returned as a string. */

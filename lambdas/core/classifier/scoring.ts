@@ -22,6 +22,8 @@ export interface Evidence {
   actor?: string;
   stage?: AttributionStage;
   usd?: number;
+  /** Points this match contributes; set by `score`. */
+  points: number;
 }
 
 export interface GroupTotal {
@@ -64,108 +66,116 @@ function byPosition(a: Evidence, b: Evidence): number {
 }
 
 /** Trims contributions, largest first, so their sum stays within `cap` (absolute value). */
-function applyCap(points: Map<Evidence, number>, members: Evidence[], cap: number): void {
+function applyCap(members: Evidence[], cap: number): void {
+  let total = 0;
+  for (const e of members) total += Math.abs(e.points);
+  if (total <= cap) return;
   let remaining = cap;
-  const ordered = [...members].sort((a, b) => Math.abs(points.get(b)!) - Math.abs(points.get(a)!));
+  const ordered = [...members].sort((a, b) => Math.abs(b.points) - Math.abs(a.points));
   for (const e of ordered) {
-    const p = points.get(e)!;
-    const allowed = Math.min(Math.abs(p), Math.max(0, remaining));
+    const allowed = Math.min(Math.abs(e.points), Math.max(0, remaining));
     remaining -= allowed;
-    points.set(e, Math.sign(p) * allowed);
+    e.points = Math.sign(e.points) * allowed;
   }
 }
 
 function formatUsd(usd: number): string {
-  return `$${usd.toLocaleString("en-US")}`;
+  return `$${String(usd).replace(/\B(?=(\d{3})+$)/g, ",")}`;
 }
 
-/** Scores evidence against the rules. `threshold` is the flagging threshold in force. */
-export function score(evidence: Evidence[], rules: Rules, threshold: number): Explanation {
+/**
+ * Scores evidence against the rules. `threshold` is the flagging threshold in force; `withReasons`
+ * adds the plain-language reasons (for explain), which the hot path does not need.
+ */
+export function score(
+  evidence: Evidence[],
+  rules: Rules,
+  threshold: number,
+  withReasons = true,
+): Explanation {
   const { scoring, groups } = rules;
   const minUsd = scoring.amount.minUsd;
-  const amounts = evidence.filter((e) => e.role === "amount");
-  const moneyContext =
-    evidence.some((e) => e.role === "money") || amounts.some((e) => (e.usd ?? 0) >= minUsd);
+  const fieldWeights = scoring.fieldWeights;
+
+  let moneyContext = false;
+  let largest: Evidence | undefined;
+  for (const e of evidence) {
+    if (e.role === "money") moneyContext = true;
+    else if (e.role === "amount") {
+      if ((e.usd ?? 0) >= minUsd) moneyContext = true;
+      if (!largest || (e.usd ?? 0) > (largest.usd ?? 0)) largest = e;
+    }
+  }
 
   // 1. Each match's effective weight; theft and incident words need money context to count.
-  const points = new Map<Evidence, number>();
+  const byGroup = new Map<string, Evidence[]>();
   const uncounted: Evidence[] = [];
+  const actorMembers: Evidence[] = [];
+  const theftMembers: Evidence[] = [];
   for (const e of evidence) {
-    if (e.role === "amount" || e.role === "ignore") {
-      points.set(e, 0);
-      continue;
-    }
+    e.points = 0;
+    if (e.role === "amount" || e.role === "ignore") continue;
     if (THEFT_ROLES.has(e.role) && !moneyContext) {
-      points.set(e, 0);
       uncounted.push(e);
       continue;
     }
-    points.set(e, e.ruleWeight * scoring.fieldWeights[e.field]);
+    e.points = e.ruleWeight * fieldWeights[e.field];
+    const members = byGroup.get(e.group);
+    if (members) members.push(e);
+    else byGroup.set(e.group, [e]);
   }
 
   // 2. Diminishing returns and cap within each group.
-  const groupTotals: GroupTotal[] = [];
-  for (const [name, group] of Object.entries(groups)) {
-    const members = evidence.filter((e) => e.group === name && points.get(e) !== 0);
-    const all = evidence.filter((e) => e.group === name);
-    if (all.length === 0) continue;
-    members.sort((a, b) => Math.abs(points.get(b)!) - Math.abs(points.get(a)!) || byPosition(a, b));
-    members.forEach((e, rank) => {
-      points.set(e, points.get(e)! * scoring.decay ** rank);
-    });
-    applyCap(points, members, group.cap);
-    groupTotals.push({ group: name, role: group.role, points: 0, cap: group.cap, matches: all.length });
+  for (const [name, members] of byGroup) {
+    const group = groups[name]!;
+    if (members.length > 1) {
+      members.sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || byPosition(a, b));
+      let factor = 1;
+      for (const e of members) {
+        e.points *= factor;
+        factor *= scoring.decay;
+      }
+    }
+    applyCap(members, group.cap);
+    if (group.role === "actor") actorMembers.push(...members.filter((e) => e.points > 0));
+    else if (THEFT_ROLES.has(group.role)) theftMembers.push(...members.filter((e) => e.points > 0));
   }
 
   // 3. Role caps: all actor groups together, and theft + incident together.
-  const actorMembers = evidence.filter((e) => e.role === "actor" && points.get(e)! > 0);
-  const theftMembers = evidence.filter((e) => THEFT_ROLES.has(e.role) && points.get(e)! > 0);
-  applyCap(points, actorMembers, scoring.roleCaps.actor);
-  applyCap(points, theftMembers, scoring.roleCaps.theft);
-  const actorPoints = actorMembers.reduce((sum, e) => sum + points.get(e)!, 0);
-  const theftPoints = theftMembers.reduce((sum, e) => sum + points.get(e)!, 0);
+  applyCap(actorMembers, scoring.roleCaps.actor);
+  applyCap(theftMembers, scoring.roleCaps.theft);
+  let actorPoints = 0;
+  for (const e of actorMembers) actorPoints += e.points;
+  let theftPoints = 0;
+  for (const e of theftMembers) theftPoints += e.points;
 
   // 4. The largest stated amount earns points; the others are reported for the record.
-  let largest: Evidence | undefined;
-  for (const e of amounts) if (!largest || (e.usd ?? 0) > (largest.usd ?? 0)) largest = e;
   const amountUsd = largest?.usd ?? null;
   if (largest && amountUsd !== null && amountUsd >= minUsd) {
     const a = scoring.amount;
-    points.set(largest, a.base + (amountUsd >= 1e7 ? a.over10M : 0) + (amountUsd >= 1e8 ? a.over100M : 0));
-  }
-
-  for (const total of groupTotals) {
-    total.points = round1(
-      evidence.filter((e) => e.group === total.group).reduce((s, e) => s + points.get(e)!, 0),
-    );
-  }
-  if (amounts.length > 0) {
-    groupTotals.push({
-      group: "amount",
-      role: "amount",
-      points: largest ? points.get(largest)! : 0,
-      cap: scoring.amount.base + scoring.amount.over10M + scoring.amount.over100M,
-      matches: amounts.length,
-    });
+    largest.points = a.base + (amountUsd >= 1e7 ? a.over10M : 0) + (amountUsd >= 1e8 ? a.over100M : 0);
   }
 
   // 5. Bonus: actor and counted theft evidence in the same sentence of the same field.
   const bonuses: Bonus[] = [];
-  const together = actorMembers.find((a) =>
-    theftMembers.some((t) => t.field === a.field && t.sentence === a.sentence),
-  );
-  if (together && scoring.proximityBonus > 0) {
-    const theft = theftMembers.find((t) => t.field === together.field && t.sentence === together.sentence)!;
-    bonuses.push({
-      name: "proximity",
-      points: scoring.proximityBonus,
-      reason: `actor "${together.text}" and theft "${theft.text}" in the same sentence of the ${together.field}`,
-    });
+  if (scoring.proximityBonus > 0) {
+    for (const actor of actorMembers) {
+      const theft = theftMembers.find((t) => t.field === actor.field && t.sentence === actor.sentence);
+      if (theft) {
+        bonuses.push({
+          name: "proximity",
+          points: scoring.proximityBonus,
+          reason: `actor "${actor.text}" and theft "${theft.text}" in the same sentence of the ${actor.field}`,
+        });
+        break;
+      }
+    }
   }
 
-  const rawScore = round1(
-    evidence.reduce((s, e) => s + points.get(e)!, 0) + bonuses.reduce((s, b) => s + b.points, 0),
-  );
+  let raw = 0;
+  for (const e of evidence) raw += e.points;
+  for (const b of bonuses) raw += b.points;
+  const rawScore = round1(raw);
   const hasActor = actorPoints > 0;
   const hasTheft = theftPoints > 0;
   let finalScore = Math.max(0, Math.min(100, Math.round(rawScore)));
@@ -182,15 +192,17 @@ export function score(evidence: Evidence[], rules: Rules, threshold: number): Ex
     }
   }
 
-  const groupOrder = Object.keys(groups);
   const actors: string[] = [];
-  const actorRank = [...actorEvidence].sort(
-    (a, b) =>
-      groupOrder.indexOf(a.group) - groupOrder.indexOf(b.group) ||
-      b.ruleWeight - a.ruleWeight ||
-      byPosition(a, b),
-  );
-  for (const e of actorRank) if (e.actor && !actors.includes(e.actor)) actors.push(e.actor);
+  if (actorEvidence.length > 0) {
+    const groupOrder = Object.keys(groups);
+    actorEvidence.sort(
+      (a, b) =>
+        groupOrder.indexOf(a.group) - groupOrder.indexOf(b.group) ||
+        b.ruleWeight - a.ruleWeight ||
+        byPosition(a, b),
+    );
+    for (const e of actorEvidence) if (e.actor && !actors.includes(e.actor)) actors.push(e.actor);
+  }
 
   const sev = scoring.severity;
   let severity: Severity = "low";
@@ -202,14 +214,45 @@ export function score(evidence: Evidence[], rules: Rules, threshold: number): Ex
   const matched: MatchedTerm[] = [...evidence].sort(byPosition).map((e) => ({
     term: e.term,
     group: e.group,
-    weight: round1(points.get(e)!),
+    weight: round1(e.points),
     field: e.field,
     start: e.start,
     end: e.end,
     text: e.text,
   }));
 
-  const reasons: string[] = [];
+  const explanation: Explanation = {
+    classification: { score: finalScore, flagged, severity, actors, amountUsd, attribution, matched },
+    threshold,
+    rawScore,
+    groups: [],
+    bonuses,
+    hasActor,
+    hasTheft,
+    moneyContext,
+    reasons: [],
+  };
+  if (!withReasons) return explanation;
+
+  for (const [name, group] of Object.entries(groups)) {
+    const all = evidence.filter((e) => e.group === name);
+    if (all.length === 0) continue;
+    const points = round1(all.reduce((sum, e) => sum + e.points, 0));
+    explanation.groups.push({ group: name, role: group.role, points, cap: group.cap, matches: all.length });
+  }
+  const amounts = evidence.filter((e) => e.role === "amount");
+  if (amounts.length > 0) {
+    const a = scoring.amount;
+    explanation.groups.push({
+      group: "amount",
+      role: "amount",
+      points: largest?.points ?? 0,
+      cap: a.base + a.over10M + a.over100M,
+      matches: amounts.length,
+    });
+  }
+
+  const reasons = explanation.reasons;
   reasons.push(
     flagged
       ? `flagged: score ${finalScore} >= threshold ${threshold}, with actor and theft evidence`
@@ -230,31 +273,12 @@ export function score(evidence: Evidence[], rules: Rules, threshold: number): Ex
     );
   } else reasons.push("no theft evidence: no theft, laundering or intrusion words");
   if (amountUsd !== null) reasons.push(`largest stated amount: ${formatUsd(amountUsd)}`);
-  const damped = evidence.filter((e) => (points.get(e) ?? 0) < 0);
+  const damped = evidence.filter((e) => e.points < 0);
   if (damped.length > 0) {
-    const total = round1(damped.reduce((s, e) => s + points.get(e)!, 0));
+    const total = round1(damped.reduce((sum, e) => sum + e.points, 0));
     reasons.push(
       `dampeners: ${damped.map((e) => `"${e.text}" (${e.group})`).join(", ")} took ${total} points`,
     );
   }
-
-  return {
-    classification: {
-      score: finalScore,
-      flagged,
-      severity,
-      actors,
-      amountUsd,
-      attribution,
-      matched,
-    },
-    threshold,
-    rawScore,
-    groups: groupTotals,
-    bonuses,
-    hasActor,
-    hasTheft,
-    moneyContext,
-    reasons,
-  };
+  return explanation;
 }
