@@ -200,6 +200,14 @@ describe("parseFeed: hostile documents", () => {
     expect(Object.prototype).not.toHaveProperty("polluted");
   });
 
+  it("locks xml2js at 0.5.0 or later (CVE-2023-0842 prototype pollution)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const lock = JSON.parse(readFileSync(new URL("../package-lock.json", import.meta.url), "utf8"));
+    const version: string = lock.packages["node_modules/xml2js"].version;
+    const [major = 0, minor = 0] = version.split(".").map(Number);
+    expect(major > 0 || minor >= 5, `xml2js ${version}`).toBe(true);
+  });
+
   it("parses a good document the same after a bad one (a new Parser per document)", async () => {
     const twoBad = `<rss version="2.0"><channel><title>t</title><item><title>a &bad1; &bad2;</title></item></channel></rss>`;
     const oneBad = `<rss version="2.0"><channel><title>t</title><item><title>&bad3;</title></item></channel></rss>`;
