@@ -60,11 +60,16 @@ describe("alert card", () => {
     expect(card).toContain("HEIST ALERT · HIGH · score 88");
     expect(card).toContain("Lazarus Group drains $41M from CoinVault hot wallet");
     expect(card).toContain("Actors: Lazarus Group, DPRK");
-    expect(card).toContain("Amount: $41.0M");
+    expect(card).toContain("Amount: $41 million");
     expect(card).toContain("Attribution: attributed");
     expect(card).toContain("Sources (2): Chain Ledger, Threat Desk");
     expect(card).toContain('"Lazarus" actor +30');
     expect(card).toContain("https://news.example/coinvault");
+  });
+
+  it("drops links that are not http(s)", () => {
+    const card = formatAlertCard(alert(story({ url: "javascript:alert(1)" })));
+    expect(card).not.toContain("javascript:");
   });
 
   it("strips terminal escape sequences that came from a feed", () => {

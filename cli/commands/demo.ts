@@ -1,11 +1,15 @@
+import { runLocal } from "../local/run-local.ts";
 import type { Command } from "../main.ts";
 
-// Placeholder until the "demo" command is built; replaced by its own issue's work.
 export const command: Command = {
-  summary: "demo (not built yet)",
-  usage: "heistwatch demo: not built yet",
-  async run() {
-    console.error("heistwatch demo: not built yet");
-    return 2;
-  },
+  summary: "offline demo: serve sample feeds on 127.0.0.1, run a cycle, keep the page up",
+  usage: [
+    "usage: heistwatch demo [--port N] [--host ADDR] [--min-score N] [--verbose]    (npm run demo)",
+    "",
+    "Serves six invented news feeds on 127.0.0.1, polls them once into a fresh temporary data",
+    "directory, prints the alert cards, and serves the page and feed (http://localhost:8787/ or a",
+    "free port when 8787 is taken) until Ctrl-C. Needs no network and no AWS; deletes its data",
+    "on exit. Never posts to a webhook.",
+  ].join("\n"),
+  run: (args) => runLocal("demo", { args }),
 };

@@ -1,11 +1,23 @@
+import { CONFIG_FLAGS_USAGE } from "../local/config.ts";
+import { runLocal } from "../local/run-local.ts";
 import type { Command } from "../main.ts";
 
-// Placeholder until the "poll" command is built; replaced by its own issue's work.
 export const command: Command = {
-  summary: "poll (not built yet)",
-  usage: "heistwatch poll: not built yet",
-  async run() {
-    console.error("heistwatch poll: not built yet");
-    return 2;
-  },
+  summary: "poll the configured feeds without serving the API (use --once for cron)",
+  usage: [
+    "usage: heistwatch poll [--once] [options]",
+    "",
+    "Polls the configured feeds into the local data directory and prints alert cards, without",
+    "serving the API. With --once: one cycle, then exit (for cron). Exit code 0 when the cycle",
+    "ran, even if some feeds failed (each says why); 1 on a systemic failure (data directory not",
+    "writable or in use, storage failing); 2 on a bad setting.",
+    "",
+    "options:",
+    "  --once               run one cycle and exit",
+    CONFIG_FLAGS_USAGE,
+    "  --verbose            also print the pipeline's info and warning logs",
+    "",
+    "See docs/local.md.",
+  ].join("\n"),
+  run: (args) => runLocal("poll", { args }),
 };

@@ -2,6 +2,7 @@
  * How an alert looks in a terminal and in a chat webhook. Story text comes from feeds, so the
  * terminal card strips control characters and the chat texts escape each platform's markup.
  */
+import { formatUsd, independentSources, safeLink } from "../../lambdas/core/messages.ts";
 import type { Alert, MatchedTerm } from "../../lambdas/core/types.ts";
 import { terminalSafe } from "./progress.ts";
 
@@ -16,10 +17,10 @@ export function formatAlertCard(alert: Alert): string {
     ...(alert.kind === "update" && alert.reasons.length > 0
       ? wrap(`Update: ${terminalSafe(alert.reasons.join("; "), 300)}`, WIDTH - 4)
       : []),
-    ...wrap(factsLine(alert), WIDTH - 4),
+    ...packSegments(facts(alert), WIDTH - 4),
     ...wrap(sourcesLine(alert), WIDTH - 4),
     ...wrap(`Why: ${evidence(story.matched)}`, WIDTH - 4),
-    ...(story.url ? [terminalSafe(story.url, 300)] : []),
+    ...link(story.url, 300),
   ];
   return [
     `╭─ ${head} ${"─".repeat(Math.max(2, WIDTH - head.length - 4))}`,
@@ -37,24 +38,35 @@ export function alertPlainLines(alert: Alert): string[] {
     ...(alert.kind === "update" && alert.reasons.length > 0
       ? [`Update: ${terminalSafe(alert.reasons.join("; "), 300)}`]
       : []),
-    factsLine(alert),
+    facts(alert).join("   "),
     sourcesLine(alert),
-    ...(story.url ? [terminalSafe(story.url, 500)] : []),
+    ...link(story.url, 500),
   ];
 }
 
-function factsLine(alert: Alert): string {
+function facts(alert: Alert): string[] {
   const { story } = alert;
   return [
     `Actors: ${story.actors.length > 0 ? terminalSafe(story.actors.join(", "), 120) : "none named"}`,
     `Amount: ${story.amountUsd !== null ? formatUsd(story.amountUsd) : "not stated"}`,
     `Attribution: ${story.attribution ?? "none"}`,
-  ].join("   ");
+  ];
+}
+
+/** Puts whole segments on lines of at most `width` (a segment longer than that gets its own line). */
+function packSegments(segments: string[], width: number): string[] {
+  const lines: string[] = [];
+  for (const segment of segments) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + 3 + segment.length <= width) lines[last] += `   ${segment}`;
+    else lines.push(...wrap(segment, width));
+  }
+  return lines;
 }
 
 function sourcesLine(alert: Alert): string {
   const names = [...new Set(alert.story.sources.map((s) => terminalSafe(s.name, 60)))];
-  return `Sources (${names.length}): ${names.join(", ") || "unknown"}`;
+  return `Sources (${independentSources(alert.story)}): ${names.join(", ") || "unknown"}`;
 }
 
 function evidence(matched: MatchedTerm[]): string {
@@ -65,11 +77,10 @@ function evidence(matched: MatchedTerm[]): string {
     .join(" · ");
 }
 
-/** $41,000,000 → "$41.0M"; $1.46 billion → "$1.46B"; small sums in full. */
-export function formatUsd(amount: number): string {
-  if (amount >= 1e9) return `$${(amount / 1e9).toFixed(2)}B`;
-  if (amount >= 1e6) return `$${(amount / 1e6).toFixed(1)}M`;
-  return `$${Math.round(amount).toLocaleString("en-US")}`;
+/** The story's link as a one-element list when it is http(s) (javascript:, data: and the like are dropped). */
+function link(url: string | null, max: number): string[] {
+  const safe = safeLink(url);
+  return safe ? [terminalSafe(safe, max)] : [];
 }
 
 function wrap(text: string, width: number): string[] {

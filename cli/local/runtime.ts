@@ -1,0 +1,274 @@
+/**
+ * Local mode's wiring: the embedded DynamoDB behind the same Store as in AWS, the same pipeline,
+ * console/webhook notifiers, the polite scheduler, and the same API handler over node:http.
+ * `start`, `poll` and `demo` are thin commands over this.
+ */
+import { createDynamoStore, type DynamoStore } from "../../lambdas/adapters/dynamo-store.ts";
+import { createTable } from "../../lambdas/adapters/table.ts";
+import { createApiGatewayHandler } from "../../lambdas/core/api/apigw.ts";
+import { createApi, DEFAULT_SITE } from "../../lambdas/core/api/app.ts";
+import type { FetchOptions } from "../../lambdas/core/fetch.ts";
+import {
+  type PipelineDeps,
+  type PollOutcome,
+  pollFeed,
+  retryPendingAlerts,
+} from "../../lambdas/core/pipeline.ts";
+import type { Clock, Log, Notifier } from "../../lambdas/core/ports.ts";
+import { dueFeeds } from "../../lambdas/core/schedule.ts";
+import type { FeedConfig, FeedState } from "../../lambdas/core/types.ts";
+import type { LocalConfig } from "./config.ts";
+import { type EmbeddedDynamo, startEmbeddedDynamo } from "./embedded-dynamo.ts";
+import { createHostGate, type HostGate } from "./host-gate.ts";
+import { type ApiServer, startApiServer } from "./http-adapter.ts";
+import {
+  createConsoleNotifier,
+  createFanoutNotifier,
+  createWebhookNotifier,
+  type NamedNotifier,
+} from "./notifiers.ts";
+import {
+  type CycleSummary,
+  errorText,
+  formatCrashLine,
+  formatCycleSummary,
+  formatFeedLine,
+  type OutcomeLike,
+  terminalSafe,
+} from "./progress.ts";
+import { runFeeds } from "./scheduler.ts";
+
+/** The table's name inside the embedded DynamoDB (any valid name works: the store takes it as given). */
+export const LOCAL_TABLE_NAME = "heistwatch";
+
+/** Where local mode writes what a person reads. */
+export interface Output {
+  /** Progress lines and alert cards (stdout). */
+  out(text: string): void;
+  /** Problems (stderr). */
+  err(text: string): void;
+}
+
+export const processOutput: Output = {
+  out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+};
+
+export interface LocalStackOptions {
+  config: LocalConfig;
+  feeds: FeedConfig[];
+  /** Null: in-memory (nothing persisted). */
+  dataDir: string | null;
+  output: Output;
+  /** Print pipeline info/warn logs too (default: errors only; progress lines say the rest). */
+  verbose?: boolean;
+  clock?: Clock;
+  /** Extra fetch settings (tests shorten timeouts). */
+  fetchOptions?: FetchOptions;
+  /** Extra pipeline settings (e.g. maxAlertAgeHours). */
+  pipeline?: Partial<Pick<PipelineDeps, "maxAlertAgeHours" | "storyWindowHours" | "minAlertScore">>;
+}
+
+export interface LocalStack {
+  store: DynamoStore;
+  dynamo: EmbeddedDynamo;
+  /** Runs one poll cycle over the due feeds, printing progress. Throws only on systemic failure. */
+  runCycle(signal?: AbortSignal): Promise<CycleSummary>;
+  /** Serves the API (same handler as the Lambda) on config.port/host. */
+  serveApi(port?: number): Promise<ApiServer>;
+  /** Closes the API server (if any) and the embedded DynamoDB (flushing LevelDB). Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the embedded DynamoDB (creating the table on first use) and wires the pipeline around it.
+ * Throws DataDirError when the data directory cannot be used.
+ */
+export async function openLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const { config, feeds, output } = options;
+  const clock = options.clock ?? (() => new Date());
+  const dynamo = await startEmbeddedDynamo(options.dataDir);
+  let api: ApiServer | undefined;
+  try {
+    await createTable(dynamo.client, LOCAL_TABLE_NAME);
+  } catch (error) {
+    await dynamo.close();
+    throw error;
+  }
+  const store = createDynamoStore({ client: dynamo.client, tableName: LOCAL_TABLE_NAME, clock });
+  const log = consoleLog(output, options.verbose ?? false);
+  const notifier = localNotifier(config, output);
+  const gate: HostGate = createHostGate(config.hostGapMs);
+  let cycleNumber = 0;
+
+  // Fetches get their own signal: shutdown first stops new feeds, and aborts in-flight fetches
+  // only if they outlast the grace period (an aborted fetch counts as a feed failure).
+  const deps = (fetchSignal?: AbortSignal): PipelineDeps => ({
+    store,
+    notifier,
+    clock,
+    log,
+    threshold: config.minScore,
+    ...options.pipeline,
+    fetchOptions: {
+      ...options.fetchOptions,
+      allowAddresses: [...config.allowPrivateAddresses, ...(options.fetchOptions?.allowAddresses ?? [])],
+      ...(fetchSignal ? { signal: fetchSignal } : {}),
+    },
+  });
+
+  async function runCycle(signal?: AbortSignal): Promise<CycleSummary> {
+    const cycle = ++cycleNumber;
+    const started = performance.now();
+    const fetchAbort = new AbortController();
+    const onStop = () => setTimeout(() => fetchAbort.abort(), SHUTDOWN_GRACE_MS).unref();
+    signal?.addEventListener("abort", onStop, { once: true });
+    try {
+      const pipeline = deps(fetchAbort.signal);
+      const retriedAlerts = await retryPendingAlerts(pipeline);
+      const states = await store.listFeedStates();
+      const now = clock();
+      const due = dueFeeds(feeds, states, now);
+      const dueIds = new Set(due.map((f) => f.id));
+      output.out(`\ncycle ${cycle}: polling ${due.length} of ${feeds.length} feeds`);
+      const waiting = waitingOutcomes(
+        feeds.filter((f) => !dueIds.has(f.id)),
+        states,
+      );
+      for (const outcome of waiting) output.out(formatFeedLine(outcome));
+
+      const runs = await runFeeds(due, (feed) => pollFeed(feed, pipeline), {
+        concurrency: config.concurrency,
+        gate,
+        signal,
+        onDone: (run) => {
+          if (run.status === "done") output.out(formatFeedLine(run.result));
+          else if (run.status === "threw") output.out(formatCrashLine(run.feed.name, run.error));
+        },
+      });
+      const outcomes: OutcomeLike[] = [...waiting];
+      let notStarted = 0;
+      for (const run of runs) {
+        if (run.status === "done") outcomes.push(run.result);
+        else if (run.status === "not-started") notStarted++;
+        else outcomes.push(crashOutcome(run.feed, run.error));
+      }
+      const summary: CycleSummary = {
+        cycle,
+        configured: feeds.length,
+        due: due.length,
+        outcomes,
+        notStarted,
+        retriedAlerts,
+        durationMs: performance.now() - started,
+      };
+      output.out(formatCycleSummary(summary));
+      return summary;
+    } finally {
+      signal?.removeEventListener("abort", onStop);
+    }
+  }
+
+  return {
+    store,
+    dynamo,
+    runCycle,
+    async serveApi(port = config.port) {
+      const handler = createApiGatewayHandler(
+        createApi({ reader: store, log, site: { ...DEFAULT_SITE, title: "heistwatch (local)" } }),
+      );
+      api = await startApiServer(handler, {
+        port,
+        host: config.host,
+        onError: (error) => output.err(`api: request failed: ${errorText(error)}`),
+      });
+      return api;
+    },
+    async close() {
+      await api?.close().catch(() => undefined);
+      await dynamo.close();
+    },
+  };
+}
+
+/** How long in-flight fetches may run on after a shutdown request before they are aborted. */
+export const SHUTDOWN_GRACE_MS = 4000;
+
+/** Whether a cycle's failures are systemic (the store, not the feeds): every polled feed failed on storage. */
+export function isSystemicFailure(summary: CycleSummary): boolean {
+  const polled = summary.outcomes.filter((o) => o.status !== "skipped");
+  return (
+    polled.length > 0 &&
+    polled.every((o) => o.status === "failed" && (o.kind === "store" || o.kind === "internal"))
+  );
+}
+
+function localNotifier(config: LocalConfig, output: Output): Notifier {
+  const sinks: NamedNotifier[] = [{ name: "console", notifier: createConsoleNotifier((t) => output.out(t)) }];
+  if (config.webhookUrl)
+    sinks.push({ name: "webhook", notifier: createWebhookNotifier({ url: config.webhookUrl }) });
+  const fanout = createFanoutNotifier(sinks);
+  return {
+    async send(alert) {
+      try {
+        await fanout.send(alert);
+      } catch (error) {
+        output.err(
+          `alert "${terminalSafe(alert.story.title, 80)}" not delivered: ${errorText(error)}; it stays pending and is retried next cycle`,
+        );
+        throw error;
+      }
+    },
+  };
+}
+
+function waitingOutcomes(feeds: FeedConfig[], states: FeedState[]): PollOutcome[] {
+  const byId = new Map(states.map((s) => [s.feedId, s]));
+  return feeds.map((feed) => {
+    const state = byId.get(feed.id);
+    const next = state?.nextPollAt ? new Date(state.nextPollAt).toISOString().slice(11, 19) : "later";
+    const why = state?.consecutiveFailures
+      ? `backing off after ${state.consecutiveFailures} failure${state.consecutiveFailures === 1 ? "" : "s"} (${state.lastStatus}); next try ${next} UTC`
+      : `next poll ${next} UTC`;
+    return {
+      feedId: feed.id,
+      feedName: feed.name,
+      status: "skipped",
+      message: why,
+      fetched: 0,
+      new: 0,
+      flagged: 0,
+      alerts: 0,
+      durationMs: 0,
+    };
+  });
+}
+
+function crashOutcome(feed: FeedConfig, error: unknown): PollOutcome {
+  return {
+    feedId: feed.id,
+    feedName: feed.name,
+    status: "failed",
+    kind: "internal",
+    message: errorText(error),
+    fetched: 0,
+    new: 0,
+    flagged: 0,
+    alerts: 0,
+    durationMs: 0,
+  };
+}
+
+/** The pipeline's Log for a terminal: errors always, the rest only when verbose; one line each. */
+function consoleLog(output: Output, verbose: boolean): Log {
+  const line = (level: string, message: string, extra?: Record<string, unknown>) =>
+    output.err(
+      `${level}: ${terminalSafe(message)}${extra ? ` ${terminalSafe(JSON.stringify(extra), 400)}` : ""}`,
+    );
+  return {
+    debug: () => {},
+    info: (message, extra) => verbose && line("info", message, extra),
+    warn: (message, extra) => verbose && line("warn", message, extra),
+    error: (message, extra) => line("error", message, extra),
+  };
+}
