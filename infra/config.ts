@@ -30,7 +30,7 @@ export interface HeistwatchConfig {
   feeds: FeedConfig[];
   alertEmails: Subscriber[];
   alertPhones: Subscriber[];
-  /** Classification threshold handed to the pipeline (env MIN_ALERT_SCORE); undefined = the classifier's default. */
+  /** Stories scoring below this are listed in the feed but not alerted (env MIN_ALERT_SCORE); undefined = alert every flagged story. */
   minAlertScore: number | undefined;
   /** Minimum severity for SMS subscribers that set none of their own. */
   smsMinSeverity: Severity;

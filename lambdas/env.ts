@@ -37,7 +37,7 @@ export interface ScheduleEnv {
 export interface PollEnv {
   tableName: string;
   topicArn: string;
-  /** Classification threshold for the pipeline; undefined = the classifier's default. */
+  /** Stories scoring below this are stored and listed but not alerted; undefined = the pipeline's default. */
   minAlertScore: number | undefined;
 }
 
