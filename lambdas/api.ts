@@ -31,6 +31,8 @@ export const handler = createApiGatewayHandler(
   createApi({
     reader: store,
     log,
+    // A burst of readers costs one query per page per 5 s; answers say max-age=60 anyway.
+    cacheTtlMs: 5_000,
     site: {
       title: config.siteTitle ?? DEFAULT_SITE.title,
       description: DEFAULT_SITE.description,

@@ -8,6 +8,7 @@ import { HTML_CSP, renderHtml } from "../render/html.ts";
 import { renderJsonFeed, toJsonFeedItem } from "../render/jsonfeed.ts";
 import { renderRss } from "../render/rss.ts";
 import type { RenderContext, SiteConfig } from "../render/view.ts";
+import { cachedStoryReader } from "./cached-reader.ts";
 import { type ApiRequest, type ApiResponse, HttpError } from "./http.ts";
 import { parseStoryQuery } from "./query.ts";
 import { ALLOWED_METHODS, document, errorResponse, finalize, json } from "./respond.ts";
@@ -23,6 +24,11 @@ export interface ApiDeps {
   reader: StoryReader;
   site: ApiSite;
   log: Log;
+  /**
+   * Keep each feed page in memory this long (ms) and share concurrent identical reads; 0 or
+   * absent reads the store on every request. See cached-reader.ts.
+   */
+  cacheTtlMs?: number;
 }
 
 export type ApiApp = (request: ApiRequest) => Promise<ApiResponse>;
@@ -97,7 +103,10 @@ async function route(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
  * Builds the API. The returned function never throws: client errors become JSON 4xx
  * answers, anything else is logged and answered with a generic 500.
  */
-export function createApi(deps: ApiDeps): ApiApp {
+export function createApi(options: ApiDeps): ApiApp {
+  const deps: ApiDeps = options.cacheTtlMs
+    ? { ...options, reader: cachedStoryReader(options.reader, { ttlMs: options.cacheTtlMs }) }
+    : options;
   return async (request) => {
     let response: ApiResponse;
     try {

@@ -1,0 +1,184 @@
+/**
+ * Public API throughput: requests/s and p99 latency for GET /feed.json (50 stories, the
+ * default page) served by the local node:http adapter over 10,000 flagged stories in
+ * dynalite, written through the store adapter. Baseline, measured in the same run: the same
+ * adapter answering a constant tiny JSON, so the ratio isolates what the API adds (DynamoDB
+ * query, rendering, hashing) on top of HTTP and event mapping. /feed.json is measured as
+ * deployed (5 s page cache, see core/api/cached-reader.ts) and with no cache (one dynalite
+ * query per request); also /feed.json revalidated with If-None-Match (304), /feed.xml and /.
+ *
+ * Note: dynalite is a JavaScript DynamoDB emulator in this same process, so its query cost
+ * (and its share of the one CPU) is part of every figure; real DynamoDB is a network hop instead.
+ */
+import autocannon from "autocannon";
+import pLimit from "p-limit";
+import { type ApiServer, startApiServer } from "../cli/local/http-adapter.ts";
+import { createDynamoStore } from "../lambdas/adapters/dynamo-store.ts";
+import { createTable } from "../lambdas/adapters/table.ts";
+import { createApiGatewayHandler } from "../lambdas/core/api/apigw.ts";
+import { createApi } from "../lambdas/core/api/app.ts";
+import type { Log } from "../lambdas/core/ports.ts";
+import type { Severity, Story } from "../lambdas/core/types.ts";
+import { startDynalite } from "../test/helpers/dynalite.ts";
+
+const STORIES = 10_000;
+const DURATION_SECONDS = 5;
+const CONNECTIONS = 10;
+const TABLE = "heistwatch-bench";
+const SEVERITIES: Severity[] = ["low", "medium", "high"];
+
+// Errors print while measuring (any would also count in the table); teardown aborts are expected.
+let measuring = true;
+const quietLog: Log = {
+  debug() {},
+  info() {},
+  warn() {},
+  error: (message, extra) => {
+    if (measuring) console.error(message, extra);
+  },
+};
+
+function story(i: number): Story {
+  const publishedAt = new Date(Date.UTC(2024, 0, 1) + i * 600_000).toISOString();
+  const id = `bench-${String(i).padStart(6, "0")}`;
+  return {
+    id,
+    title: `Lazarus Group linked to $${(i % 900) + 10} million theft from exchange #${i}`,
+    summary:
+      "Blockchain investigators attribute the theft to North Korea's Lazarus Group, citing laundering through " +
+      "mixers and cross-chain bridges that matches earlier DPRK operations. The exchange paused withdrawals.",
+    url: `https://news.example.com/2024/${id}`,
+    publishedAt,
+    updatedAt: publishedAt,
+    score: 40 + (i % 60),
+    severity: SEVERITIES[i % 3] ?? "low",
+    actors: i % 4 === 0 ? ["APT38"] : ["Lazarus Group", "DPRK"],
+    amountUsd: ((i % 900) + 10) * 1_000_000,
+    attribution: "attributed",
+    matched: [
+      {
+        term: "lazarus",
+        group: "actor",
+        weight: 30,
+        field: "title",
+        start: 0,
+        end: 13,
+        text: "Lazarus Group",
+      },
+      { term: "theft", group: "theft", weight: 20, field: "title", start: 40, end: 45, text: "theft" },
+      { term: "exchange", group: "target", weight: 10, field: "title", start: 51, end: 59, text: "exchange" },
+    ],
+    categories: ["crypto", "security"],
+    authors: ["Staff"],
+    sources: [
+      {
+        articleId: `a${i}`,
+        feedId: "the-record",
+        name: "The Record",
+        url: `https://news.example.com/2024/${id}`,
+        title: "Lazarus theft",
+        publishedAt,
+      },
+      {
+        articleId: `b${i}`,
+        feedId: "coindesk",
+        name: "CoinDesk",
+        url: `https://coins.example.com/${id}`,
+        title: "Exchange drained",
+        publishedAt,
+      },
+    ],
+  };
+}
+
+interface Figures {
+  name: string;
+  rps: number;
+  p99: number;
+  bad: number;
+}
+
+async function measure(name: string, url: string, headers?: Record<string, string>): Promise<Figures> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_SECONDS, headers });
+  const bad =
+    result.errors + result.timeouts + result.non2xx - (headers?.["if-none-match"] ? result["3xx"] : 0);
+  return { name, rps: result.requests.average, p99: result.latency.p99, bad };
+}
+
+const db = await startDynalite();
+const servers: ApiServer[] = [];
+try {
+  await createTable(db.client, TABLE);
+  const store = createDynamoStore({ client: db.client, tableName: TABLE });
+  const seedStart = performance.now();
+  const limit = pLimit(32);
+  await Promise.all(
+    Array.from({ length: STORIES }, (_, i) =>
+      limit(() =>
+        store.createStory({
+          story: story(i),
+          version: 1,
+          features: [],
+          alert: { dueSeq: 1, sentSeq: 1, kind: "new", reasons: [] },
+        }),
+      ),
+    ),
+  );
+  console.log(
+    `seeded ${STORIES} flagged stories in dynalite in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+  );
+
+  const site = { title: "heistwatch", description: "bench" };
+  // As deployed (lambdas/api.ts): pages cached for 5 s. Raw: every request queries dynalite.
+  const api = await startApiServer(
+    createApiGatewayHandler(createApi({ reader: store, site, log: quietLog, cacheTtlMs: 5_000 })),
+    { port: 0 },
+  );
+  const raw = await startApiServer(
+    createApiGatewayHandler(createApi({ reader: store, site, log: quietLog })),
+    {
+      port: 0,
+    },
+  );
+  servers.push(api, raw);
+  const tinyBody = JSON.stringify({ ok: true });
+  const baseline = await startApiServer(
+    async () => ({ statusCode: 200, headers: { "Content-Type": "application/json" }, body: tinyBody }),
+    { port: 0 },
+  );
+  servers.push(baseline);
+
+  const first = await fetch(`${api.url}/feed.json`);
+  const feed = (await first.json()) as { items: unknown[] };
+  const etag = first.headers.get("etag") ?? "";
+  console.log(
+    `/feed.json page: ${feed.items.length} items, ${(await (await fetch(`${api.url}/feed.json`)).text()).length} bytes`,
+  );
+  console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_SECONDS} s each, loopback\n`);
+
+  const base = await measure("baseline: adapter + constant tiny JSON", `${baseline.url}/`);
+  const rows = [
+    base,
+    await measure("GET /feed.json, 5 s page cache (deployed)", `${api.url}/feed.json`),
+    await measure("GET /feed.json, no cache (query per request)", `${raw.url}/feed.json`),
+    await measure("GET /feed.json + If-None-Match -> 304", `${api.url}/feed.json`, { "if-none-match": etag }),
+    await measure("GET /feed.xml, 5 s page cache", `${api.url}/feed.xml`),
+    await measure("GET / HTML, 5 s page cache", `${api.url}/`),
+  ];
+  measuring = false;
+
+  const width = Math.max(...rows.map((r) => r.name.length));
+  console.log(
+    `${"".padEnd(width)}  ${"req/s".padStart(8)}  ${"p99 ms".padStart(7)}  ${"req/s vs base".padStart(13)}  ${"p99 vs base".padStart(11)}  errors`,
+  );
+  for (const r of rows) {
+    console.log(
+      `${r.name.padEnd(width)}  ${r.rps.toFixed(0).padStart(8)}  ${String(r.p99).padStart(7)}  ` +
+        `${`${(r.rps / base.rps).toFixed(3)}x`.padStart(13)}  ${`${(r.p99 / Math.max(base.p99, 1)).toFixed(1)}x`.padStart(11)}  ${r.bad}`,
+    );
+  }
+  if (rows.some((r) => r.bad > 0)) process.exitCode = 1;
+} finally {
+  await Promise.all(servers.map((s) => s.close()));
+  await db.close();
+}
