@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { buildAutomaton, scan } from "../lambdas/core/classifier/automaton.ts";
-import { normalise, normalisedString, normaliseTerm } from "../lambdas/core/classifier/normalise.ts";
+import {
+  normalise,
+  normalisedString,
+  normaliseTerm,
+  sourceEnd,
+} from "../lambdas/core/classifier/normalise.ts";
 import { expandTerm } from "../lambdas/core/classifier/rules.ts";
 
 describe("normalise", () => {
@@ -21,8 +26,27 @@ describe("normalise", () => {
     const plain = "Ａ  é-x";
     const text = normalise(plain);
     expect(normalisedString(text)).toBe("a e x");
-    const spans = Array.from({ length: text.length }, (_, i) => plain.slice(text.starts[i], text.ends[i]));
+    const spans = Array.from({ length: text.length }, (_, i) =>
+      plain.slice(text.starts[i], sourceEnd(plain, text.starts[i]!)),
+    );
     expect(spans).toEqual(["Ａ", " ", "é", "-", "x"]);
+    expect(sourceEnd("a😀", 1)).toBe(3);
+  });
+
+  it("says whether the input is already what htmlToText makes of it", () => {
+    expect(normalise("Plain text, café – fine.").clean).toBe(true);
+    for (const dirty of [
+      " lead",
+      "trail ",
+      "two  spaces",
+      "tab\there",
+      "a &amp; b",
+      "<b>x</b>",
+      "nb\u00a0sp",
+      "bell\u0007",
+    ]) {
+      expect(normalise(dirty).clean, JSON.stringify(dirty)).toBe(false);
+    }
   });
 
   it("marks sentence starts after . ! ? and CJK full stops, but not inside $1.5", () => {
@@ -36,9 +60,7 @@ describe("automaton", () => {
   it("finds overlapping patterns in one pass, reporting suffix matches too", () => {
     const automaton = buildAutomaton(["he", "she", "his", "hers"]);
     const codes = Uint16Array.from("ushers", (c) => c.charCodeAt(0));
-    const found: string[] = [];
-    scan(automaton, codes, codes.length, (p, start, end) => found.push(`${p}@${start}-${end}`));
-    expect(found).toEqual(["1@1-4", "0@2-4", "3@2-6"]);
+    expect(scan(automaton, codes, codes.length, [])).toEqual([1, 1, 4, 0, 2, 4, 3, 2, 6]);
   });
 
   it("rejects duplicate patterns", () => {

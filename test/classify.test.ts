@@ -216,6 +216,23 @@ describe("explanation offsets", () => {
     expectOffsetsPointAtText(input, c);
   });
 
+  it("hold when the raw field has tabs, doubled, leading, trailing or no-break spaces, or controls", () => {
+    for (const title of [
+      " Lazarus stole crypto",
+      "Lazarus  stole crypto ",
+      "Lazarus\tstole\n\ncrypto",
+      "Lazarus\u00a0stole\u0007 crypto",
+      "Lazarus\u3000stole crypto",
+    ]) {
+      const c = classify({ title });
+      expect(
+        c.matched.map((m) => m.text),
+        JSON.stringify(title),
+      ).toEqual(["Lazarus", "stole", "crypto"]);
+      expectOffsetsPointAtText({ title }, c);
+    }
+  });
+
   it("hold for every item of a mixed article", () => {
     const input = {
       title: "UN experts: Pyongyang raised up to $2 billion through bank and crypto hacks",

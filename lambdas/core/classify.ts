@@ -6,7 +6,7 @@
  */
 import { findAmounts } from "./classifier/amounts.ts";
 import { type Automaton, buildAutomaton, scan } from "./classifier/automaton.ts";
-import { normaliseShared, normaliseTerm, wordClass } from "./classifier/normalise.ts";
+import { normaliseShared, normaliseTerm, sourceEnd, wordClass } from "./classifier/normalise.ts";
 import defaultRulesJson from "./classifier/rules.json" with { type: "json" };
 import { expandTerm, type GroupRole, type Rules, RulesError, validateRules } from "./classifier/rules.ts";
 import { type Evidence, type Explanation, score } from "./classifier/scoring.ts";
@@ -131,6 +131,9 @@ export const DEFAULT_RULES: Rules = loadRules(defaultRulesJson);
 /** The bundled rules' flagging threshold. */
 export const DEFAULT_THRESHOLD: number = DEFAULT_RULES.scoring.threshold;
 
+// Reused by every scan: the automaton's hits as (term, start, end) triples.
+const scratchHits: number[] = [];
+
 interface RawMatch {
   term: number;
   start: number;
@@ -139,21 +142,32 @@ interface RawMatch {
 
 /** Finds every term and amount in one field; offsets refer to htmlToText(value). */
 function collectEvidence(value: string, field: TextField, compiled: CompiledRules, out: Evidence[]): void {
-  const plain = htmlToText(value);
+  // Normalise the raw field first: when it is already plain (the pipeline's articles are), that
+  // saves htmlToText a pass; otherwise reduce it to plain text and normalise that.
+  let plain = value;
+  let text = normaliseShared(value);
+  if (!text.clean) {
+    plain = htmlToText(value);
+    text = normaliseShared(plain);
+  }
   if (plain === "") return;
-  const text = normaliseShared(plain);
-  const { codes, length, starts, ends } = text;
+  const { codes, length, starts } = text;
   const { terms, ruleTermCount } = compiled;
+  const hits = scan(compiled.automaton, codes, length, scratchHits);
   const raw: RawMatch[] = [];
   let currency = false;
-  scan(compiled.automaton, codes, length, (term, start, end) => {
+  for (let h = 0; h < hits.length; h += 3) {
+    const term = hits[h]!;
+    const start = hits[h + 1]!;
+    const end = hits[h + 2]!;
     const rule = terms[term]!;
     if (rule.cue) currency = true;
-    if (term >= ruleTermCount) return;
-    if (rule.boundaryStart && start > 0 && wordClass(codes[start - 1]!) === 1) return;
-    if (rule.boundaryEnd && end < length && wordClass(codes[end]!) === 1) return;
+    if (term >= ruleTermCount) continue;
+    if (rule.boundaryStart && start > 0 && wordClass(codes[start - 1]!) === 1) continue;
+    if (rule.boundaryEnd && end < length && wordClass(codes[end]!) === 1) continue;
     raw.push({ term, start, end });
-  });
+  }
+  if (raw.length === 0 && !currency) return;
 
   // Sentence boundaries in plain-text offsets, shared by terms and amounts.
   const sentenceStarts = text.sentenceStarts.map((i) => starts[i]!);
@@ -172,7 +186,7 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
     lastEnd = match.end;
     const rule = compiled.terms[match.term]!;
     const start = starts[match.start]!;
-    const end = ends[match.end - 1]!;
+    const end = sourceEnd(plain, starts[match.end - 1]!);
     const evidence: Evidence = {
       term: rule.term,
       group: rule.group,

@@ -5,17 +5,29 @@
  * normalised text maps back to exact offsets in the text a person reads.
  */
 
+/**
+ * End (exclusive) of the plain-text character starting at `start`: one code unit, or two for a
+ * surrogate pair. With `starts`, this maps a normalised span back to its plain-text span.
+ */
+export function sourceEnd(plain: string, start: number): number {
+  const code = plain.charCodeAt(start);
+  return code >= 0xd800 && code <= 0xdbff && start + 1 < plain.length ? start + 2 : start + 1;
+}
+
 /** Normalised text as UTF-16 code units, with a map back to the plain text. */
 export interface NormalisedText {
   /** Normalised code units; only the first `length` are meaningful. */
   codes: Uint16Array;
   /** For each normalised code unit: start offset of its source character in the plain text. */
   starts: Int32Array;
-  /** For each normalised code unit: end offset (exclusive) of its source character in the plain text. */
-  ends: Int32Array;
   length: number;
   /** Normalised offsets where a new sentence starts (ascending, excluding 0). */
   sentenceStarts: number[];
+  /**
+   * True when the input was already what htmlToText makes of it (no markup, entities, control
+   * characters or irregular whitespace), so offsets into the input are offsets into htmlToText(input).
+   */
+  clean: boolean;
 }
 
 const SPACE = 0x20;
@@ -53,6 +65,28 @@ const ASCII_FOLD = new Uint16Array(128);
 for (let c = 0; c < 128; c++) {
   ASCII_FOLD[c] = c >= 0x41 && c <= 0x5a ? c + 32 : c <= 0x20 || c === 0x2d || c === 0x7f ? SPACE : c;
 }
+// Characters htmlToText would change or parse: controls, DEL, "<" and "&".
+const ASCII_DIRTY = new Uint8Array(128);
+for (let c = 0; c < 0x20; c++) ASCII_DIRTY[c] = 1;
+ASCII_DIRTY[0x7f] = 1;
+ASCII_DIRTY[0x3c] = 1;
+ASCII_DIRTY[0x26] = 1;
+
+/** Non-ASCII characters htmlToText would replace: C1 controls and the whitespace \s matches. */
+function isDirtyWide(c: number): boolean {
+  return (
+    c <= 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
 const ENDS_SENTENCE = new Uint8Array(128);
 for (const c of SENTENCE_END) ENDS_SENTENCE[c] = 1;
 
@@ -60,11 +94,9 @@ for (const c of SENTENCE_END) ENDS_SENTENCE[c] = 1;
 class Buffers {
   codes: Uint16Array;
   starts: Int32Array;
-  ends: Int32Array;
   constructor(capacity: number) {
     this.codes = new Uint16Array(capacity);
     this.starts = new Int32Array(capacity);
-    this.ends = new Int32Array(capacity);
   }
   ensure(capacity: number): void {
     if (this.codes.length >= capacity) return;
@@ -72,13 +104,10 @@ class Buffers {
     while (size < capacity) size *= 2;
     const codes = new Uint16Array(size);
     const starts = new Int32Array(size);
-    const ends = new Int32Array(size);
     codes.set(this.codes);
     starts.set(this.starts);
-    ends.set(this.ends);
     this.codes = codes;
     this.starts = starts;
-    this.ends = ends;
   }
 }
 const shared = new Buffers(4096);
@@ -86,16 +115,19 @@ const shared = new Buffers(4096);
 function normaliseWith(plain: string, buffers: Buffers): NormalisedText {
   const n = plain.length;
   buffers.ensure(n + 16);
-  let { codes, starts, ends } = buffers;
+  let { codes, starts } = buffers;
   const sentenceStarts: number[] = [];
   let length = 0;
   let pendingSpace = false;
   let pendingSpaceAt = 0;
   let last = 0; // last emitted code unit, to spot a sentence end before a space
+  let clean = n === 0 || plain.charCodeAt(n - 1) !== 0x20;
 
   for (let i = 0; i < n; i++) {
     const code = plain.charCodeAt(i);
     if (code < 0x80) {
+      if (ASCII_DIRTY[code] === 1) clean = false;
+      else if (code === 0x20 && (i === 0 || plain.charCodeAt(i - 1) === 0x20)) clean = false;
       const folded = ASCII_FOLD[code]!;
       if (folded === SPACE) {
         if (length > 0 && !pendingSpace) {
@@ -107,19 +139,18 @@ function normaliseWith(plain: string, buffers: Buffers): NormalisedText {
       if (pendingSpace) {
         codes[length] = SPACE;
         starts[length] = pendingSpaceAt;
-        ends[length] = pendingSpaceAt + 1;
         length++;
         pendingSpace = false;
         if (last < 0x80 && ENDS_SENTENCE[last] === 1) sentenceStarts.push(length);
       }
       codes[length] = folded;
       starts[length] = i;
-      ends[length] = i + 1;
       length++;
       last = folded;
       continue;
     }
 
+    if (isDirtyWide(code)) clean = false;
     let codePoint = code;
     let end = i + 1;
     if (code >= 0xd800 && code <= 0xdbff && i + 1 < n) {
@@ -133,7 +164,7 @@ function normaliseWith(plain: string, buffers: Buffers): NormalisedText {
     // Compatibility expansions can be long ("ﷺ" is 18 letters): make room first.
     if (length + folded.length + 2 > codes.length) {
       buffers.ensure(length + folded.length + (n - i) + 16);
-      ({ codes, starts, ends } = buffers);
+      ({ codes, starts } = buffers);
     }
     for (let k = 0; k < folded.length; k++) {
       const out = folded.charCodeAt(k);
@@ -147,25 +178,23 @@ function normaliseWith(plain: string, buffers: Buffers): NormalisedText {
       if (pendingSpace) {
         codes[length] = SPACE;
         starts[length] = pendingSpaceAt;
-        ends[length] = pendingSpaceAt + 1;
         length++;
         pendingSpace = false;
         if (last < 0x80 && ENDS_SENTENCE[last] === 1) sentenceStarts.push(length);
       }
       codes[length] = out;
       starts[length] = i;
-      ends[length] = end;
       length++;
       last = out;
       if (CJK_SENTENCE_END.has(out)) sentenceStarts.push(length);
     }
     i = end - 1;
   }
-  return { codes, starts, ends, length, sentenceStarts };
+  return { codes, starts, length, sentenceStarts, clean };
 }
 
 /**
- * Normalises plain text for matching. Runs of whitespace (and dashes, so "state-sponsored"
+ * Normalises text for matching (see NormalisedText.clean for when it may skip htmlToText). Runs of whitespace (and dashes, so "state-sponsored"
  * equals "state sponsored") become one space; leading and trailing spaces are dropped.
  */
 export function normalise(plain: string): NormalisedText {
