@@ -41,7 +41,10 @@ export const LAMBDA_ENTRIES = {
   api: "lambdas/api.ts",
 } as const;
 
-/** Paths the public API serves (GET and HEAD each); anything else is a 404 from API Gateway itself. */
+/**
+ * Paths the public API serves (GET, HEAD, and OPTIONS for browsers' CORS preflight, e.g. when a page
+ * script sends If-None-Match); anything else is a 404 from API Gateway itself, never reaching the Lambda.
+ */
 export const API_ROUTES = ["/", "/feed.json", "/feed.xml", "/items/{id}"] as const;
 
 /**
@@ -268,7 +271,11 @@ export class HeistwatchStack extends Stack {
       payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
     });
     for (const path of API_ROUTES) {
-      httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.HEAD], integration });
+      httpApi.addRoutes({
+        path,
+        methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.HEAD, apigwv2.HttpMethod.OPTIONS],
+        integration,
+      });
     }
     const baseUrl = stage.url; // ends with "/"
     apiFn.addEnvironment("PUBLIC_BASE_URL", baseUrl);

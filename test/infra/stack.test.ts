@@ -322,13 +322,15 @@ describe("alerts", () => {
 });
 
 describe("public API", () => {
-  it("serves GET and HEAD on each route through the API Lambda", () => {
+  it("serves GET, HEAD and OPTIONS on each route through the API Lambda", () => {
     const routeKeys = Object.values(resources)
       .filter((r) => r.Type === "AWS::ApiGatewayV2::Route")
       .map((r) => r.Properties.RouteKey)
       .sort();
     expect(routeKeys).toEqual(
-      ["/", "/feed.json", "/feed.xml", "/items/{id}"].flatMap((p) => [`GET ${p}`, `HEAD ${p}`]).sort(),
+      ["/", "/feed.json", "/feed.xml", "/items/{id}"]
+        .flatMap((p) => [`GET ${p}`, `HEAD ${p}`, `OPTIONS ${p}`])
+        .sort(),
     );
     template.hasResourceProperties("AWS::ApiGatewayV2::Integration", {
       IntegrationType: "AWS_PROXY",
