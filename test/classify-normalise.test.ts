@@ -7,6 +7,7 @@ import {
   sourceEnd,
 } from "../lambdas/core/classifier/normalise.ts";
 import { expandTerm } from "../lambdas/core/classifier/rules.ts";
+import { htmlToText } from "../lambdas/core/text.ts";
 
 describe("normalise", () => {
   it("folds case, Latin diacritics, compatibility forms and dashes, and collapses whitespace", () => {
@@ -72,5 +73,44 @@ describe("expandTerm", () => {
   it("expands {a,b} alternatives, including an empty one", () => {
     expect(expandTerm("hack{,s,ed}")).toEqual(["hack", "hacks", "hacked"]);
     expect(expandTerm("{a,b}x{1,2}")).toEqual(["ax1", "ax2", "bx1", "bx2"]);
+  });
+});
+
+describe("htmlToText fast path for already-plain text", () => {
+  // The reference: what htmlToText did for text without "<" or "&" before the fast path existed.
+  const reference = (text: string) =>
+    text
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, " ")
+      .replace(/\s+/g, " ")
+      .trim();
+
+  it("gives exactly the reference result on random mixes of spaces, controls and letters", () => {
+    const alphabet = [
+      "a",
+      "Z",
+      "é",
+      " ",
+      "  ",
+      "\t",
+      "\n",
+      "\u00a0",
+      "\u0007",
+      "\u0085",
+      "\u3000",
+      "\u2009",
+      "北",
+      "-",
+    ];
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed;
+    };
+    for (let i = 0; i < 2000; i++) {
+      let text = "";
+      const length = next() % 12;
+      for (let k = 0; k < length; k++) text += alphabet[next() % alphabet.length];
+      expect(htmlToText(text), JSON.stringify(text)).toBe(reference(text));
+    }
   });
 });
