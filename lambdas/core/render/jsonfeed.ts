@@ -65,12 +65,18 @@ export function toJsonFeedItem(story: Story, site: SiteConfig): JsonFeedItem {
   const view = toStoryView(story);
   const authorNames = view.authors.length ? view.authors : [...new Set(view.sources.map((s) => s.name))];
   const tags = [...new Set([...view.actors, ...view.categories])];
-  const item: JsonFeedItem = {
+  // Optional members are left out rather than set to null (the spec types them as strings and
+  // arrays); spreads keep the spec's member order, with the extension last.
+  return {
     id: view.id,
+    ...(view.url ? { url: view.url } : {}),
     title: view.title,
     content_text: storyContentText(view),
+    ...(view.summary ? { summary: view.summary } : {}),
     date_published: view.publishedAt,
     date_modified: view.updatedAt,
+    ...(authorNames.length ? { authors: authorNames.map((name) => ({ name })) } : {}),
+    ...(tags.length ? { tags } : {}),
     _heistwatch: {
       about: `${site.baseUrl}/#${ABOUT_ANCHOR}`,
       score: view.score,
@@ -87,12 +93,6 @@ export function toJsonFeedItem(story: Story, site: SiteConfig): JsonFeedItem {
       })),
     },
   };
-  // Optional members are left out rather than set to null: the spec types them as strings/arrays.
-  if (view.url) item.url = view.url;
-  if (view.summary) item.summary = view.summary;
-  if (authorNames.length) item.authors = authorNames.map((name) => ({ name }));
-  if (tags.length) item.tags = tags;
-  return item;
 }
 
 /** The feed document for one page of stories. */
