@@ -4,6 +4,7 @@
  * cycle finish within a grace period, close the API server and flush the embedded DynamoDB).
  * Exit codes: 0 ran (even when some feeds failed), 1 systemic failure, 2 bad configuration.
  */
+import { setMaxListeners } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -54,6 +55,8 @@ export async function runLocal(
   const verbose = flags.has("--verbose");
 
   const stopper = new AbortController();
+  // Each host waiting out its politeness gap listens on this signal: many hosts, many listeners.
+  setMaxListeners(0, stopper.signal);
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopper.signal.aborted) {
       output.err(`${signal} again: stopping now without waiting (the last writes may be lost)`);

@@ -3,6 +3,7 @@
  * console/webhook notifiers, the polite scheduler, and the same API handler over node:http.
  * `start`, `poll` and `demo` are thin commands over this.
  */
+import { setMaxListeners } from "node:events";
 import { createDynamoStore, type DynamoStore } from "../../lambdas/adapters/dynamo-store.ts";
 import { createTable } from "../../lambdas/adapters/table.ts";
 import { createApiGatewayHandler } from "../../lambdas/core/api/apigw.ts";
@@ -121,6 +122,8 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
     const cycle = ++cycleNumber;
     const started = performance.now();
     const fetchAbort = new AbortController();
+    // Every in-flight fetch listens on this one signal; more than 10 is expected, not a leak.
+    setMaxListeners(0, fetchAbort.signal);
     const onStop = () => setTimeout(() => fetchAbort.abort(), SHUTDOWN_GRACE_MS).unref();
     signal?.addEventListener("abort", onStop, { once: true });
     try {
