@@ -125,10 +125,10 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
         "and new accounts start in the SMS sandbox (see docs/deploy.md), so set -c smsEnabled=true to opt in",
     );
   }
-  if (tableRemovalPolicy === "destroy" && tableDeletionProtection) {
+  if (tableRemovalPolicy !== "retain" && tableDeletionProtection) {
     problems.push(
-      "tableRemovalPolicy: 'destroy' cannot delete a table with deletion protection on; " +
-        "also set -c tableDeletionProtection=false",
+      `tableRemovalPolicy: '${tableRemovalPolicy}' deletes the table on teardown, which deletion protection ` +
+        "forbids; also set -c tableDeletionProtection=false",
     );
   }
   if (apiThrottleBurst < apiThrottleRate) {

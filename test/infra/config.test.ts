@@ -114,6 +114,7 @@ describe("parseConfig", () => {
     expect(problemsOf({ tableRemovalPolicy: "destroy" })).toEqual([
       expect.stringMatching(/^tableRemovalPolicy: .*tableDeletionProtection=false/),
     ]);
+    expect(problemsOf({ tableRemovalPolicy: "snapshot" })[0]).toMatch(/^tableRemovalPolicy: 'snapshot'/);
     expect(problemsOf({ apiThrottleRate: "50", apiThrottleBurst: "10" })[0]).toMatch(/^apiThrottleBurst:/);
     expect(problemsOf({ pollReservedConcurrency: "1" })[0]).toMatch(/^pollReservedConcurrency:/);
     expect(problemsOf({ schedule: "rate(5 minute)" })[0]).toMatch(/^schedule:/);

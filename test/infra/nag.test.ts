@@ -35,7 +35,7 @@ describe("cdk-nag (AwsSolutions + Serverless)", () => {
       },
     });
     expect(() => app.synth()).not.toThrow();
-  });
+  }, 180_000);
 
   it("acknowledges each finding with a specific reason a reviewer can check", () => {
     const { stack } = buildApp({ context: SKIP_BUNDLING });
@@ -56,7 +56,7 @@ describe("cdk-nag (AwsSolutions + Serverless)", () => {
       ]),
     );
     expect(acks.map((a) => a.path)).not.toContain(stack.node.path);
-  });
+  }, 180_000);
 
   it("fails synth when a non-compliant resource is added, proving the packs run", () => {
     const { app, stack } = buildApp({ context: SKIP_BUNDLING });
@@ -66,5 +66,5 @@ describe("cdk-nag (AwsSolutions + Serverless)", () => {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
     });
     expect(() => app.synth()).toThrow(/AwsSolutions-DDB3/);
-  });
+  }, 180_000);
 });

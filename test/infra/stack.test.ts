@@ -41,7 +41,7 @@ beforeAll(() => {
   assemblyDir = assembly.directory;
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources as Resources;
-});
+}, 180_000); // three esbuild bundles: give a loaded CI machine room
 
 function logicalIdsOf(type: string, prefix: string): string[] {
   return Object.entries(resources)
