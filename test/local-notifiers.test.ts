@@ -204,10 +204,11 @@ describe("progress lines", () => {
         { ...base, status: "ok", new: 2, flagged: 1, alerts: 1 },
         { ...base, feedName: "Slow", status: "failed", durationMs: 9000 },
         { ...base, status: "not-modified", durationMs: 100 },
+        { ...base, feedName: "Waiting", status: "skipped", durationMs: 99_000 },
       ],
     });
     expect(line).toContain(
-      "cycle 2 done in 4.2 s: 3 of 3 feeds due (1 ok, 1 not modified, 1 failed), 2 new, 1 flagged, 1 alert",
+      "cycle 2 done in 4.2 s: 3 of 3 feeds due (1 ok, 1 not modified, 1 failed, 1 skipped), 2 new, 1 flagged, 1 alert",
     );
     expect(line).toContain("slowest Slow 9.0 s");
   });

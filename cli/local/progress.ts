@@ -71,6 +71,7 @@ export function formatFeedLine(outcome: OutcomeLike): string {
       detail = terminalSafe(outcome.message ?? "not due yet");
       break;
   }
+  if (outcome.status === "skipped") return `  ${label}  ${name}  ${detail}`;
   return `  ${label}  ${name}  ${detail.padEnd(44)}  ${formatMs(outcome.durationMs).padStart(7)}`;
 }
 
@@ -91,8 +92,9 @@ export function formatCycleSummary(summary: CycleSummary): string {
   ].join(", ");
   const sum = (key: "new" | "flagged" | "alerts") => summary.outcomes.reduce((n, o) => n + o[key], 0);
   const alerts = sum("alerts") + summary.retriedAlerts;
-  const durations = summary.outcomes.map((o) => o.durationMs).sort((a, b) => a - b);
-  const slowest = summary.outcomes.reduce<OutcomeLike | undefined>(
+  const polled = summary.outcomes.filter((o) => o.status !== "skipped");
+  const durations = polled.map((o) => o.durationMs).sort((a, b) => a - b);
+  const slowest = polled.reduce<OutcomeLike | undefined>(
     (worst, o) => (!worst || o.durationMs > worst.durationMs ? o : worst),
     undefined,
   );
