@@ -156,6 +156,10 @@ try {
   );
   console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION_SECONDS} s each, loopback\n`);
 
+  // Warm-up (JIT, dynalite's caches), not reported.
+  await autocannon({ url: `${api.url}/feed.json`, connections: CONNECTIONS, duration: 2 });
+  await autocannon({ url: `${baseline.url}/`, connections: CONNECTIONS, duration: 2 });
+
   const base = await measure("baseline: adapter + constant tiny JSON", `${baseline.url}/`);
   const rows = [
     base,

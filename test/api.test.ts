@@ -207,6 +207,38 @@ describe("conditional requests", () => {
   });
 });
 
+describe("with the page cache on", () => {
+  it("serves repeats from memory until the TTL ends, keeping formats and origins apart", async () => {
+    let now = 0;
+    const list = [...stories];
+    const reader = memoryReader(list);
+    const app = createApi({
+      reader,
+      site: { title: "t", description: "d" },
+      log: recordingLog(),
+      cacheTtlMs: 5_000,
+      clock: () => new Date(now),
+    });
+    const call = (path: string, origin: string) =>
+      app({ method: "GET", path, rawQuery: "", headers: {}, origin });
+    const json = await call("/feed.json", "https://a.example");
+    const xml = await call("/feed.xml", "https://a.example");
+    const otherOrigin = await call("/feed.json", "https://b.example");
+    expect(reader.calls).toHaveLength(1);
+    expect(xml.headers["Content-Type"]).toContain("rss");
+    expect(JSON.parse(json.body).feed_url).toBe("https://a.example/feed.json");
+    expect(JSON.parse(otherOrigin.body).feed_url).toBe("https://b.example/feed.json");
+    expect((await call("/feed.json", "https://a.example")).headers.ETag).toBe(json.headers.ETag);
+
+    list.push(makeStory({ id: "newest", publishedAt: "2030-01-01T00:00:00.000Z" }));
+    now = 5_000;
+    const fresh = await call("/feed.json", "https://a.example");
+    expect(reader.calls).toHaveLength(2);
+    expect(JSON.parse(fresh.body).items[0].id).toBe("newest");
+    expect(fresh.headers.ETag).not.toBe(json.headers.ETag);
+  });
+});
+
 describe("failures", () => {
   it("logs a store failure and answers a generic 500 without the error's text", async () => {
     const reader: StoryReader = {

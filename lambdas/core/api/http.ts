@@ -24,6 +24,8 @@ export interface ApiResponse {
   /** Header names in canonical case. */
   headers: Record<string, string>;
   body: string;
+  /** The body's ETag when already known (computed from the body otherwise). */
+  etag?: string;
 }
 
 /** An error meant for the client: its status, a stable code, and a message safe to show. */

@@ -75,7 +75,7 @@ export function finalize(request: ApiRequest, response: ApiResponse): ApiRespons
   headers["Cache-Control"] ??= cacheControl(response.status);
   if (response.status === 204) return { status: 204, headers, body: "" };
 
-  const etag = etagOf(response.body);
+  const etag = response.etag ?? etagOf(response.body);
   headers.ETag = etag;
   const conditional = response.status === 200 && (request.method === "GET" || request.method === "HEAD");
   if (conditional && matchesIfNoneMatch(request.headers["if-none-match"], etag)) {
