@@ -3,7 +3,9 @@
  * few items worth it, fetch the article page through the same safe fetch as feeds (timeouts, caps,
  * SSRF guard) and keep its main text. Off by default; capped per call.
  */
-import { load } from "cheerio";
+// The slim build parses with htmlparser2 and leaves out parse5, undici and iconv-lite (~1.2 MB of
+// bundle the poll Lambda would otherwise load on every cold start).
+import { load } from "cheerio/slim";
 import { type FetchOptions, safeFetch } from "./fetch.ts";
 import { LIMITS } from "./parse.ts";
 import { capText, htmlToText } from "./text.ts";
