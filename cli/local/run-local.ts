@@ -51,6 +51,9 @@ export async function runLocal(
     if (error instanceof ConfigError) return fail(2, error.message);
     throw error;
   }
+  // The AWS SDK warns on Node < 22 about its releases from 2027 on; in local mode it talks only
+  // to the embedded DynamoDB, so that multi-line notice would just bury the progress lines.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const mode: LocalMode = command === "poll" ? (flags.has("--once") ? "poll-once" : "poll") : command;
   const verbose = flags.has("--verbose");
 
