@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -115,6 +115,28 @@ describe("loadLocalConfig", () => {
     });
     expect(flags.has("--once")).toBe(true);
     expect(config.port).toBe(0);
+  });
+
+  it("loads the example config file, which names every setting", () => {
+    const example = join(PACKAGE_ROOT, "heistwatch.config.example.json");
+    const { config } = loadLocalConfig({ args: ["--config", example], env: {}, cwd: tempDir() });
+    expect(config.feedsFile).toBe(join(PACKAGE_ROOT, "config", "feeds.json"));
+    expect(config.webhookUrl).toBeUndefined();
+    const keys = Object.keys(JSON.parse(readFileSync(example, "utf8"))).map((k) => k.replace(/^\/\//, ""));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        "port",
+        "host",
+        "dataDir",
+        "feedsFile",
+        "intervalSeconds",
+        "minScore",
+        "webhookUrl",
+        "allowPrivateAddresses",
+        "concurrency",
+        "hostGapMs",
+      ]),
+    );
   });
 });
 

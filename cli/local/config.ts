@@ -182,7 +182,8 @@ export function loadLocalConfig(input: LoadConfigInput): LoadedConfig {
     const fromFile = readConfigFile(filePath);
     configFile = filePath;
     for (const [key, value] of Object.entries(fromFile)) {
-      if (key === "$schema" || key === "//") continue;
+      // Keys starting with "//" are comments (JSON has none); "$schema" is for editors.
+      if (key === "$schema" || key.startsWith("//")) continue;
       if (!(key in SETTINGS)) {
         throw new ConfigError(
           `unknown setting "${key}" in ${filePath}; known settings: ${SETTING_NAMES.join(", ")}`,
