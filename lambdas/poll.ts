@@ -31,10 +31,14 @@ export interface PollDeps {
   logger: Logger;
 }
 
-/** Hours since the feed last succeeded, or null when it is not failing or never succeeded. */
+/**
+ * Hours the feed has been failing: since its first failure in this run (failingSince), else since it
+ * last succeeded (states written before failingSince existed). Null when it is not failing.
+ */
 export function feedFailureAgeHours(state: FeedState | null, now: Date): number | null {
-  if (!state || state.consecutiveFailures === 0 || !state.lastOkAt) return null;
-  const hours = (now.getTime() - Date.parse(state.lastOkAt)) / 3_600_000;
+  const since = state?.failingSince ?? state?.lastOkAt;
+  if (!state || state.consecutiveFailures === 0 || !since) return null;
+  const hours = (now.getTime() - Date.parse(since)) / 3_600_000;
   return Number.isFinite(hours) ? Math.max(0, Math.round(hours * 10) / 10) : null;
 }
 

@@ -237,7 +237,17 @@ describe("feedFailureAgeHours", () => {
     expect(feedFailureAgeHours({ ...base, lastOkAt: "2026-03-01T06:00:00Z" }, at)).toBe(30);
   });
 
-  it("is null for a healthy feed, a feed never seen, or one that never succeeded", () => {
+  it("counts from the first failure, so a feed that never worked still raises the alarm", () => {
+    expect(feedFailureAgeHours({ ...base, failingSince: "2026-03-01T00:00:00Z" }, at)).toBe(36);
+    expect(
+      feedFailureAgeHours(
+        { ...base, failingSince: "2026-03-02T06:00:00Z", lastOkAt: "2026-02-01T00:00:00Z" },
+        at,
+      ),
+    ).toBe(6);
+  });
+
+  it("is null for a healthy feed, a feed never seen, or one with no time to count from", () => {
     expect(
       feedFailureAgeHours({ ...base, consecutiveFailures: 0, lastOkAt: "2026-03-01T06:00:00Z" }, at),
     ).toBeNull();

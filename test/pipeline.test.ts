@@ -273,7 +273,11 @@ describe("pollFeed against dynalite, a local feed server and a mocked SNS", () =
     expect(outcome.status).toBe("failed");
     expect(outcome.message).toContain("Broken Feed");
     const state = await store.getFeedState("broken");
-    expect(state).toMatchObject({ consecutiveFailures: 1, lastStatus: outcome.kind });
+    expect(state).toMatchObject({
+      consecutiveFailures: 1,
+      lastStatus: outcome.kind,
+      failingSince: "2025-01-11T12:00:00.000Z",
+    });
     expect(Date.parse(state!.nextPollAt!)).toBe(Date.parse("2025-01-11T12:00:00.000Z") + 7200_000);
     expect((await pollFeed(broken, deps)).status).toBe("skipped");
   });

@@ -101,6 +101,10 @@ export async function pollFeed(feed: FeedConfig, deps: PipelineDeps): Promise<Po
         lastError: result.message,
         lastPolledAt: now.toISOString(),
         lastOkAt: previous?.lastOkAt,
+        // Kept from the first failure, so "failing for a day" is measurable even for a feed that never worked.
+        // (A state written before failingSince existed counts from its last success.)
+        failingSince:
+          (failures > 1 ? (previous?.failingSince ?? previous?.lastOkAt) : undefined) ?? now.toISOString(),
         consecutiveFailures: failures,
         nextPollAt: nextPollAfterFailure(now, failures, result.retryAfterSeconds, deps.random).toISOString(),
       });

@@ -151,6 +151,8 @@ export interface FeedState {
   lastPolledAt?: string;
   lastOkAt?: string;
   consecutiveFailures: number;
+  /** ISO time of the first failure in the current run of failures; absent while the feed is healthy. */
+  failingSince?: string;
   /** ISO time before which the feed is not polled again (backoff, Retry-After). */
   nextPollAt?: string;
 }
