@@ -220,7 +220,12 @@ async function main() {
       config,
       feeds: sites.feeds,
       dataDir,
-      output: { out: (t) => void (alertCards += t.includes("HEIST ALERT") ? 1 : 0), err: () => {} },
+      output: {
+        out: (text) => {
+          if (text.includes("HEIST ALERT")) alertCards++;
+        },
+        err: () => {},
+      },
       fetchOptions,
     });
     const counts = new Map<string, number>();

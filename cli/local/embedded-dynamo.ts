@@ -76,7 +76,8 @@ export function lockDataDir(dataDir: string): () => void {
       const holder = Number.parseInt(readFileSync(path, "utf8").trim(), 10);
       if (Number.isInteger(holder) && holder !== process.pid && isRunning(holder)) {
         throw new DataDirError(
-          `data directory ${dataDir} is in use by another heistwatch (pid ${holder}); stop it or use another --data-dir`,
+          `data directory ${dataDir} is in use by another heistwatch (pid ${holder}); stop it or use another --data-dir ` +
+            `(if no heistwatch is running, delete ${path})`,
         );
       }
       unlinkSync(path); // stale lock from a process that is gone
