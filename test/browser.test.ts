@@ -129,7 +129,7 @@ describe.skipIf(!haveChromium && !mustRun)("the HTML page in Chromium", () => {
     expect(response?.status()).toBe(200);
     expect(await page.locator("article.story").count()).toBe(3);
     expect(await page.locator("article.story .score b").allInnerTexts()).toEqual(["97", "64", "42"]);
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a reader sees
+    // Playwright's innerText is the rendered text a reader sees.
     await expect(page.locator("#story-bybit").innerText()).resolves.toContain("$1.5B");
     // The stylesheet applied: its hash is in the CSP, so the score badge got its background.
     // Expressions as strings: they run in the page, and this project's TS has no DOM lib.
@@ -148,7 +148,7 @@ describe.skipIf(!haveChromium && !mustRun)("the HTML page in Chromium", () => {
   it("runs nothing from hostile feed text and shows it as text", async () => {
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
-    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the rendered text a reader sees
+    // Playwright's innerText is the rendered text a reader sees.
     const title = await page.locator("#story-hostile h2").innerText();
     expect(title).toContain("<script>alert(1)</script>");
     expect(await page.locator("#story-hostile h2 a").count()).toBe(0);

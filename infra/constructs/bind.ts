@@ -13,10 +13,7 @@ import type { HeistwatchFunction } from "./function.ts";
 export const FLAGGED_INDEX = "gsi1";
 
 export type TableAction =
-  | "dynamodb:GetItem"
-  | "dynamodb:BatchGetItem"
-  | "dynamodb:PutItem"
-  | "dynamodb:UpdateItem";
+  "dynamodb:GetItem" | "dynamodb:BatchGetItem" | "dynamodb:PutItem" | "dynamodb:UpdateItem";
 export type IndexAction = "dynamodb:Query";
 
 export interface TableAccess {

@@ -163,11 +163,10 @@ function numbersIn(text: string): { numbers: Set<string>; years: Set<string> } {
 /** Names in one field: capitalised words that are not merely sentence-initial, acronyms, mixed case, alphanumerics. */
 function namesIn(text: string, titleCase: boolean): string[] {
   const names: string[] = [];
-  let sentenceStart = true;
   for (const match of text.matchAll(TOKEN)) {
     const raw = match[0];
     const before = text.slice(0, match.index).trimEnd();
-    sentenceStart = before === "" || SENTENCE_BREAK.test(before);
+    const sentenceStart = before === "" || SENTENCE_BREAK.test(before);
     if (!LATIN.test(raw)) continue;
     // Stylised spellings ("Cl0p") read as their letters.
     const token = raw.replace(/(?<=[A-Za-z])0(?=[A-Za-z])/g, "o").replace(/'s$/, "");

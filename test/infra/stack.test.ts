@@ -12,7 +12,7 @@ import { buildApp } from "../../infra/app.ts";
 import { POLL_TIMEOUT } from "../../infra/stack.ts";
 import { decodeFeeds } from "../../lambdas/bundled-feeds.ts";
 
-// biome-ignore lint/suspicious/noExplicitAny: synthesized CloudFormation is untyped JSON; the assertions check its shape
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- synthesized CloudFormation is untyped JSON; the assertions check its shape
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
 interface Statement {
   Effect: string;
