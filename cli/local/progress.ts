@@ -3,20 +3,10 @@
  * Every piece of text that came from a feed or a server is stripped of control characters, so a
  * hostile feed cannot move the cursor or recolour the terminal (ANSI escape injection).
  */
+import type { PollOutcome } from "../../lambdas/core/pipeline.ts";
 
-/** What the pipeline reports for one feed (structurally the pipeline's PollOutcome). */
-export interface OutcomeLike {
-  feedId: string;
-  feedName: string;
-  status: "ok" | "not-modified" | "failed" | "skipped";
-  kind?: string;
-  message?: string;
-  fetched: number;
-  new: number;
-  flagged: number;
-  alerts: number;
-  durationMs: number;
-}
+/** What the pipeline reports for one feed. */
+export type OutcomeLike = PollOutcome;
 
 export interface CycleSummary {
   cycle: number;
