@@ -8,24 +8,15 @@
  * SITE_TITLE (optional).
  */
 
-import { Logger } from "@aws-lambda-powertools/logger";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { createDynamoStore } from "./adapters/dynamo-store.ts";
+import { createDynamoClient, createDynamoStore } from "./adapters/dynamo-store.ts";
 import { createApiGatewayHandler } from "./core/api/apigw.ts";
 import { createApi, DEFAULT_SITE } from "./core/api/app.ts";
 import { readApiConfig } from "./core/api/config.ts";
-import type { Log } from "./core/ports.ts";
+import { asLog, logger } from "./logger.ts";
 
 const config = readApiConfig(process.env);
-const logger = new Logger({ serviceName: "heistwatch-api" });
-// Powertools' overloads take (message, ...extras); the Log port passes one optional object.
-const log: Log = {
-  debug: (message, extra) => logger.debug(message, extra ?? {}),
-  info: (message, extra) => logger.info(message, extra ?? {}),
-  warn: (message, extra) => logger.warn(message, extra ?? {}),
-  error: (message, extra) => logger.error(message, extra ?? {}),
-};
-const store = createDynamoStore({ client: new DynamoDBClient({}), tableName: config.tableName });
+const log = asLog(logger);
+const store = createDynamoStore({ client: createDynamoClient(), tableName: config.tableName });
 
 export const handler = createApiGatewayHandler(
   createApi({

@@ -8,7 +8,7 @@ import type { Alert, FeedState, Severity, StoredArticle, Story } from "./types.t
 /** Current time; injected so tests control it. */
 export type Clock = () => Date;
 
-/** Structured logger shape (Powertools Logger satisfies it; so does a console shim). */
+/** Structured logger shape (lambdas/logger.ts adapts the Powertools Logger to it; local mode uses a console shim). */
 export interface Log {
   debug(message: string, extra?: Record<string, unknown>): void;
   info(message: string, extra?: Record<string, unknown>): void;
