@@ -6,7 +6,7 @@ import {
   createWebhookNotifier,
   webhookPayload,
 } from "../cli/local/notifiers.ts";
-import { formatCycleSummary, formatFeedLine } from "../cli/local/progress.ts";
+import { formatCycleSummary, formatFeedLine, offlineHint } from "../cli/local/progress.ts";
 import type { Notifier } from "../lambdas/core/ports.ts";
 import type { Alert, Story } from "../lambdas/core/types.ts";
 import { startServer } from "./helpers/http-server.ts";
@@ -211,5 +211,25 @@ describe("progress lines", () => {
       "cycle 2 done in 4.2 s: 3 of 3 feeds due (1 ok, 1 not modified, 1 failed, 1 skipped), 2 new, 1 flagged, 1 alert",
     );
     expect(line).toContain("slowest Slow 9.0 s");
+  });
+
+  it("hints at a missing network only when every polled feed failed to connect", () => {
+    const summary = (kinds: (string | undefined)[]) => ({
+      cycle: 1,
+      configured: kinds.length,
+      due: kinds.length,
+      notStarted: 0,
+      retriedAlerts: 0,
+      durationMs: 100,
+      outcomes: kinds.map((kind) => ({
+        ...base,
+        status: kind ? ("failed" as const) : ("ok" as const),
+        kind,
+      })),
+    });
+    expect(offlineHint(summary(["dns", "network", "dns"]))).toMatch(/offline/);
+    expect(offlineHint(summary(["dns", undefined, "dns"]))).toBeNull();
+    expect(offlineHint(summary(["dns", "timeout"]))).toBeNull();
+    expect(offlineHint(summary(["dns"]))).toBeNull();
   });
 });

@@ -101,6 +101,20 @@ export function formatCycleSummary(summary: CycleSummary): string {
   );
 }
 
+/**
+ * A hint when every polled feed failed to connect (dns / network): the usual cause is a machine
+ * with no network or a proxy, not sixteen broken sites. Null when the cycle looks otherwise.
+ */
+export function offlineHint(summary: CycleSummary): string | null {
+  const polled = summary.outcomes.filter((o) => o.status !== "skipped");
+  const offline = polled.filter((o) => o.status === "failed" && (o.kind === "dns" || o.kind === "network"));
+  if (polled.length < 2 || offline.length !== polled.length) return null;
+  return (
+    "hint: every feed failed to connect (dns/network): is this machine offline or behind a proxy? " +
+    "The loop keeps trying; `npm run demo` works with no network."
+  );
+}
+
 /** 412 ms, 4.2 s, 3 min 5 s */
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;

@@ -33,6 +33,7 @@ import {
   errorText,
   formatCrashLine,
   formatCycleSummary,
+  offlineHint,
   formatFeedLine,
   type OutcomeLike,
   terminalSafe,
@@ -166,6 +167,8 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
         durationMs: performance.now() - started,
       };
       output.out(formatCycleSummary(summary));
+      const hint = offlineHint(summary);
+      if (hint) output.out(hint);
       return summary;
     } finally {
       signal?.removeEventListener("abort", onStop);
