@@ -10,8 +10,9 @@ import type { AttributionStage, TextField } from "../types.ts";
  * actor (who), theft (money taken or laundered), incident (hack, breach: theft only with money context),
  * money (exchanges, wallets, banks, crypto: the money context), authority / researcher / attribution
  * (who says so, and how firmly: sets the attribution stage), enforcement (sanctions, seizures),
- * dampener (negative weights: missiles, summits, IT workers, namesakes), ignore (phrases that only
- * shadow the shorter terms inside them, such as "in exchange for").
+ * dampener (negative weights: missiles, summits, IT workers, namesakes), negation (a dampener that
+ * also rules out the actor named in the same sentence: "no evidence of North Korean involvement"),
+ * ignore (phrases that only shadow the shorter terms inside them, such as "in exchange for").
  */
 export const GROUP_ROLES = [
   "actor",
@@ -23,6 +24,7 @@ export const GROUP_ROLES = [
   "attribution",
   "enforcement",
   "dampener",
+  "negation",
   "ignore",
 ] as const;
 export type GroupRole = (typeof GROUP_ROLES)[number];
@@ -155,9 +157,9 @@ function validateEntry(value: unknown, path: string, role: GroupRole): TermEntry
     return term;
   });
   const weight = number(e.weight, `${path}.weight`, -100, 100);
-  if (role === "dampener" && weight > 0)
-    fail(`${path}.weight`, "a dampener's weight must be negative or zero");
-  if (role !== "dampener" && weight < 0) fail(`${path}.weight`, `a ${role} weight must not be negative`);
+  const negative = role === "dampener" || role === "negation";
+  if (negative && weight > 0) fail(`${path}.weight`, `a ${role}'s weight must be negative or zero`);
+  if (!negative && weight < 0) fail(`${path}.weight`, `a ${role} weight must not be negative`);
   const entry: TermEntry = { terms, weight };
   if (e.actor !== undefined) {
     if (role !== "actor") fail(`${path}.actor`, "only actor groups name actors");

@@ -79,6 +79,29 @@ function applyCap(members: Evidence[], cap: number): void {
   }
 }
 
+// A negation rules out an actor it precedes in the same sentence ("no evidence of North Korean
+// involvement"), or one it follows closely ("Lazarus was not behind"); further after the actor,
+// it is usually about something else ("Lazarus stole $5m, but no evidence user funds were hit").
+const NEGATION_AFTER_ACTOR_CHARS = 25;
+
+/** Actor matches that a negation in the same sentence rules out. */
+function actorsRuledOut(evidence: readonly Evidence[]): Set<Evidence> {
+  const ruledOut = new Set<Evidence>();
+  const negations = evidence.filter((e) => e.role === "negation");
+  if (negations.length === 0) return ruledOut;
+  for (const actor of evidence) {
+    if (actor.role !== "actor") continue;
+    const negated = negations.some(
+      (n) =>
+        n.field === actor.field &&
+        n.sentence === actor.sentence &&
+        (n.end <= actor.start || (n.start >= actor.end && n.start - actor.end <= NEGATION_AFTER_ACTOR_CHARS)),
+    );
+    if (negated) ruledOut.add(actor);
+  }
+  return ruledOut;
+}
+
 function formatUsd(usd: number): string {
   return `$${String(usd).replace(/\B(?=(\d{3})+$)/g, ",")}`;
 }
@@ -107,14 +130,16 @@ export function score(
     }
   }
 
-  // 1. Each match's effective weight; theft and incident words need money context to count.
+  // 1. Each match's effective weight; theft and incident words need money context to count, and
+  // an actor the text rules out ("no evidence of North Korean involvement") does not count.
+  const ruledOut = actorsRuledOut(evidence);
   const byGroup = new Map<string, Evidence[]>();
   const uncounted: Evidence[] = [];
   const actorMembers: Evidence[] = [];
   const theftMembers: Evidence[] = [];
   for (const e of evidence) {
     e.points = 0;
-    if (e.role === "amount" || e.role === "ignore") continue;
+    if (e.role === "amount" || e.role === "ignore" || ruledOut.has(e)) continue;
     if (THEFT_ROLES.has(e.role) && !moneyContext) {
       uncounted.push(e);
       continue;
@@ -183,7 +208,7 @@ export function score(
   const flagged = hasActor && hasTheft && finalScore >= threshold;
 
   // Attribution: none without an actor; else the firmest stage any evidence supports.
-  const actorEvidence = evidence.filter((e) => e.role === "actor");
+  const actorEvidence = evidence.filter((e) => e.role === "actor" && !ruledOut.has(e));
   let attribution: AttributionStage | null = null;
   if (actorEvidence.length > 0) {
     attribution = "suspected";
@@ -263,7 +288,9 @@ export function score(
   reasons.push(
     hasActor
       ? `actor evidence: ${actors.join(", ")} (${round1(actorPoints)} points)`
-      : "no actor evidence: nothing names a state actor",
+      : ruledOut.size > 0
+        ? `no actor evidence: the text rules out ${[...ruledOut].map((e) => `"${e.text}"`).join(", ")}`
+        : "no actor evidence: nothing names a state actor",
   );
   if (hasTheft) reasons.push(`theft evidence: ${round1(theftPoints)} points`);
   else if (uncounted.length > 0) {
