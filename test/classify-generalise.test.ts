@@ -11,6 +11,7 @@ import {
   loadRules,
   RulesError,
 } from "../lambdas/core/classify.ts";
+import { findAmounts } from "../lambdas/core/classifier/amounts.ts";
 import type { Classification } from "../lambdas/core/types.ts";
 
 const groupsOf = (c: Classification) => new Set(c.matched.filter((m) => m.weight !== 0).map((m) => m.group));
@@ -172,5 +173,16 @@ describe("tempting words that are not a state theft of money", () => {
     expect(classify({ title: "Russian state hackers hit Ukrainian banks with DDoS attacks" }).flagged).toBe(
       false,
     );
+  });
+});
+
+describe("amounts written the continental way", () => {
+  it.each([
+    ["1.500 millones de dólares", 1_500_000_000],
+    ["1.200 Millionen US-Dollar", 1_200_000_000],
+    ["1,5 Milliarden Dollar", 1_500_000_000],
+    ["$1.5 million", 1_500_000],
+  ])("reads %j as %d US dollars", (text, usd) => {
+    expect(findAmounts(`Hackers norcoreanos robaron ${text}`).map((a) => a.usd)).toEqual([usd]);
   });
 });

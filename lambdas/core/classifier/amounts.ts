@@ -85,6 +85,19 @@ export function parseNumber(raw: string): number {
   return Number(normalised);
 }
 
+// Spanish, German and French write "1.500 millones" for 1,500 million: with these unit words a dot
+// followed by groups of exactly three digits separates thousands, never decimals.
+const DOT_THOUSANDS_UNITS =
+  /^(?:mil millones|millones|mill[oó]n|millionen|mio\.?|milliarden?|mrd\.?|milliards?)$/i;
+const DOT_THOUSANDS = /^\d{1,3}(?:\.\d{3})+$/;
+
+function parseWithUnit(raw: string, unit: string | undefined): number {
+  if (unit && DOT_THOUSANDS_UNITS.test(unit.replace(/\s+/g, " ")) && DOT_THOUSANDS.test(raw)) {
+    return Number(raw.replace(/\./g, ""));
+  }
+  return parseNumber(raw);
+}
+
 function scale(unit: string | undefined): number {
   if (!unit) return 1;
   return SCALES[unit.toLowerCase().replace(/\s+/g, " ")] ?? 1;
@@ -98,7 +111,7 @@ export function findAmounts(plain: string): StatedAmount[] {
     const g = match.groups ?? {};
     let usd: number;
     if (g.symNum !== undefined) usd = parseNumber(g.symNum) * scale(g.symUnit);
-    else if (g.wNum !== undefined) usd = parseNumber(g.wNum) * scale(g.wUnit);
+    else if (g.wNum !== undefined) usd = parseWithUnit(g.wNum, g.wUnit) * scale(g.wUnit);
     else if (g.cNum !== undefined) {
       usd = parseNumber(g.cNum) * scale(g.cUnit);
       if (g.cNum2 !== undefined) usd += parseNumber(g.cNum2) * scale(g.cUnit2);
