@@ -6,7 +6,8 @@
  */
 import { findAmounts } from "./classifier/amounts.ts";
 import { type Automaton, buildAutomaton, scan } from "./classifier/automaton.ts";
-import { normaliseShared, normaliseTerm, sourceEnd, wordClass } from "./classifier/normalise.ts";
+import { normaliseShared, normaliseTerm, SIMPLE_FOLD, sourceEnd, wordClass } from "./classifier/normalise.ts";
+import { scanOneToOne } from "./classifier/one-pass.ts";
 import defaultRulesJson from "./classifier/rules.json" with { type: "json" };
 import { expandTerm, type GroupRole, type Rules, RulesError, validateRules } from "./classifier/rules.ts";
 import { type Evidence, type Explanation, score } from "./classifier/scoring.ts";
@@ -51,6 +52,8 @@ interface CompiledRules {
   /** Terms from index ruleTermCount on are currency cues only, never evidence. */
   ruleTermCount: number;
 }
+
+const SPACE = 0x20;
 
 // Amounts are parsed only in fields where the automaton saw one of these, which spares the
 // amount pattern's scan of most fields. They ride along in the same pass as the rule terms.
@@ -131,8 +134,9 @@ export const DEFAULT_RULES: Rules = loadRules(defaultRulesJson);
 /** The bundled rules' flagging threshold. */
 export const DEFAULT_THRESHOLD: number = DEFAULT_RULES.scoring.threshold;
 
-// Reused by every scan: the automaton's hits as (term, start, end) triples.
+// Reused by every field: the automaton's hits as (term, start, end) triples, and sentence starts.
 const scratchHits: number[] = [];
+const scratchSentences: number[] = [];
 
 interface RawMatch {
   term: number;
@@ -140,8 +144,34 @@ interface RawMatch {
   end: number;
 }
 
-/** Finds every term and amount in one field; offsets refer to htmlToText(value). */
-function collectEvidence(value: string, field: TextField, compiled: CompiledRules, out: Evidence[]): void {
+/**
+ * A field's matching view: its plain text, and where its normalised text came from. `codes` and
+ * `starts` are undefined when normalisation was one-to-one (normalised offset = plain offset).
+ */
+interface FieldText {
+  plain: string;
+  length: number;
+  codes: Uint16Array | undefined;
+  starts: Int32Array | undefined;
+  /** Sentence starts in normalised offsets. */
+  sentenceStarts: number[];
+}
+
+/**
+ * Normalises and scans one field, filling scratchHits. Most fields take the one-pass scanner;
+ * the rest are normalised in full (after htmlToText when they hold markup) and then scanned.
+ * Returns undefined for a field with no text.
+ */
+function scanField(value: string, automaton: Automaton): FieldText | undefined {
+  if (scanOneToOne(automaton, value, scratchHits, scratchSentences)) {
+    return {
+      plain: value,
+      length: value.length,
+      codes: undefined,
+      starts: undefined,
+      sentenceStarts: scratchSentences,
+    };
+  }
   // Normalise the raw field first: when it is already plain (the pipeline's articles are), that
   // saves htmlToText a pass; otherwise reduce it to plain text and normalise that.
   let plain = value;
@@ -150,10 +180,43 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
     plain = htmlToText(value);
     text = normaliseShared(plain);
   }
-  if (plain === "") return;
-  const { codes, length, starts } = text;
+  if (plain === "") return undefined;
+  scan(automaton, text.codes, text.length, scratchHits);
+  return {
+    plain,
+    length: text.length,
+    codes: text.codes,
+    starts: text.starts,
+    sentenceStarts: text.sentenceStarts,
+  };
+}
+
+// The helpers below are module functions rather than closures made per field: tsx and esbuild's
+// keepNames wrap every closure in a naming call, which showed up in profiles of this hot path.
+
+/** The normalised code unit at an offset: from the buffer, or folded again when one-to-one. */
+function codeAt(text: FieldText, i: number): number {
+  return text.codes ? text.codes[i]! : SIMPLE_FOLD[text.plain.charCodeAt(i)]! || SPACE;
+}
+
+/** Sentence number of a plain-text offset, given the plain offsets where sentences start. */
+function sentenceOf(sentenceStarts: readonly number[], plainOffset: number): number {
+  let sentence = 0;
+  while (sentence < sentenceStarts.length && sentenceStarts[sentence]! <= plainOffset) sentence++;
+  return sentence;
+}
+
+function byStartThenLongest(a: RawMatch, b: RawMatch): number {
+  return a.start - b.start || b.end - a.end;
+}
+
+/** Finds every term and amount in one field; offsets refer to htmlToText(value). */
+function collectEvidence(value: string, field: TextField, compiled: CompiledRules, out: Evidence[]): void {
+  const text = scanField(value, compiled.automaton);
+  if (!text) return;
+  const { plain, length, starts } = text;
   const { terms, ruleTermCount } = compiled;
-  const hits = scan(compiled.automaton, codes, length, scratchHits);
+  const hits = scratchHits;
   const raw: RawMatch[] = [];
   let currency = false;
   for (let h = 0; h < hits.length; h += 3) {
@@ -163,30 +226,30 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
     const rule = terms[term]!;
     if (rule.cue) currency = true;
     if (term >= ruleTermCount) continue;
-    if (rule.boundaryStart && start > 0 && wordClass(codes[start - 1]!) === 1) continue;
-    if (rule.boundaryEnd && end < length && wordClass(codes[end]!) === 1) continue;
+    if (rule.boundaryStart && start > 0 && wordClass(codeAt(text, start - 1)) === 1) continue;
+    if (rule.boundaryEnd && end < length && wordClass(codeAt(text, end)) === 1) continue;
     raw.push({ term, start, end });
   }
   if (raw.length === 0 && !currency) return;
 
   // Sentence boundaries in plain-text offsets, shared by terms and amounts.
-  const sentenceStarts = text.sentenceStarts.map((i) => starts[i]!);
-  const sentenceOf = (plainOffset: number) => {
-    let sentence = 0;
-    while (sentence < sentenceStarts.length && sentenceStarts[sentence]! <= plainOffset) sentence++;
-    return sentence;
-  };
+  let sentenceStarts = text.sentenceStarts;
+  if (starts) {
+    sentenceStarts = [];
+    for (const i of text.sentenceStarts) sentenceStarts.push(starts[i]!);
+  }
 
   // Leftmost-longest, no overlaps: "lazarus group" beats "lazarus", and a shadow phrase such as
   // "in exchange for" keeps "exchange" from counting.
-  raw.sort((a, b) => a.start - b.start || b.end - a.end);
+  raw.sort(byStartThenLongest);
   let lastEnd = 0;
   for (const match of raw) {
     if (match.start < lastEnd) continue;
     lastEnd = match.end;
     const rule = compiled.terms[match.term]!;
-    const start = starts[match.start]!;
-    const end = sourceEnd(plain, starts[match.end - 1]!);
+    // One-to-one text holds no surrogates, so there a match's plain end is its normalised end.
+    const start = starts ? starts[match.start]! : match.start;
+    const end = starts ? sourceEnd(plain, starts[match.end - 1]!) : match.end;
     const evidence: Evidence = {
       term: rule.term,
       group: rule.group,
@@ -196,7 +259,7 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
       start,
       end,
       text: plain.slice(start, end),
-      sentence: sentenceOf(start),
+      sentence: sentenceOf(sentenceStarts, start),
       points: 0,
     };
     if (rule.actor) evidence.actor = rule.actor;
@@ -215,7 +278,7 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
       start: amount.start,
       end: amount.end,
       text: amount.text,
-      sentence: sentenceOf(amount.start),
+      sentence: sentenceOf(sentenceStarts, amount.start),
       usd: amount.usd,
       points: 0,
     });

@@ -33,8 +33,10 @@ export interface Automaton {
   readonly patternLength: Int32Array;
 }
 
-const REPORTS = 0x80000000;
-const STATE = 0x7fffffff;
+/** Flag bit of a delta entry: some pattern ends at the next state. */
+export const REPORTS = 0x80000000;
+/** Mask of a delta entry's next state (premultiplied by narrowWidth). */
+export const STATE = 0x7fffffff;
 
 /** Builds an automaton for distinct, non-empty patterns; pattern i is reported as index i. */
 export function buildAutomaton(patterns: readonly string[]): Automaton {

@@ -88,7 +88,8 @@ function isDirtyWide(c: number): boolean {
   );
 }
 
-const ENDS_SENTENCE = new Uint8Array(128);
+/** 1 for the ASCII code units that end a sentence when a space follows: . ! ? ; */
+export const ENDS_SENTENCE = new Uint8Array(128);
 for (const c of SENTENCE_END) ENDS_SENTENCE[c] = 1;
 
 /**
@@ -97,8 +98,9 @@ for (const c of SENTENCE_END) ENDS_SENTENCE[c] = 1;
  * not a CJK sentence end), or 0 for "take the general path". ASCII is filled here; other characters
  * are added the first time the general path folds them, so Hangul or accented text soon runs
  * through the fast path as well. Folding depends on the character alone, so sharing is safe.
+ * Exported for the one-pass scanner (one-pass.ts); read it, never write it.
  */
-const SIMPLE_FOLD = new Uint16Array(0x10000);
+export const SIMPLE_FOLD = new Uint16Array(0x10000);
 for (let c = 0; c < 0x80; c++) {
   if (ASCII_DIRTY[c] === 0 && ASCII_FOLD[c] !== SPACE) SIMPLE_FOLD[c] = ASCII_FOLD[c]!;
 }
