@@ -54,20 +54,25 @@ function isClean(text: string, refuseMarkup = false): boolean {
     if (refuseMarkup && (c === 0x3c || c === 0x26)) return false; // "<" or "&": needs the HTML parser
     if (c < 0xa1) {
       if (c < 0x20 || c >= 0x7f) return false; // C0/C1 controls, DEL, tab/newline, no-break space
-    } else if (
-      c === 0x1680 ||
-      (c >= 0x2000 && c <= 0x200a) ||
-      c === 0x2028 ||
-      c === 0x2029 ||
-      c === 0x202f ||
-      c === 0x205f ||
-      c === 0x3000 ||
-      c === 0xfeff
-    ) {
+    } else if (isWideWhitespace(c)) {
       return false; // the rest of what \s matches
     }
   }
   return true;
+}
+
+/** Whitespace above U+00A0 that `\s` matches (and the byte-order mark): collapsed like spaces. */
+export function isWideWhitespace(c: number): boolean {
+  return (
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /**

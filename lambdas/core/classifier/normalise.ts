@@ -4,6 +4,7 @@
  * unit remembers which plain-text code units it came from, so a match found in the
  * normalised text maps back to exact offsets in the text a person reads.
  */
+import { isWideWhitespace } from "../text.ts";
 
 /**
  * End (exclusive) of the plain-text character starting at `start`: one code unit, or two for a
@@ -75,17 +76,7 @@ ASCII_DIRTY[0x26] = 1;
 
 /** Non-ASCII characters htmlToText would replace: C1 controls and the whitespace \s matches. */
 function isDirtyWide(c: number): boolean {
-  return (
-    c <= 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
+  return c <= 0xa0 || isWideWhitespace(c);
 }
 
 /** 1 for the ASCII code units that end a sentence when a space follows: . ! ? ; */
