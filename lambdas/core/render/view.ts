@@ -4,7 +4,7 @@
  * then escapes these values for the language it writes.
  */
 import type { StoryQuery } from "../ports.ts";
-import type { AttributionStage, Severity, Story, TextField } from "../types.ts";
+import type { MatchedTerm, Story } from "../types.ts";
 import { displayText, MAX_DISPLAY_SUMMARY, MAX_DISPLAY_TITLE, safeHttpUrl } from "./escape.ts";
 
 /** Who publishes the feed and where it lives. */
@@ -32,33 +32,16 @@ export interface SourceView {
   publishedAt: string;
 }
 
-export interface EvidenceView {
-  term: string;
-  group: string;
-  weight: number;
-  field: TextField;
-  text: string;
-}
+/** A matched term as shown to readers (offsets are an explain-time detail). */
+export type EvidenceView = Omit<MatchedTerm, "start" | "end">;
 
-export interface StoryView {
-  id: string;
-  title: string;
-  summary: string;
-  url: string | null;
-  publishedAt: string;
-  updatedAt: string;
-  score: number;
-  severity: Severity;
-  actors: string[];
-  amountUsd: number | null;
+/** A story's public fields, cleaned, plus what the renderers format once for all three outputs. */
+export type StoryView = Omit<Story, "matched" | "sources" | "alertedAt" | "alerted"> & {
   /** "$1.5B", or null when no amount was stated. */
   amountText: string | null;
-  attribution: AttributionStage | null;
   evidence: EvidenceView[];
-  categories: string[];
-  authors: string[];
   sources: SourceView[];
-}
+};
 
 // Caps on lists so one odd story cannot blow up a page.
 const MAX_SOURCES = 25;
