@@ -17,8 +17,8 @@ import { createDynamoStore } from "../lambdas/adapters/dynamo-store.ts";
 import { createTable } from "../lambdas/adapters/table.ts";
 import { createApiGatewayHandler } from "../lambdas/core/api/apigw.ts";
 import { createApi } from "../lambdas/core/api/app.ts";
-import type { Log } from "../lambdas/core/ports.ts";
-import type { Severity, Story } from "../lambdas/core/types.ts";
+import type { Log } from "../lambdas/core/model/ports.ts";
+import type { Severity, Story } from "../lambdas/core/model/types.ts";
 import { startDynalite } from "../test/helpers/dynalite.ts";
 
 const STORIES = 10_000;

@@ -11,8 +11,8 @@ import { isDeepStrictEqual } from "node:util";
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type * as Classify from "../lambdas/core/classify.ts";
-import { parseFeed } from "../lambdas/core/parse.ts";
+import type * as Classify from "../lambdas/core/classifier/classify.ts";
+import { parseFeed } from "../lambdas/core/parse/parse-feed.ts";
 import { generate } from "./classify-articles.ts";
 
 type Classifier = typeof Classify;

@@ -6,8 +6,8 @@
  */
 import { cpus, loadavg } from "node:os";
 import { expandTerm } from "../lambdas/core/classifier/rules.ts";
-import { classify, DEFAULT_RULES } from "../lambdas/core/classify.ts";
-import { htmlToText } from "../lambdas/core/text.ts";
+import { classify, DEFAULT_RULES } from "../lambdas/core/classifier/classify.ts";
+import { htmlToText } from "../lambdas/core/text/html-to-text.ts";
 import { generate } from "./classify-articles.ts";
 
 const ARTICLES = 10_000;

@@ -23,8 +23,8 @@ import { createHostGate } from "../cli/local/host-gate.ts";
 import type { CycleSummary } from "../cli/local/progress.ts";
 import { openLocalStack } from "../cli/local/runtime.ts";
 import { runFeeds } from "../cli/local/scheduler.ts";
-import { readFeed } from "../lambdas/core/read-feed.ts";
-import type { FeedConfig } from "../lambdas/core/types.ts";
+import { readFeedOverHttp } from "../test/helpers/read-over-http.ts";
+import type { FeedConfig } from "../lambdas/core/model/types.ts";
 
 const SITES = 50;
 const FEEDS_PER_SITE = 4;
@@ -196,7 +196,7 @@ async function main() {
   try {
     // Baseline: the same fetches and parses through the same scheduler, nothing stored or scored.
     const baselineStart = performance.now();
-    const baselineRuns = await runFeeds(sites.feeds, (feed) => readFeed(feed, fetchOptions), {
+    const baselineRuns = await runFeeds(sites.feeds, (feed) => readFeedOverHttp(feed, fetchOptions), {
       concurrency: CONCURRENCY,
       gate: createHostGate(HOST_GAP_MS),
     });

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import Parser from "rss-parser";
-import { parseFeed } from "../lambdas/core/parse.ts";
+import { parseFeed } from "../lambdas/core/parse/parse-feed.ts";
 import { FEEDS_DIR, generatedItems, rssDocument, testFeed } from "../test/helpers/feeds.ts";
 
 const ROUNDS = 7;

@@ -6,7 +6,7 @@
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { type ClassifyInput, loadRules, type Rules } from "../lambdas/core/classify.ts";
+import { type ClassifyInput, loadRules, type Rules } from "../lambdas/core/classifier/classify.ts";
 
 /** A usage problem: the command prints it with its usage and exits 2. */
 export class UsageError extends Error {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import type { FeedConfig, Severity } from "../lambdas/core/types.ts";
+import type { FeedConfig, Severity } from "../lambdas/core/model/types.ts";
 
 export const SEVERITIES: readonly Severity[] = ["low", "medium", "high"];
 

@@ -22,7 +22,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as subs from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import type { Severity } from "../lambdas/core/types.ts";
+import type { Severity } from "../lambdas/core/model/types.ts";
 import { acknowledgeFindings } from "./acknowledgements.ts";
 import { type HeistwatchConfig, type SubscriberFilter, severitiesAtLeast } from "./config.ts";
 import {

@@ -2,7 +2,7 @@
  * The configured feed list, compiled into the schedule and poll bundles by the stack (esbuild define):
  * Lambda caps all environment variables at 4 KB together, which a list of ~40 feeds already exceeds.
  */
-import type { FeedConfig } from "./core/types.ts";
+import type { FeedConfig } from "./core/model/types.ts";
 
 // Replaced at bundle time by infra/stack.ts (FEEDS_DEFINE): base64 of the JSON feed array.
 declare const __HEISTWATCH_FEEDS_B64__: string | undefined;

@@ -3,7 +3,7 @@
  * invocation shares it). The service name comes from POWERTOOLS_SERVICE_NAME, set by the stack.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
-import type { Log } from "./core/ports.ts";
+import type { Log } from "./core/model/ports.ts";
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "heistwatch" });
 

@@ -5,6 +5,7 @@
  * pipeline records it and backs off in the feed state; redelivering would only hammer the site.
  * After the batch it retries alerts an earlier cycle could not send.
  */
+import { createHttpFetcher } from "./adapters/http-fetcher.ts";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { SNSClient } from "@aws-sdk/client-sns";
@@ -13,8 +14,13 @@ import { createDynamoClient, createDynamoStore } from "./adapters/dynamo-store.t
 import { createSnsNotifier } from "./adapters/sns-notifier.ts";
 import { parsePollMessage } from "./adapters/sqs-queue.ts";
 import { bundledFeeds } from "./bundled-feeds.ts";
-import { type PipelineDeps, type PollOutcome, pollFeed, retryPendingAlerts } from "./core/pipeline.ts";
-import type { FeedConfig, FeedState } from "./core/types.ts";
+import {
+  type PipelineDeps,
+  type PollOutcome,
+  pollFeed,
+  retryPendingAlerts,
+} from "./core/polling/pipeline.ts";
+import type { FeedConfig, FeedState } from "./core/model/types.ts";
 import { readPollEnv } from "./env.ts";
 import { asLog, logger } from "./logger.ts";
 
@@ -111,7 +117,7 @@ function buildFromEnvironment(): ReturnType<typeof createPollHandler> {
       notifier: createSnsNotifier({ client: new SNSClient({}), topicArn: env.topicArn }),
       clock: () => new Date(),
       // Default guards: public http(s) only, private and link-local addresses refused on every hop.
-      fetchOptions: {},
+      fetcher: createHttpFetcher(),
       ...(env.minAlertScore === undefined ? {} : { minAlertScore: env.minAlertScore }),
     },
     feeds: bundledFeeds(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cachedStoryReader } from "../lambdas/core/api/cached-reader.ts";
-import type { StoryPage, StoryQuery, StoryReader } from "../lambdas/core/ports.ts";
+import type { StoryPage, StoryQuery, StoryReader } from "../lambdas/core/model/ports.ts";
 import { makeStory } from "./helpers/api-stories.ts";
 
 function countingReader(fail = false) {

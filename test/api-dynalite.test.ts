@@ -10,7 +10,7 @@ import { createDynamoStore, type DynamoStore } from "../lambdas/adapters/dynamo-
 import { createTable } from "../lambdas/adapters/table.ts";
 import { createApiGatewayHandler } from "../lambdas/core/api/apigw.ts";
 import { createApi } from "../lambdas/core/api/app.ts";
-import type { Story } from "../lambdas/core/types.ts";
+import type { Story } from "../lambdas/core/model/types.ts";
 import { makeStory, matchesQuery, recordingLog } from "./helpers/api-stories.ts";
 import { type LocalDynamo, startDynalite } from "./helpers/dynalite.ts";
 import { jsonFeedProblems } from "./helpers/json-feed-spec.ts";

@@ -9,7 +9,7 @@ import { createApiGatewayHandler, fromApiGatewayEvent } from "../lambdas/core/ap
 import { createApi } from "../lambdas/core/api/app.ts";
 import { readApiConfig } from "../lambdas/core/api/config.ts";
 import type { ApiRequest } from "../lambdas/core/api/http.ts";
-import type { StoryReader } from "../lambdas/core/ports.ts";
+import type { StoryReader } from "../lambdas/core/model/ports.ts";
 import { makeStory, memoryReader, recordingLog } from "./helpers/api-stories.ts";
 
 const stories = Array.from({ length: 7 }, (_, i) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findAmounts, parseNumber } from "../lambdas/core/classifier/amounts.ts";
-import { classify } from "../lambdas/core/classify.ts";
+import { classify } from "../lambdas/core/classifier/classify.ts";
 
 const usd = (text: string) => findAmounts(text).map((a) => a.usd);
 

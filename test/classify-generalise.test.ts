@@ -10,9 +10,9 @@ import {
   explainClassification,
   loadRules,
   RulesError,
-} from "../lambdas/core/classify.ts";
+} from "../lambdas/core/classifier/classify.ts";
 import { findAmounts } from "../lambdas/core/classifier/amounts.ts";
-import type { Classification } from "../lambdas/core/types.ts";
+import type { Classification } from "../lambdas/core/model/types.ts";
 
 const groupsOf = (c: Classification) => new Set(c.matched.filter((m) => m.weight !== 0).map((m) => m.group));
 const textsIn = (c: Classification, group: string) =>

@@ -7,7 +7,7 @@ import {
   sourceEnd,
 } from "../lambdas/core/classifier/normalise.ts";
 import { expandTerm } from "../lambdas/core/classifier/rules.ts";
-import { htmlToText } from "../lambdas/core/text.ts";
+import { htmlToText } from "../lambdas/core/text/html-to-text.ts";
 
 describe("normalise", () => {
   it("folds case, Latin diacritics, compatibility forms and dashes, and collapses whitespace", () => {

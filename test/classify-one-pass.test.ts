@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { buildAutomaton, scan } from "../lambdas/core/classifier/automaton.ts";
 import { normalise, normaliseTerm } from "../lambdas/core/classifier/normalise.ts";
 import { scanOneToOne } from "../lambdas/core/classifier/one-pass.ts";
-import { classify } from "../lambdas/core/classify.ts";
-import { htmlToText } from "../lambdas/core/text.ts";
+import { classify } from "../lambdas/core/classifier/classify.ts";
+import { htmlToText } from "../lambdas/core/text/html-to-text.ts";
 
 const automaton = buildAutomaton(
   ["lazarus group", "lazarus", "state sponsored", "hot wallet", "북한", "$", "stole"].map(normaliseTerm),

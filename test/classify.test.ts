@@ -7,9 +7,9 @@ import {
   explainClassification,
   loadRules,
   RulesError,
-} from "../lambdas/core/classify.ts";
-import { htmlToText } from "../lambdas/core/text.ts";
-import type { Classification, TextField } from "../lambdas/core/types.ts";
+} from "../lambdas/core/classifier/classify.ts";
+import { htmlToText } from "../lambdas/core/text/html-to-text.ts";
+import type { Classification, TextField } from "../lambdas/core/model/types.ts";
 
 /** A rules document as a hand-edited file might hold it: any field can be wrong. */
 type LooseRules = {

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RULES } from "../lambdas/core/classify.ts";
+import { DEFAULT_RULES } from "../lambdas/core/classifier/classify.ts";
 
 /** A rules document as a hand-edited file might hold it: any field can be wrong. */
 type LooseRules = {

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Article } from "../lambdas/core/types.ts";
+import type { Article } from "../lambdas/core/model/types.ts";
 import { FEEDS_DIR, loadFeedFixture, rssDocument } from "./helpers/feeds.ts";
 import { startServer, type TestServer } from "./helpers/http-server.ts";
 

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { evaluate, type LabelledItem } from "../lambdas/core/classifier/evaluate.ts";
-import { DEFAULT_THRESHOLD } from "../lambdas/core/classify.ts";
+import { DEFAULT_THRESHOLD } from "../lambdas/core/classifier/classify.ts";
 
 const CORPUS = fileURLToPath(new URL("../../shared/corpus/dev-articles.jsonl", import.meta.url));
 const GATE = 0.92;

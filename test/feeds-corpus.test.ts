@@ -3,8 +3,8 @@
  * HTTP server on 127.0.0.1 and read through readFeed, exactly as the poller reads a live feed.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFeed } from "../lambdas/core/read-feed.ts";
-import type { Article } from "../lambdas/core/types.ts";
+import { readFeedOverHttp } from "./helpers/read-over-http.ts";
+import type { Article } from "../lambdas/core/model/types.ts";
 import { listFeedFixtures, loadFeedFixture, testFeed } from "./helpers/feeds.ts";
 import { type Route, startServer, type TestServer } from "./helpers/http-server.ts";
 
@@ -128,7 +128,7 @@ describe("real-world feed corpus served over HTTP", () => {
   });
 
   it.each(Object.entries(EXPECTED))("%s -> %s", async (name, expected) => {
-    const result = await readFeed(testFeed(server.url(`/feeds/${name}`), name), options);
+    const result = await readFeedOverHttp(testFeed(server.url(`/feeds/${name}`), name), options);
     if (typeof expected === "number") {
       if (result.status !== "ok") throw new Error(`expected ok, got ${JSON.stringify(result)}`);
       expect(result.articles).toHaveLength(expected);
@@ -150,7 +150,7 @@ describe("real-world feed corpus served over HTTP", () => {
   });
 
   it("decompresses the gzip fixture sent with Content-Encoding: gzip to its 25 items", async () => {
-    const result = await readFeed(testFeed(server.url("/gzip-encoded"), "NSHipster"), options);
+    const result = await readFeedOverHttp(testFeed(server.url("/gzip-encoded"), "NSHipster"), options);
     if (result.status !== "ok") throw new Error(JSON.stringify(result));
     expect(result.articles).toHaveLength(25);
   });
@@ -173,7 +173,7 @@ describe("charsets, decoded to exact text", () => {
   ];
 
   it.each(firstTitles)("%s", async (name, title) => {
-    const result = await readFeed(testFeed(server.url(`/feeds/${name}`), name), options);
+    const result = await readFeedOverHttp(testFeed(server.url(`/feeds/${name}`), name), options);
     if (result.status !== "ok") throw new Error(JSON.stringify(result));
     expect(result.articles[0]?.title).toBe(title);
   });
@@ -190,7 +190,7 @@ describe("charsets, decoded to exact text", () => {
 
 describe("normalisation on real documents", () => {
   const read = async (name: string) => {
-    const result = await readFeed(testFeed(server.url(`/feeds/${name}`), name), options);
+    const result = await readFeedOverHttp(testFeed(server.url(`/feeds/${name}`), name), options);
     if (result.status !== "ok") throw new Error(JSON.stringify(result));
     return result;
   };

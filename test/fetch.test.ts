@@ -1,8 +1,8 @@
 import { brotliCompressSync, deflateRawSync, deflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildAllowList, checkAddress, normaliseAddress } from "../lambdas/core/address-guard.ts";
-import { decodeBody } from "../lambdas/core/charset.ts";
-import { DEFAULT_USER_AGENT, parseRetryAfter, safeFetch } from "../lambdas/core/fetch.ts";
+import { buildAllowList, checkAddress, normaliseAddress } from "../lambdas/adapters/address-guard.ts";
+import { decodeBody } from "../lambdas/core/acquire/charset.ts";
+import { DEFAULT_USER_AGENT, parseRetryAfter, safeFetch } from "../lambdas/adapters/http-fetcher.ts";
 import { startServer, type TestServer } from "./helpers/http-server.ts";
 
 const LOOPBACK = { allowAddresses: ["127.0.0.1"], timeoutMs: 5_000 };

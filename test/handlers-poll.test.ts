@@ -4,6 +4,7 @@
  * as failed, that a failing feed is logged with the field the "failing for a day" alarm reads, and
  * that a redelivered batch does not alert twice.
  */
+import { createHttpFetcher } from "../lambdas/adapters/http-fetcher.ts";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
@@ -13,7 +14,7 @@ import { createDynamoStore } from "../lambdas/adapters/dynamo-store.ts";
 import { createSnsNotifier } from "../lambdas/adapters/sns-notifier.ts";
 import { encodePollMessage } from "../lambdas/adapters/sqs-queue.ts";
 import { createTable } from "../lambdas/adapters/table.ts";
-import type { FeedConfig, FeedState } from "../lambdas/core/types.ts";
+import type { FeedConfig, FeedState } from "../lambdas/core/model/types.ts";
 import { EnvError } from "../lambdas/env.ts";
 import { createPollHandler, FEED_TIME_BUDGET_MS, feedFailureAgeHours, handler } from "../lambdas/poll.ts";
 import { type LocalDynamo, startDynalite } from "./helpers/dynalite.ts";
@@ -105,7 +106,7 @@ async function setup() {
       store,
       notifier: createSnsNotifier({ client: new SNSClient({ region: "us-east-1" }), topicArn: TOPIC_ARN }),
       clock: now,
-      fetchOptions: { allowAddresses: ["127.0.0.1"] },
+      fetcher: createHttpFetcher({ allowAddresses: ["127.0.0.1"] }),
     },
     feeds,
     logger: new Logger({ serviceName: "heistwatch-poll-test" }),

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { evaluate, type LabelledItem } from "../lambdas/core/classifier/evaluate.ts";
-import { DEFAULT_THRESHOLD } from "../lambdas/core/classify.ts";
+import { DEFAULT_THRESHOLD } from "../lambdas/core/classifier/classify.ts";
 
 interface HeldOutSet {
   file: string;

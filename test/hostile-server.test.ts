@@ -6,8 +6,8 @@
 import { once } from "node:events";
 import { createGzip, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { safeFetch } from "../lambdas/core/fetch.ts";
-import { readFeed } from "../lambdas/core/read-feed.ts";
+import { safeFetch } from "../lambdas/adapters/http-fetcher.ts";
+import { readFeedOverHttp } from "./helpers/read-over-http.ts";
 import { rssDocument, testFeed } from "./helpers/feeds.ts";
 import { startServer, type TestServer } from "./helpers/http-server.ts";
 
@@ -163,7 +163,7 @@ const feedAt = (path: string) => testFeed(server.url(path), `Hostile ${path}`);
 describe("hostile XML", () => {
   it("refuses billion laughs quickly without expanding entities", async () => {
     const started = Date.now();
-    const result = await readFeed(feedAt("/billion-laughs"), LOOPBACK_ONLY);
+    const result = await readFeedOverHttp(feedAt("/billion-laughs"), LOOPBACK_ONLY);
     expect(result.status).toBe("failed");
     if (result.status === "failed") {
       expect(result.kind).toBe("bad-xml");
@@ -174,7 +174,10 @@ describe("hostile XML", () => {
 
   it("never reads a file or fetches a URL named by an external entity (XXE)", async () => {
     const connectionsBefore = internalConnections;
-    const result = await readFeed(feedAt("/xxe"), { ...LOOPBACK_ONLY, allowAddresses: ["127.0.0.0/8"] });
+    const result = await readFeedOverHttp(feedAt("/xxe"), {
+      ...LOOPBACK_ONLY,
+      allowAddresses: ["127.0.0.0/8"],
+    });
     expect(JSON.stringify(result)).not.toContain("root:");
     expect(JSON.stringify(result)).not.toContain("internal secret");
     expect(result.status).toBe("failed");
@@ -185,7 +188,7 @@ describe("hostile XML", () => {
 
 describe("oversized bodies", () => {
   it("aborts a 50 MB chunked body at the 5 MB cap and stops downloading", async () => {
-    const result = await readFeed(feedAt("/huge-chunked"), LOOPBACK_ONLY);
+    const result = await readFeedOverHttp(feedAt("/huge-chunked"), LOOPBACK_ONLY);
     expect(result.status === "failed" && result.kind).toBe("too-large");
     // The server noticed the disconnect long before 50 MB; socket buffers allow a few MB of slack.
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -217,19 +220,19 @@ describe("oversized bodies", () => {
 describe("slow and broken connections", () => {
   it("times out a body dripping one byte a second, at the total deadline", async () => {
     const started = Date.now();
-    const result = await readFeed(feedAt("/drip"), { ...LOOPBACK_ONLY, timeoutMs: 1_500 });
+    const result = await readFeedOverHttp(feedAt("/drip"), { ...LOOPBACK_ONLY, timeoutMs: 1_500 });
     expect(result.status === "failed" && result.kind).toBe("timeout");
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   it("times out a server that never sends headers", async () => {
-    const result = await readFeed(feedAt("/no-headers"), { ...LOOPBACK_ONLY, timeoutMs: 500 });
+    const result = await readFeedOverHttp(feedAt("/no-headers"), { ...LOOPBACK_ONLY, timeoutMs: 500 });
     expect(result.status === "failed" && result.kind).toBe("timeout");
   });
 
   it("fails fast as a network error when the connection is reset mid-body", async () => {
     const started = Date.now();
-    const result = await readFeed(feedAt("/reset"), LOOPBACK_ONLY);
+    const result = await readFeedOverHttp(feedAt("/reset"), LOOPBACK_ONLY);
     expect(result.status === "failed" && result.kind).toBe("network");
     expect(Date.now() - started).toBeLessThan(2_000);
   });
@@ -238,7 +241,7 @@ describe("slow and broken connections", () => {
 describe("redirects and SSRF", () => {
   it("gives up on a redirect loop after 5 redirects (6 requests)", async () => {
     const before = server.requests.filter((r) => r === "GET /loop").length;
-    const result = await readFeed(feedAt("/loop"), LOOPBACK_ONLY);
+    const result = await readFeedOverHttp(feedAt("/loop"), LOOPBACK_ONLY);
     expect(result.status === "failed" && result.kind).toBe("too-many-redirects");
     expect(server.requests.filter((r) => r === "GET /loop").length - before).toBe(6);
   });
@@ -248,7 +251,7 @@ describe("redirects and SSRF", () => {
     ["/to-private", "10.0.0.1", /private/],
   ])("refuses a redirect %s to %s before connecting", async (path, address, reason) => {
     const started = Date.now();
-    const result = await readFeed(feedAt(path), { ...LOOPBACK_ONLY, connectTimeoutMs: 3_000 });
+    const result = await readFeedOverHttp(feedAt(path), { ...LOOPBACK_ONLY, connectTimeoutMs: 3_000 });
     expect(result.status === "failed" && result.kind).toBe("blocked-address");
     if (result.status === "failed") {
       expect(result.message).toContain(address);
@@ -287,13 +290,13 @@ describe("redirects and SSRF", () => {
 
 describe("not a feed", () => {
   it("reports an HTML page served as a feed as not-a-feed", async () => {
-    const result = await readFeed(feedAt("/html"), LOOPBACK_ONLY);
+    const result = await readFeedOverHttp(feedAt("/html"), LOOPBACK_ONLY);
     expect(result.status === "failed" && result.kind).toBe("not-a-feed");
     if (result.status === "failed") expect(result.message).toMatch(/Hostile \/html .*HTML page/);
   });
 
   it("reports an empty 200 as not-a-feed, not as an empty feed", async () => {
-    const result = await readFeed(feedAt("/empty"), LOOPBACK_ONLY);
+    const result = await readFeedOverHttp(feedAt("/empty"), LOOPBACK_ONLY);
     expect(result.status === "failed" && result.kind).toBe("not-a-feed");
     if (result.status === "failed") expect(result.message).toContain("empty");
   });
@@ -301,11 +304,11 @@ describe("not a feed", () => {
 
 describe("politeness: conditional GET and Retry-After", () => {
   it("returns not-modified on a 304 after an ETag, keeping the validators", async () => {
-    const first = await readFeed(feedAt("/etag"), LOOPBACK_ONLY);
+    const first = await readFeedOverHttp(feedAt("/etag"), LOOPBACK_ONLY);
     if (first.status !== "ok") throw new Error(JSON.stringify(first));
     expect(first.etag).toBe('"v1"');
     expect(first.lastModified).toBe("Wed, 01 Jul 2026 10:00:00 GMT");
-    const second = await readFeed(feedAt("/etag"), {
+    const second = await readFeedOverHttp(feedAt("/etag"), {
       ...LOOPBACK_ONLY,
       etag: first.etag,
       lastModified: first.lastModified,
@@ -318,7 +321,7 @@ describe("politeness: conditional GET and Retry-After", () => {
   });
 
   it("reads Retry-After seconds on a 429", async () => {
-    const result = await readFeed(feedAt("/429"), LOOPBACK_ONLY);
+    const result = await readFeedOverHttp(feedAt("/429"), LOOPBACK_ONLY);
     expect(result).toMatchObject({
       status: "failed",
       kind: "http-status",
@@ -328,7 +331,7 @@ describe("politeness: conditional GET and Retry-After", () => {
   });
 
   it("reads a Retry-After HTTP date on a 503", async () => {
-    const result = await readFeed(feedAt("/503"), LOOPBACK_ONLY);
+    const result = await readFeedOverHttp(feedAt("/503"), LOOPBACK_ONLY);
     expect(result).toMatchObject({ status: "failed", kind: "http-status", httpStatus: 503 });
     const seconds = result.status === "failed" ? (result.retryAfterSeconds ?? -1) : -1;
     expect(seconds).toBeGreaterThan(290);
@@ -338,14 +341,14 @@ describe("politeness: conditional GET and Retry-After", () => {
 
 describe("wrong charset labels", () => {
   it("decodes windows-1252 bytes served as charset=utf-8 by the document's own declaration", async () => {
-    const result = await readFeed(feedAt("/utf8-label-on-cp1252"), LOOPBACK_ONLY);
+    const result = await readFeedOverHttp(feedAt("/utf8-label-on-cp1252"), LOOPBACK_ONLY);
     if (result.status !== "ok") throw new Error(JSON.stringify(result));
     expect(result.articles[0]?.title).toBe("Café €5 “heist”");
     expect(result.warnings.join(" ")).toMatch(/not valid UTF-8/);
   });
 
   it("decodes UTF-8 bytes served as charset=ISO-8859-1 as UTF-8", async () => {
-    const result = await readFeed(feedAt("/latin1-label-on-utf8"), LOOPBACK_ONLY);
+    const result = await readFeedOverHttp(feedAt("/latin1-label-on-utf8"), LOOPBACK_ONLY);
     if (result.status !== "ok") throw new Error(JSON.stringify(result));
     expect(result.articles[0]?.title).toBe("Пхеньян — 北朝鮮 €");
   });

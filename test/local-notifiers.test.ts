@@ -7,8 +7,8 @@ import {
   webhookPayload,
 } from "../cli/local/notifiers.ts";
 import { formatCycleSummary, formatFeedLine, offlineHint } from "../cli/local/progress.ts";
-import type { Notifier } from "../lambdas/core/ports.ts";
-import type { Alert, Story } from "../lambdas/core/types.ts";
+import type { Notifier } from "../lambdas/core/model/ports.ts";
+import type { Alert, Story } from "../lambdas/core/model/types.ts";
 import { startServer } from "./helpers/http-server.ts";
 
 function story(overrides: Partial<Story> = {}): Story {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createHostGate, hostOf } from "../cli/local/host-gate.ts";
 import { interleaveByHost, runFeeds, runLoop } from "../cli/local/scheduler.ts";
-import type { FeedConfig } from "../lambdas/core/types.ts";
+import type { FeedConfig } from "../lambdas/core/model/types.ts";
 
 function feed(id: string, host: string): FeedConfig {
   return { id, name: id, url: `https://${host}/${id}.xml` };

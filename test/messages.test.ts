@@ -8,8 +8,8 @@ import {
   SMS_GSM7_MAX,
   SMS_UCS2_MAX,
   smsLength,
-} from "../lambdas/core/messages.ts";
-import type { Alert, Story } from "../lambdas/core/types.ts";
+} from "../lambdas/core/alerts/messages.ts";
+import type { Alert, Story } from "../lambdas/core/model/types.ts";
 import { storyRecord } from "./helpers/store-fixtures.ts";
 
 function alert(overrides: Partial<Story> = {}, kind: Alert["kind"] = "new", reasons: string[] = []): Alert {

@@ -2,8 +2,8 @@ import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSnsNotifier, MAX_MESSAGE_BYTES } from "../lambdas/adapters/sns-notifier.ts";
-import { alertEmailText, alertSmsText, alertSubject, smsLength } from "../lambdas/core/messages.ts";
-import type { Alert } from "../lambdas/core/types.ts";
+import { alertEmailText, alertSmsText, alertSubject, smsLength } from "../lambdas/core/alerts/messages.ts";
+import type { Alert } from "../lambdas/core/model/types.ts";
 import { storyRecord } from "./helpers/store-fixtures.ts";
 
 const sns = mockClient(SNSClient);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { articleId } from "../lambdas/core/article-id.ts";
-import { canonicalUrl } from "../lambdas/core/canonical-url.ts";
-import { parseFeedDate } from "../lambdas/core/dates.ts";
-import { FeedParseError, parseFeed } from "../lambdas/core/parse.ts";
+import { articleId } from "../lambdas/core/parse/article-id.ts";
+import { canonicalUrl } from "../lambdas/core/parse/canonical-url.ts";
+import { parseFeedDate } from "../lambdas/core/parse/dates.ts";
+import { FeedParseError, parseFeed } from "../lambdas/core/parse/parse-feed.ts";
 import { rssDocument, testFeed } from "./helpers/feeds.ts";
 
 const NOW = new Date("2026-08-01T12:00:00Z");

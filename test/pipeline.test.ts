@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createHttpFetcher } from "../lambdas/adapters/http-fetcher.ts";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
@@ -6,9 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDynamoStore, type DynamoStore } from "../lambdas/adapters/dynamo-store.ts";
 import { createSnsNotifier } from "../lambdas/adapters/sns-notifier.ts";
 import { createTable } from "../lambdas/adapters/table.ts";
-import { type PipelineDeps, pollFeed, retryPendingAlerts } from "../lambdas/core/pipeline.ts";
-import type { Log } from "../lambdas/core/ports.ts";
-import type { FeedConfig } from "../lambdas/core/types.ts";
+import { type PipelineDeps, pollFeed, retryPendingAlerts } from "../lambdas/core/polling/pipeline.ts";
+import type { Log } from "../lambdas/core/model/ports.ts";
+import type { FeedConfig } from "../lambdas/core/model/types.ts";
 import { type LocalDynamo, startDynalite } from "./helpers/dynalite.ts";
 import { startServer, type TestServer } from "./helpers/http-server.ts";
 
@@ -137,7 +138,7 @@ async function setup(clockAt = "2025-01-11T12:00:00.000Z") {
     }),
     clock,
     log: silentLog,
-    fetchOptions: { allowAddresses: ["127.0.0.1"] },
+    fetcher: createHttpFetcher({ allowAddresses: ["127.0.0.1"] }),
     random: () => 0.5,
   };
   return { store, deps, tableName, setNow: (iso: string) => (now = new Date(iso)) };

@@ -6,8 +6,8 @@ import {
   removeControlCharacters,
   safeHttpUrl,
   safeJsonStringify,
-} from "../lambdas/core/render/escape.ts";
-import { formatUsd } from "../lambdas/core/render/view.ts";
+} from "../lambdas/core/publish/escape.ts";
+import { formatUsd } from "../lambdas/core/publish/view.ts";
 
 describe("escapeHtml / escapeXml", () => {
   it("turns markup characters into entities, both quotes included", () => {

@@ -1,10 +1,10 @@
 import { load } from "cheerio";
 import Parser from "rss-parser";
 import { describe, expect, it } from "vitest";
-import { renderHtml } from "../lambdas/core/render/html.ts";
-import { buildJsonFeed, renderJsonFeed, toJsonFeedItem } from "../lambdas/core/render/jsonfeed.ts";
-import { renderRss } from "../lambdas/core/render/rss.ts";
-import type { RenderContext } from "../lambdas/core/render/view.ts";
+import { renderHtml } from "../lambdas/core/publish/html.ts";
+import { buildJsonFeed, renderJsonFeed, toJsonFeedItem } from "../lambdas/core/publish/jsonfeed.ts";
+import { renderRss } from "../lambdas/core/publish/rss.ts";
+import type { RenderContext } from "../lambdas/core/publish/view.ts";
 import { makeStory } from "./helpers/api-stories.ts";
 import { jsonFeedProblems } from "./helpers/json-feed-spec.ts";
 

@@ -5,10 +5,10 @@
 import { load } from "cheerio";
 import Parser from "rss-parser";
 import { describe, expect, it } from "vitest";
-import { renderHtml } from "../lambdas/core/render/html.ts";
-import { renderJsonFeed } from "../lambdas/core/render/jsonfeed.ts";
-import { renderRss } from "../lambdas/core/render/rss.ts";
-import type { RenderContext } from "../lambdas/core/render/view.ts";
+import { renderHtml } from "../lambdas/core/publish/html.ts";
+import { renderJsonFeed } from "../lambdas/core/publish/jsonfeed.ts";
+import { renderRss } from "../lambdas/core/publish/rss.ts";
+import type { RenderContext } from "../lambdas/core/publish/view.ts";
 import { HOSTILE, makeStory } from "./helpers/api-stories.ts";
 
 const ctx: RenderContext = {

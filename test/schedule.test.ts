@@ -6,8 +6,8 @@ import {
   dueFeeds,
   nextPollAfterFailure,
   RETRY_AFTER_CAP_SECONDS,
-} from "../lambdas/core/schedule.ts";
-import type { FeedState } from "../lambdas/core/types.ts";
+} from "../lambdas/core/polling/next-poll.ts";
+import type { FeedState } from "../lambdas/core/model/types.ts";
 
 const now = new Date("2025-01-10T12:00:00.000Z");
 

@@ -2,7 +2,7 @@ import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDynamoStore, type DynamoStore } from "../lambdas/adapters/dynamo-store.ts";
 import { createTable } from "../lambdas/adapters/table.ts";
-import { InvalidCursorError } from "../lambdas/core/ports.ts";
+import { InvalidCursorError } from "../lambdas/core/model/ports.ts";
 import { type LocalDynamo, startDynalite } from "./helpers/dynalite.ts";
 import { storedArticle, storyRecord } from "./helpers/store-fixtures.ts";
 

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { classify } from "../lambdas/core/classify.ts";
-import { findMatchingStory, type MatchCandidate } from "../lambdas/core/story.ts";
-import { extractFeatures, type StoryFeatures } from "../lambdas/core/story-features.ts";
-import { htmlToText } from "../lambdas/core/text.ts";
+import { classify } from "../lambdas/core/classifier/classify.ts";
+import { findMatchingStory, type MatchCandidate } from "../lambdas/core/stories/story.ts";
+import { extractFeatures, type StoryFeatures } from "../lambdas/core/stories/story-features.ts";
+import { htmlToText } from "../lambdas/core/text/html-to-text.ts";
 
 interface CorpusItem {
   id: string;

@@ -5,8 +5,8 @@ import {
   findMatchingStory,
   mergeIntoStory,
   newStoryRecord,
-} from "../lambdas/core/story.ts";
-import { extractFeatures, type FeatureInput, stem } from "../lambdas/core/story-features.ts";
+} from "../lambdas/core/stories/story.ts";
+import { extractFeatures, type FeatureInput, stem } from "../lambdas/core/stories/story-features.ts";
 import { storedArticle } from "./helpers/store-fixtures.ts";
 
 const now = new Date("2025-01-10T12:00:00.000Z");

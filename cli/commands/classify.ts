@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { classify } from "../../lambdas/core/classify.ts";
+import { classify } from "../../lambdas/core/classifier/classify.ts";
 import {
   LineError,
   loadRulesFile,

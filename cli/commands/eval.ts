@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { type EvalReport, evaluate, type LabelledItem } from "../../lambdas/core/classifier/evaluate.ts";
-import { DEFAULT_RULES } from "../../lambdas/core/classify.ts";
+import { DEFAULT_RULES } from "../../lambdas/core/classifier/classify.ts";
 import {
   LineError,
   loadRulesFile,

@@ -1,7 +1,11 @@
 import { parseArgs } from "node:util";
-import { type ClassifyInput, type Explanation, explainClassification } from "../../lambdas/core/classify.ts";
-import { htmlToText } from "../../lambdas/core/text.ts";
-import type { TextField } from "../../lambdas/core/types.ts";
+import {
+  type ClassifyInput,
+  type Explanation,
+  explainClassification,
+} from "../../lambdas/core/classifier/classify.ts";
+import { htmlToText } from "../../lambdas/core/text/html-to-text.ts";
+import type { TextField } from "../../lambdas/core/model/types.ts";
 import {
   LineError,
   loadRulesFile,

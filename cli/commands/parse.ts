@@ -4,10 +4,11 @@
  */
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { decodeBody } from "../../lambdas/core/charset.ts";
-import { FeedParseError, parseFeed } from "../../lambdas/core/parse.ts";
-import { readFeed } from "../../lambdas/core/read-feed.ts";
-import type { Article, FeedConfig } from "../../lambdas/core/types.ts";
+import { decodeBody } from "../../lambdas/core/acquire/charset.ts";
+import { FeedParseError, parseFeed } from "../../lambdas/core/parse/parse-feed.ts";
+import { createHttpFetcher } from "../../lambdas/adapters/http-fetcher.ts";
+import { readFeed } from "../../lambdas/core/acquire/read-feed.ts";
+import type { Article, FeedConfig } from "../../lambdas/core/model/types.ts";
 import type { Command } from "../main.ts";
 
 const USAGE = `usage: heistwatch parse FILE_OR_URL [options]
@@ -88,10 +89,11 @@ function printArticles(articles: Article[], warnings: string[] | undefined, labe
 async function parseUrl(args: ParseArgs): Promise<number> {
   const host = new URL(args.target).hostname;
   const feed: FeedConfig = { id: slug(host), name: args.name ?? host, url: args.target };
-  const result = await readFeed(feed, {
+  const fetcher = createHttpFetcher({
     allowAddresses: args.allowAddresses,
     ...(args.timeoutMs ? { timeoutMs: args.timeoutMs } : {}),
   });
+  const result = await readFeed(feed, { fetcher });
   if (result.status === "ok") {
     printArticles(result.articles, result.warnings, args.target);
     return 0;

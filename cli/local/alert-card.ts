@@ -2,8 +2,8 @@
  * How an alert looks in a terminal and in a chat webhook. Story text comes from feeds, so the
  * terminal card strips control characters and the chat texts escape each platform's markup.
  */
-import { formatUsd, independentSources, safeLink } from "../../lambdas/core/messages.ts";
-import type { Alert, MatchedTerm } from "../../lambdas/core/types.ts";
+import { formatUsd, independentSources, safeLink } from "../../lambdas/core/alerts/messages.ts";
+import type { Alert, MatchedTerm } from "../../lambdas/core/model/types.ts";
 import { terminalSafe } from "./progress.ts";
 
 const WIDTH = 78;

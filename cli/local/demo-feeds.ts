@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { FeedConfig } from "../../lambdas/core/types.ts";
+import type { FeedConfig } from "../../lambdas/core/model/types.ts";
 import { PACKAGE_ROOT } from "./config.ts";
 
 /** The demo sources (all invented; their links use the reserved .example domain). */

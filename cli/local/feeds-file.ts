@@ -3,7 +3,7 @@
  * entry and the field that is wrong, so a typo in one feed never silently drops it.
  */
 import { readFileSync } from "node:fs";
-import type { FeedConfig } from "../../lambdas/core/types.ts";
+import type { FeedConfig } from "../../lambdas/core/model/types.ts";
 import { ConfigError } from "./config.ts";
 
 const FEED_ID = /^[a-z0-9-]{1,64}$/;

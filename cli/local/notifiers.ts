@@ -4,8 +4,8 @@
  * it on a later cycle; the fan-out remembers which sinks already delivered, so a retry does not
  * print the same card twice.
  */
-import type { Notifier } from "../../lambdas/core/ports.ts";
-import type { Alert } from "../../lambdas/core/types.ts";
+import type { Notifier } from "../../lambdas/core/model/ports.ts";
+import type { Alert } from "../../lambdas/core/model/types.ts";
 import { alertPlainLines, formatAlertCard } from "./alert-card.ts";
 
 /** Prints each alert as a card through `write` (default: stdout). Never fails. */

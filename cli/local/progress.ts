@@ -3,7 +3,7 @@
  * Every piece of text that came from a feed or a server is stripped of control characters, so a
  * hostile feed cannot move the cursor or recolour the terminal (ANSI escape injection).
  */
-import type { PollOutcome } from "../../lambdas/core/pipeline.ts";
+import type { PollOutcome } from "../../lambdas/core/polling/pipeline.ts";
 
 /** What the pipeline reports for one feed. */
 export type OutcomeLike = PollOutcome;

@@ -3,21 +3,22 @@
  * console/webhook notifiers, the polite scheduler, and the same API handler over node:http.
  * `start`, `poll` and `demo` are thin commands over this.
  */
+import { createHttpFetcher } from "../../lambdas/adapters/http-fetcher.ts";
 import { setMaxListeners } from "node:events";
 import { createDynamoStore, type DynamoStore } from "../../lambdas/adapters/dynamo-store.ts";
 import { createTable } from "../../lambdas/adapters/table.ts";
 import { createApiGatewayHandler } from "../../lambdas/core/api/apigw.ts";
 import { createApi, DEFAULT_SITE } from "../../lambdas/core/api/app.ts";
-import type { FetchOptions } from "../../lambdas/core/fetch.ts";
+import type { FetchOptions } from "../../lambdas/adapters/http-fetcher.ts";
 import {
   type PipelineDeps,
   type PollOutcome,
   pollFeed,
   retryPendingAlerts,
-} from "../../lambdas/core/pipeline.ts";
-import type { Clock, Log, Notifier } from "../../lambdas/core/ports.ts";
-import { dueFeeds } from "../../lambdas/core/schedule.ts";
-import type { FeedConfig, FeedState } from "../../lambdas/core/types.ts";
+} from "../../lambdas/core/polling/pipeline.ts";
+import type { Clock, Log, Notifier } from "../../lambdas/core/model/ports.ts";
+import { dueFeeds } from "../../lambdas/core/polling/next-poll.ts";
+import type { FeedConfig, FeedState } from "../../lambdas/core/model/types.ts";
 import type { LocalConfig } from "./config.ts";
 import { type EmbeddedDynamo, startEmbeddedDynamo } from "./embedded-dynamo.ts";
 import { createHostGate, type HostGate } from "./host-gate.ts";
@@ -103,6 +104,10 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
   const gate: HostGate = createHostGate(config.hostGapMs);
   let cycleNumber = 0;
 
+  const fetcher = createHttpFetcher({
+    ...options.fetchOptions,
+    allowAddresses: [...config.allowPrivateAddresses, ...(options.fetchOptions?.allowAddresses ?? [])],
+  });
   // Fetches get their own signal: shutdown first stops new feeds, and aborts in-flight fetches
   // only if they outlast the grace period (an aborted fetch counts as a feed failure).
   const deps = (fetchSignal?: AbortSignal): PipelineDeps => ({
@@ -112,11 +117,8 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
     log,
     threshold: config.minScore,
     ...options.pipeline,
-    fetchOptions: {
-      ...options.fetchOptions,
-      allowAddresses: [...config.allowPrivateAddresses, ...(options.fetchOptions?.allowAddresses ?? [])],
-      ...(fetchSignal ? { signal: fetchSignal } : {}),
-    },
+    fetcher,
+    ...(fetchSignal ? { signal: fetchSignal } : {}),
   });
 
   async function runCycle(signal?: AbortSignal): Promise<CycleSummary> {

@@ -4,7 +4,7 @@
  * fetching, storing or alerting, and tests drive it with plain functions.
  */
 import pLimit from "p-limit";
-import type { FeedConfig } from "../../lambdas/core/types.ts";
+import type { FeedConfig } from "../../lambdas/core/model/types.ts";
 import { abortableSleep, GateAbortedError, type HostGate, hostOf } from "./host-gate.ts";
 
 /** One feed's result in a cycle: the poll's own result, or what it threw, or "not started". */

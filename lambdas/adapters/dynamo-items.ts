@@ -2,9 +2,9 @@
  * Domain objects <-> DynamoDB items. Every text and list is capped here so that no item comes
  * near DynamoDB's 400 KB limit, whatever a feed sends.
  */
-import type { StoryRecord } from "../core/ports.ts";
-import type { StoryFeatures } from "../core/story-features.ts";
-import type { FeedState, MatchedTerm, StoredArticle, Story, StorySource } from "../core/types.ts";
+import type { StoryRecord } from "../core/model/ports.ts";
+import type { StoryFeatures } from "../core/stories/story-features.ts";
+import type { FeedState, MatchedTerm, StoredArticle, Story, StorySource } from "../core/model/types.ts";
 import { GSI1_PARTITION, KEY_PREFIX } from "./table.ts";
 
 /** Item budget well under DynamoDB's 400 KB, leaving room for attribute names and growth. */

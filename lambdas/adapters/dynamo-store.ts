@@ -19,8 +19,8 @@ import {
   type Store,
   type StoryPage,
   type StoryQuery,
-} from "../core/ports.ts";
-import type { FeedState, Story } from "../core/types.ts";
+} from "../core/model/ports.ts";
+import type { FeedState, Story } from "../core/model/types.ts";
 import {
   fromArticleItem,
   fromStoryItem,

@@ -8,9 +8,9 @@ import {
   type PublishCommandInput,
   type SNSClient,
 } from "@aws-sdk/client-sns";
-import { alertEmailText, alertSmsText, alertSubject, independentSources } from "../core/messages.ts";
-import type { Notifier } from "../core/ports.ts";
-import type { Alert } from "../core/types.ts";
+import { alertEmailText, alertSmsText, alertSubject, independentSources } from "../core/alerts/messages.ts";
+import type { Notifier } from "../core/model/ports.ts";
+import type { Alert } from "../core/model/types.ts";
 
 /** SNS's limit is 256 KB in bytes, message and attributes together; keep headroom for the attributes. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 - 6 * 1024;

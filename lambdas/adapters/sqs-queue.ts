@@ -4,7 +4,7 @@
  * bundled list, so a message can never make it fetch a URL the operator did not configure.
  */
 import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { FeedConfig } from "../core/types.ts";
+import type { FeedConfig } from "../core/model/types.ts";
 
 /** The body of one poll message. */
 export interface PollMessage {

@@ -2,8 +2,8 @@
  * Stories for the public API and renderer tests, and a small in-memory StoryReader with the
  * same contract as the DynamoDB one (newest first, opaque keyset cursor, filters).
  */
-import type { StoryPage, StoryQuery, StoryReader } from "../../lambdas/core/ports.ts";
-import type { Story } from "../../lambdas/core/types.ts";
+import type { StoryPage, StoryQuery, StoryReader } from "../../lambdas/core/model/ports.ts";
+import type { Story } from "../../lambdas/core/model/types.ts";
 
 let counter = 0;
 

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { FeedConfig } from "../../lambdas/core/types.ts";
+import type { FeedConfig } from "../../lambdas/core/model/types.ts";
 
 /** Absolute path of the shared corpus directory. */
 export const FEEDS_DIR = fileURLToPath(new URL("../../../shared/feeds/", import.meta.url));

@@ -1,6 +1,6 @@
 /** Small builders for stored articles and story records, shared by the store and pipeline tests. */
-import type { StoryRecord } from "../../lambdas/core/ports.ts";
-import type { StoredArticle, Story } from "../../lambdas/core/types.ts";
+import type { StoryRecord } from "../../lambdas/core/model/ports.ts";
+import type { StoredArticle, Story } from "../../lambdas/core/model/types.ts";
 
 export function storedArticle(overrides: Partial<StoredArticle> = {}): StoredArticle {
   return {

@@ -3,12 +3,12 @@
  * shapes every answer (errors as JSON, never a raw error; ETag, caching, CORS). Pure: it
  * reads stories through the StoryReader port it is given.
  */
-import type { Clock, Log, StoryPage, StoryReader } from "../ports.ts";
-import { HTML_CSP, renderHtml } from "../render/html.ts";
-import { renderJsonFeed, toJsonFeedItem } from "../render/jsonfeed.ts";
-import { renderRss } from "../render/rss.ts";
-import type { RenderContext, SiteConfig } from "../render/view.ts";
-import type { Story } from "../types.ts";
+import type { Clock, Log, StoryPage, StoryReader } from "../model/ports.ts";
+import { HTML_CSP, renderHtml } from "../publish/html.ts";
+import { renderJsonFeed, toJsonFeedItem } from "../publish/jsonfeed.ts";
+import { renderRss } from "../publish/rss.ts";
+import type { RenderContext, SiteConfig } from "../publish/view.ts";
+import type { Story } from "../model/types.ts";
 import { cachedStoryReader } from "./cached-reader.ts";
 import { type ApiRequest, type ApiResponse, HttpError } from "./http.ts";
 import { parseStoryQuery } from "./query.ts";

@@ -5,7 +5,7 @@
  * a few seconds of staleness costs nothing while a burst of readers costs one DynamoDB query
  * instead of hundreds. Only listFlaggedStories is cached; failures are never cached.
  */
-import type { Clock, StoryPage, StoryQuery, StoryReader } from "../ports.ts";
+import type { Clock, StoryPage, StoryQuery, StoryReader } from "../model/ports.ts";
 
 export interface CacheOptions {
   /** How long a page stays fresh, in milliseconds. */

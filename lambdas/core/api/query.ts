@@ -2,9 +2,9 @@
  * Validation of the public query parameters. Everything arrives as untrusted text; each
  * value is checked against a strict pattern and range, and a bad one is a 400 naming it.
  */
-import type { StoryQuery } from "../ports.ts";
-import { DEFAULT_LIMIT, MAX_LIMIT } from "../render/view.ts";
-import type { Severity } from "../types.ts";
+import type { StoryQuery } from "../model/ports.ts";
+import { DEFAULT_LIMIT, MAX_LIMIT } from "../publish/view.ts";
+import type { Severity } from "../model/types.ts";
 import { HttpError } from "./http.ts";
 
 const KNOWN = ["limit", "cursor", "min_score", "actor", "severity"] as const;

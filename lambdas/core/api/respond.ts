@@ -3,7 +3,7 @@
  * (304 for a matching If-None-Match) and HEAD (same headers, no body).
  */
 import { createHash } from "node:crypto";
-import { safeJsonStringify } from "../render/escape.ts";
+import { safeJsonStringify } from "../publish/escape.ts";
 import type { ApiRequest, ApiResponse, HttpError } from "./http.ts";
 
 /** Methods the API answers; anything else gets 405 with this list in Allow. */

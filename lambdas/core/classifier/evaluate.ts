@@ -2,8 +2,8 @@
  * Measures rules against labelled articles: precision, recall, F1, the confusion matrix, and the
  * items the rules got wrong with the evidence behind each mistake.
  */
-import { type ClassifyInput, type ClassifyOptions, classify } from "../classify.ts";
-import type { MatchedTerm } from "../types.ts";
+import { type ClassifyInput, type ClassifyOptions, classify } from "./classify.ts";
+import type { MatchedTerm } from "../model/types.ts";
 
 export interface LabelledItem extends ClassifyInput {
   id: string;

@@ -4,7 +4,7 @@
  * unit remembers which plain-text code units it came from, so a match found in the
  * normalised text maps back to exact offsets in the text a person reads.
  */
-import { isWideWhitespace } from "../text.ts";
+import { isWideWhitespace } from "../text/html-to-text.ts";
 
 /**
  * End (exclusive) of the plain-text character starting at `start`: one code unit, or two for a

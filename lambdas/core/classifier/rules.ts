@@ -3,7 +3,7 @@
  * (rules.json) so people can tune them without touching code. `loadRules` validates a
  * document and names the first bad field, so a typo in a hand-edited file is found at once.
  */
-import type { AttributionStage, TextField } from "../types.ts";
+import type { AttributionStage, TextField } from "../model/types.ts";
 
 /**
  * What a group means to the scorer:

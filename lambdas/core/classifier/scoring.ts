@@ -3,7 +3,7 @@
  * rule that theft needs money context, the actor-and-theft gate, bonuses, attribution stage,
  * severity, and the reasons a person tuning rules needs to read.
  */
-import type { AttributionStage, Classification, MatchedTerm, Severity, TextField } from "../types.ts";
+import type { AttributionStage, Classification, MatchedTerm, Severity, TextField } from "../model/types.ts";
 import type { GroupRole, Rules } from "./rules.ts";
 
 /** One match before scoring: what the rules say it is and where it stood. */

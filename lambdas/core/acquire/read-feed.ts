@@ -2,16 +2,15 @@
  * One feed poll: safe fetch, then parse, folded into one value. Never throws, so one broken feed
  * can never take the others down with it; the caller records the outcome in the feed's state.
  */
-import { type EnrichOptions, enrichArticles } from "./enrich.ts";
-import { type FetchFailureKind, type FetchOptions, safeFetch } from "./fetch.ts";
-import { FeedParseError, parseFeed } from "./parse.ts";
-import type { Article, FeedConfig } from "./types.ts";
+import type { Fetcher, FetchFailureKind, FetchRequest } from "./fetcher.ts";
+import { FeedParseError, parseFeed } from "../parse/parse-feed.ts";
+import type { Article, FeedConfig } from "../model/types.ts";
 
-export interface ReadFeedOptions extends FetchOptions {
+export interface ReadFeedOptions extends FetchRequest {
+  /** Reads the URL (the hardened HTTP client in Lambda and local mode). */
+  fetcher: Fetcher;
   /** Fetch time stamped on articles and used to clamp future dates. Default: now. */
   now?: Date;
-  /** Fetch article pages for items with a short summary (see enrich.ts). Off unless enabled. */
-  enrich?: { enabled: boolean; maxPages: number };
 }
 
 export type FeedReadResult =
@@ -41,20 +40,18 @@ export type FeedReadResult =
       timings: { totalMs: number };
     };
 
-/** Summaries shorter than this are worth an article-page fetch when enrichment is on. */
-const SHORT_SUMMARY = 200;
-
 /**
  * Polls one feed: conditional GET with the given validators, then parse. Resolves to ok (articles,
  * new validators, timings, warnings), not-modified, or failed with a kind and a message that names
  * the feed. Never rejects.
  */
-export async function readFeed(feed: FeedConfig, options: ReadFeedOptions = {}): Promise<FeedReadResult> {
+export async function readFeed(feed: FeedConfig, options: ReadFeedOptions): Promise<FeedReadResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const label = `${feed.name} (${feed.url})`;
   try {
-    const fetched = await safeFetch(feed.url, options);
+    const { etag, lastModified, signal } = options;
+    const fetched = await options.fetcher.fetch(feed.url, { etag, lastModified, signal });
     if (fetched.status === "not-modified") {
       return {
         status: "not-modified",
@@ -81,22 +78,13 @@ export async function readFeed(feed: FeedConfig, options: ReadFeedOptions = {}):
       fetchedAt: options.now ?? new Date(),
       baseUrl: fetched.finalUrl,
     });
-    let articles = parsed.articles;
+    const articles = parsed.articles;
     const parseMs = Math.round(performance.now() - parseStarted);
     const warnings = [
       ...(fetched.charsetWarning ? [fetched.charsetWarning] : []),
       ...(parsed.warnings ?? []),
     ];
     if (fetched.finalUrl !== fetched.url) warnings.push(`redirected to ${fetched.finalUrl}`);
-    if (options.enrich?.enabled) {
-      const enrichOptions: EnrichOptions = {
-        maxPages: options.enrich.maxPages,
-        shouldEnrich: (a) => !a.content && a.summary.length < SHORT_SUMMARY,
-        fetchOptions: options,
-        onPageError: (a, message) => warnings.push(`enrichment skipped ${a.url}: ${message}`),
-      };
-      articles = await enrichArticles(articles, enrichOptions);
-    }
     return {
       status: "ok",
       feed,

@@ -3,9 +3,9 @@
  * (similar words AND shared specifics: names, figures, amounts, within a time window), and how
  * a story absorbs a new report (every source kept, the strongest claims win). Pure.
  */
-import type { AlertState, StoryRecord } from "./ports.ts";
+import type { AlertState, StoryRecord } from "../model/ports.ts";
 import type { StoryFeatures } from "./story-features.ts";
-import type { AttributionStage, Severity, StoredArticle, Story, StorySource } from "./types.ts";
+import type { AttributionStage, Severity, StoredArticle, Story, StorySource } from "../model/types.ts";
 
 /** Reports more than this far apart (by publication time) are different stories. */
 export const DEFAULT_STORY_WINDOW_HOURS = 72;

@@ -10,8 +10,8 @@ import Parser from "rss-parser";
 import { articleId } from "./article-id.ts";
 import { canonicalUrl } from "./canonical-url.ts";
 import { parseFeedDate } from "./dates.ts";
-import { capText, htmlToText } from "./text.ts";
-import type { Article, DateQuality, FeedConfig } from "./types.ts";
+import { capText, htmlToText } from "../text/html-to-text.ts";
+import type { Article, DateQuality, FeedConfig } from "../model/types.ts";
 
 export interface ParsedFeed {
   title?: string;

@@ -3,7 +3,7 @@
  * JSON. Feed text is untrusted (titles arrive with `<script>`, `javascript:` links, `]]>`,
  * control characters and 100 KB strings), so each renderer passes it through here.
  */
-import { capText } from "../text.ts";
+import { capText } from "../text/html-to-text.ts";
 
 const HTML_SPECIAL = /[&<>"']/g;
 const HTML_ENTITIES: Record<string, string> = {

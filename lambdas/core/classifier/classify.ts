@@ -4,19 +4,19 @@
  * each field is normalised once, every term is found in one automaton pass, and every point of
  * the score is traceable to a matched term with its offsets in the field's plain text.
  */
-import { findAmounts } from "./classifier/amounts.ts";
-import { type Automaton, buildAutomaton, scan } from "./classifier/automaton.ts";
-import { normaliseShared, normaliseTerm, SIMPLE_FOLD, sourceEnd, wordClass } from "./classifier/normalise.ts";
-import { scanOneToOne } from "./classifier/one-pass.ts";
-import defaultRulesJson from "./classifier/rules.json" with { type: "json" };
-import { expandTerm, type GroupRole, type Rules, RulesError, validateRules } from "./classifier/rules.ts";
-import { type Evidence, type Explanation, score } from "./classifier/scoring.ts";
-import { htmlToText } from "./text.ts";
-import type { AttributionStage, Classification, TextField } from "./types.ts";
+import { findAmounts } from "./amounts.ts";
+import { type Automaton, buildAutomaton, scan } from "./automaton.ts";
+import { normaliseShared, normaliseTerm, SIMPLE_FOLD, sourceEnd, wordClass } from "./normalise.ts";
+import { scanOneToOne } from "./one-pass.ts";
+import defaultRulesJson from "./rules.json" with { type: "json" };
+import { expandTerm, type GroupRole, type Rules, RulesError, validateRules } from "./rules.ts";
+import { type Evidence, type Explanation, score } from "./scoring.ts";
+import { htmlToText } from "../text/html-to-text.ts";
+import type { AttributionStage, Classification, TextField } from "../model/types.ts";
 
-export type { Rules } from "./classifier/rules.ts";
-export { RulesError } from "./classifier/rules.ts";
-export type { Explanation } from "./classifier/scoring.ts";
+export type { Rules } from "./rules.ts";
+export { RulesError } from "./rules.ts";
+export type { Explanation } from "./scoring.ts";
 
 /** An article to classify. Fields may hold HTML or entities; they are reduced to plain text first. */
 export interface ClassifyInput {

@@ -3,8 +3,8 @@
  * cleaned and capped, links reduced to safe http(s) URLs, numbers formatted. Each renderer
  * then escapes these values for the language it writes.
  */
-import type { StoryQuery } from "../ports.ts";
-import type { MatchedTerm, Story } from "../types.ts";
+import type { StoryQuery } from "../model/ports.ts";
+import type { MatchedTerm, Story } from "../model/types.ts";
 import { displayText, MAX_DISPLAY_SUMMARY, MAX_DISPLAY_TITLE, safeHttpUrl } from "./escape.ts";
 
 /** Who publishes the feed and where it lives. */

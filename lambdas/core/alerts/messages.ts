@@ -4,7 +4,7 @@
  * untrusted: control characters and line breaks are removed where a channel forbids them, and
  * links are only ever http(s).
  */
-import type { Alert, AttributionStage, Story } from "./types.ts";
+import type { Alert, AttributionStage, Story } from "../model/types.ts";
 
 /** SNS: a Subject must be under 100 characters, with no line breaks or control characters. */
 export const SUBJECT_MAX_CHARS = 99;

@@ -19,20 +19,10 @@ import {
   constants as zlibConstants,
 } from "node:zlib";
 import { buildAllowList, checkAddress } from "./address-guard.ts";
-import { charsetFromContentType, decodeBody } from "./charset.ts";
+import { charsetFromContentType, decodeBody } from "../core/acquire/charset.ts";
+import type { Fetcher, FetchFailureKind, FetchRequest, FetchResult } from "../core/acquire/fetcher.ts";
 
-export type FetchFailureKind =
-  | "timeout"
-  | "too-large"
-  | "http-status"
-  | "bad-xml"
-  | "not-a-feed"
-  | "blocked-address"
-  | "dns"
-  | "tls"
-  | "too-many-redirects"
-  | "network"
-  | "bad-url";
+export type { FetchFailureKind, FetchResult } from "../core/acquire/fetcher.ts";
 
 /** One resolved address, as node:dns lookup with `all: true` returns it. */
 export interface ResolvedAddress {
@@ -64,40 +54,6 @@ export interface FetchOptions {
   /** Aborts the fetch early (e.g. when the Lambda is about to time out); reported as "timeout". */
   signal?: AbortSignal;
 }
-
-export type FetchResult =
-  | {
-      status: "ok";
-      url: string;
-      finalUrl: string;
-      httpStatus: number;
-      body: string;
-      contentType?: string;
-      charset: string;
-      etag?: string;
-      lastModified?: string;
-      /** Bytes after decompression. */
-      bytes: number;
-      timings: { totalMs: number };
-      /** Set when the declared charset was unknown or contradicted by the bytes. */
-      charsetWarning?: string;
-    }
-  | {
-      status: "not-modified";
-      url: string;
-      etag?: string;
-      lastModified?: string;
-      timings: { totalMs: number };
-    }
-  | {
-      status: "failed";
-      url: string;
-      kind: FetchFailureKind;
-      message: string;
-      httpStatus?: number;
-      retryAfterSeconds?: number;
-      timings: { totalMs: number };
-    };
 
 export const PROJECT_URL = "https://github.com/heistwatch/heistwatch";
 export const DEFAULT_USER_AGENT = `heistwatch/0.1 (+${PROJECT_URL})`;
@@ -542,4 +498,12 @@ function classify(error: unknown, aborted: boolean, timeoutMs: number): FetchFai
   };
   const reason = reasons[code] ?? (err?.message || String(error));
   return new FetchFailure("network", `${reason}${code && !reasons[code] ? ` (${code})` : ""}`);
+}
+
+/** How the poller's fetcher is set up: everything but the per-request validators. */
+export type HttpFetcherOptions = Omit<FetchOptions, keyof FetchRequest>;
+
+/** The hardened fetcher as the core's Fetcher port: options fixed here, validators per request. */
+export function createHttpFetcher(options: HttpFetcherOptions = {}): Fetcher {
+  return { fetch: (url, request) => safeFetch(url, { ...options, ...request }) };
 }

@@ -2,7 +2,7 @@
  * When to poll a feed: every cycle while it is healthy; after failures, exponential backoff
  * with jitter and a cap, and never sooner than the server's Retry-After. Pure.
  */
-import type { FeedConfig, FeedState } from "./types.ts";
+import type { FeedConfig, FeedState } from "../model/types.ts";
 
 /** Backoff after the first failure, doubling per consecutive failure. */
 export const BACKOFF_BASE_SECONDS = 5 * 60;

@@ -3,7 +3,7 @@
  * `_heistwatch` extension per item carrying the score and the evidence behind it
  * (documented in docs/feed-format.md).
  */
-import type { Story } from "../types.ts";
+import type { Story } from "../model/types.ts";
 import { safeJsonStringify } from "./escape.ts";
 import { type RenderContext, type SiteConfig, type StoryView, siteUrl, toStoryView } from "./view.ts";
 

@@ -4,22 +4,29 @@
  * store, and every step is safe to repeat, so a crash or a second poller never loses an item
  * and never sends an alert twice.
  */
-import { classify } from "./classify.ts";
-import type { FetchOptions } from "./fetch.ts";
-import type { Clock, Log, Notifier, Store, StoryRecord } from "./ports.ts";
-import { type ReadFeedOptions, readFeed } from "./read-feed.ts";
-import { nextPollAfterFailure } from "./schedule.ts";
-import { DEFAULT_STORY_WINDOW_HOURS, findMatchingStory, mergeIntoStory, newStoryRecord } from "./story.ts";
-import { extractFeatures } from "./story-features.ts";
-import type { Article, FeedConfig, FeedState, StoredArticle } from "./types.ts";
+import { classify } from "../classifier/classify.ts";
+import type { Fetcher } from "../acquire/fetcher.ts";
+import type { Clock, Log, Notifier, Store, StoryRecord } from "../model/ports.ts";
+import { readFeed } from "../acquire/read-feed.ts";
+import { nextPollAfterFailure } from "./next-poll.ts";
+import {
+  DEFAULT_STORY_WINDOW_HOURS,
+  findMatchingStory,
+  mergeIntoStory,
+  newStoryRecord,
+} from "../stories/story.ts";
+import { extractFeatures } from "../stories/story-features.ts";
+import type { Article, FeedConfig, FeedState, StoredArticle } from "../model/types.ts";
 
 export interface PipelineDeps {
   store: Store;
   notifier: Notifier;
   clock: Clock;
   log: Log;
-  /** Passed to the fetcher (allowAddresses for local feeds, timeouts, byte caps). */
-  fetchOptions?: FetchOptions;
+  /** Reads feed URLs (the hardened HTTP client, set up with its address allow-list, timeouts and caps). */
+  fetcher: Fetcher;
+  /** Stops in-flight fetches early (Lambda deadline, local shutdown); reported as "timeout". */
+  signal?: AbortSignal;
   /** Classifier threshold; default: the rules' own. */
   threshold?: number;
   /** Reports further apart than this are different stories. Default 72. */
@@ -33,8 +40,6 @@ export interface PipelineDeps {
   maxAlertAgeHours?: number;
   /** How long a poller holds the claim to publish an alert. Default 120 s. */
   alertLeaseSeconds?: number;
-  /** Article-page enrichment for short summaries (see read-feed.ts). */
-  enrich?: ReadFeedOptions["enrich"];
   /** Jitter source for backoff; injectable for tests. */
   random?: () => number;
 }
@@ -83,11 +88,11 @@ export async function pollFeed(feed: FeedConfig, deps: PipelineDeps): Promise<Po
       return finish();
     }
     const result = await readFeed(feed, {
-      ...deps.fetchOptions,
+      fetcher: deps.fetcher,
+      signal: deps.signal,
       etag: sameUrl ? previous?.etag : undefined,
       lastModified: sameUrl ? previous?.lastModified : undefined,
       now,
-      enrich: deps.enrich,
     });
 
     if (result.status === "failed") {

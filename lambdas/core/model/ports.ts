@@ -2,7 +2,7 @@
  * The small interfaces core talks to the world through. Adapters (DynamoDB, SNS, console,
  * webhook) implement them; handlers and the CLI pass them in, so tests run the real core.
  */
-import type { StoryFeatures } from "./story-features.ts";
+import type { StoryFeatures } from "../stories/story-features.ts";
 import type { Alert, FeedState, Severity, StoredArticle, Story } from "./types.ts";
 
 /** Current time; injected so tests control it. */

@@ -3,7 +3,7 @@
  * (no CDATA, so a `]]>` in a title cannot end anything early) and characters XML 1.0
  * forbids are removed. Paging uses an `atom:link rel="next"` (RFC 5005).
  */
-import type { Story } from "../types.ts";
+import type { Story } from "../model/types.ts";
 import { escapeXml } from "./escape.ts";
 import { storyContentText } from "./jsonfeed.ts";
 import { type RenderContext, siteUrl, toStoryView } from "./view.ts";

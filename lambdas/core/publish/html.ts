@@ -4,7 +4,7 @@
  * inline stylesheet (allowed by hash in the CSP); readable on a phone.
  */
 import { createHash } from "node:crypto";
-import type { Story } from "../types.ts";
+import type { Story } from "../model/types.ts";
 import { escapeHtml } from "./escape.ts";
 import { ABOUT_ANCHOR } from "./jsonfeed.ts";
 import { type RenderContext, type StoryView, siteUrl, toStoryView } from "./view.ts";
