@@ -255,3 +255,14 @@ function nextAlert(alert: AlertState, story: Story): AlertState {
   const owed = alert.dueSeq > alert.sentSeq;
   return { ...alert, dueSeq: owed ? alert.dueSeq : alert.dueSeq + 1, kind: "update", reasons };
 }
+
+/** One line saying why two reports were judged one story. */
+export function describeEvidence(evidence: MatchEvidence): string {
+  const parts: string[] = [];
+  if (evidence.sharedNames.length) parts.push(`names ${evidence.sharedNames.join(", ")}`);
+  if (evidence.sharedNumbers.length) parts.push(`figures ${evidence.sharedNumbers.join(", ")}`);
+  if (evidence.amounts !== "unknown") parts.push(`amounts ${evidence.amounts}`);
+  if (evidence.sharedAttribution.length) parts.push(`attribution ${evidence.sharedAttribution.join(", ")}`);
+  parts.push(`words ${evidence.wordSimilarity.toFixed(2)}`, `headline ${evidence.titleSimilarity.toFixed(2)}`);
+  return `${parts.join("; ")} (score ${evidence.score})`;
+}
