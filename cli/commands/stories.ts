@@ -6,7 +6,7 @@ import {
   clusterFeatures,
   scoreClustering,
 } from "../../lambdas/core/stories/cluster.ts";
-import { DEFAULT_STORY_WINDOW_HOURS, describeEvidence } from "../../lambdas/core/stories/story.ts";
+import { compareFeatures, DEFAULT_STORY_WINDOW_HOURS, describeEvidence } from "../../lambdas/core/stories/story.ts";
 import { extractFeatures, type StoryFeatures } from "../../lambdas/core/stories/story-features.ts";
 import { htmlToText } from "../../lambdas/core/text/html-to-text.ts";
 import { LineError, parseArticleLine, readLines, runWithUsage, UsageError } from "../classify-common.ts";
@@ -69,6 +69,7 @@ export function readArticle(
     features: extractFeatures({
       articleId: String(id),
       feedId: source,
+      sourceName: source,
       publishedAt: new Date(published).toISOString(),
       title,
       summary,
@@ -108,7 +109,12 @@ function report(
       `pairs (dup_of): ${score.together} of ${score.pairs} in one story (${(recall * 100).toFixed(1)}%)`,
       `mixed stories: ${score.mixed.length} of ${score.stories} (${((100 * score.mixed.length) / Math.max(1, score.stories)).toFixed(1)}%)`,
     );
-    for (const [earlier, later] of score.split) lines.push(`  split: ${label(earlier)}`, `     vs  ${label(later)}`);
+    for (const [earlier, later] of score.split) {
+      lines.push(`  split: ${label(earlier)}`, `     vs  ${label(later)}`);
+      const a = articles.get(earlier)?.features;
+      const b = articles.get(later)?.features;
+      if (a && b) lines.push(`     why: ${describeEvidence(compareFeatures(b, a))}`);
+    }
     for (const mixed of score.mixed) {
       lines.push(`  mixed: story ${mixed.storyId} holds events ${mixed.events.join(", ")}`);
     }
