@@ -128,6 +128,19 @@ export function victimsIn(text: string, notAName: NotAName): string[] {
   return found;
 }
 
+/**
+ * The victim a headline opens with ("<Name> blames Lazarus for $37 million theft"): its first
+ * word, when that is a name and the headline speaks of a theft. Used only when no pattern matched.
+ */
+export function headlineSubject(title: string, notAName: NotAName): string[] {
+  const tokens = tokenize(title);
+  const first = tokens[0];
+  if (!first?.name || notAName(first.lower) || VICTIM_KINDS.has(first.lower)) return [];
+  if (!tokens.some((token) => INCIDENT_NOUNS.has(token.lower) || VICTIM_VERBS.has(token.lower))) return [];
+  const key = victimKey([first.lower]);
+  return key.length >= 3 ? [key] : [];
+}
+
 function phraseMatcher(phrases: string[]): RegExp {
   const escaped = phrases
     .map((phrase) => phrase.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))

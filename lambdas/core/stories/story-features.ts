@@ -3,7 +3,7 @@
  * on the story item for each of its sources.
  */
 
-import { authoritiesIn, kindsIn, NOT_VICTIMS, victimsIn } from "./incident.ts";
+import { authoritiesIn, headlineSubject, kindsIn, NOT_VICTIMS, victimsIn } from "./incident.ts";
 
 /** Match features of one article (all strings lowercased and normalised). */
 export interface StoryFeatures {
@@ -237,6 +237,13 @@ function notAVictim(lower: string): boolean {
 }
 
 
+/** Victims named in the headline (by pattern, else its opening name), then in the summary. */
+function victimsOf(title: string, summary: string): string[] {
+  const inTitle = victimsIn(title, notAVictim);
+  const headline = inTitle.length > 0 ? inTitle : headlineSubject(title, notAVictim);
+  return [...new Set([...headline, ...victimsIn(summary, notAVictim)])];
+}
+
 /** Extracts the match features of one article (pure, deterministic). */
 export function extractFeatures(input: FeatureInput): StoryFeatures {
   const title = input.title.normalize("NFKC");
@@ -275,7 +282,7 @@ export function extractFeatures(input: FeatureInput): StoryFeatures {
     years: [...years],
     attribution: [...attribution],
     amountUsd: input.amountUsd,
-    victims: [...new Set([...victimsIn(title, notAVictim), ...victimsIn(summary, notAVictim)])],
+    victims: victimsOf(title, summary),
     kinds: kindsIn(title).length > 0 ? kindsIn(title) : kindsIn(summary),
     authorities: authoritiesIn(text),
   };

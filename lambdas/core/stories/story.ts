@@ -174,6 +174,7 @@ export function compareFeatures(a: StoryFeatures, b: StoryFeatures): MatchEviden
     !victimConflict &&
     hoursApart <= TEXT_MATCH_WINDOW_HOURS &&
     (copy ||
+      // An agreeing amount is a specific, never enough alone: the score still needs words in common.
       (specifics + Math.min(1, sharedAuthorities.length) + (amounts === "agree" ? 1 : 0) >= 1 &&
         score >= MATCH_THRESHOLD));
   const rule = vetoes.length > 0 ? "none" : identity ? "identity" : text ? "text" : "none";
@@ -205,7 +206,8 @@ export interface MatchCandidate {
 
 /**
  * The best existing story for an article, or null for a new story. Only stories first reported
- * within `windowHours` of the article qualify; among them the highest-scoring match wins.
+ * within `windowHours` of the article qualify; among them the highest-scoring match wins, less a
+ * point per day apart.
  */
 export function findMatchingStory(
   features: StoryFeatures,
@@ -213,17 +215,17 @@ export function findMatchingStory(
   windowHours = DEFAULT_STORY_WINDOW_HOURS,
 ): { storyId: string; evidence: MatchEvidence } | null {
   const at = Date.parse(features.publishedAt);
-  let best: { storyId: string; evidence: MatchEvidence } | null = null;
+  let best: { storyId: string; evidence: MatchEvidence; rank: number } | null = null;
   for (const candidate of candidates) {
     if (Math.abs(Date.parse(candidate.publishedAt) - at) > windowHours * 3_600_000) continue;
     for (const other of candidate.features) {
       const evidence = compareFeatures(features, other);
-      if (evidence.same && (!best || evidence.score > best.evidence.score)) {
-        best = { storyId: candidate.id, evidence };
-      }
+      // Among matches, the report of the same days wins over an older one of the same victim.
+      const rank = evidence.score - evidence.hoursApart / 24;
+      if (evidence.same && (!best || rank > best.rank)) best = { storyId: candidate.id, evidence, rank };
     }
   }
-  return best;
+  return best && { storyId: best.storyId, evidence: best.evidence };
 }
 
 function sourceOf(article: StoredArticle): StorySource {
