@@ -13,7 +13,7 @@ type LooseRules = {
 };
 
 const bin = new URL("../bin/heistwatch.js", import.meta.url).pathname;
-const corpus = new URL("../../shared/corpus/dev-articles.jsonl", import.meta.url).pathname;
+const corpus = new URL("./fixtures/dev-articles.jsonl", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "hw-cli-classify-"));
 
 function run(args: string[], input?: string) {

@@ -95,9 +95,9 @@ describe("heistwatch poll --once", () => {
   });
 
   it("exits 2 naming a bad setting, and 1 when the data directory cannot be used", async () => {
-    const bad = await run(["--once"], { HEISTWATCH_MIN_SCORE: "high" });
+    const bad = await run(["--once"], { HEISTWATCH_THRESHOLD: "high" });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain("minScore (env HEISTWATCH_MIN_SCORE) must be a whole number");
+    expect(bad.stderr).toContain("threshold (env HEISTWATCH_THRESHOLD) must be a whole number");
 
     writeFileSync(join(dir, "not-a-dir"), "");
     const blocked = await run(["--once", "--feeds", "feeds.json", "--data-dir", "not-a-dir/data"]);
