@@ -124,9 +124,18 @@ export function victimsIn(text: string, notAName: NotAName): string[] {
         add(nameRun(tokens, j, 1, notAName));
       }
     }
+    // "$41 million from <Name>", "stolen from <Name>": money taken from someone.
+    if (lower === "from" && i > 0 && i + 1 < tokens.length && !tokens[i + 1]!.breakBefore) {
+      const before = tokens[i - 1]!.lower;
+      const taken = /\d/.test(before) || SCALE_WORDS.has(before) || INCIDENT_NOUNS.has(before) || TAKEN.has(before);
+      if (taken && tokens[i + 1]!.name) add(nameRun(tokens, i + 1, 1, notAName));
+    }
   }
   return found;
 }
+
+const SCALE_WORDS = new Set(["million", "millions", "billion", "billions", "m", "bn", "mn", "k"]);
+const TAKEN = new Set(["stolen", "taken", "siphoned", "swiped", "withdrawn", "looted", "lost", "crypto", "funds", "assets"]);
 
 /**
  * The victim a headline opens with ("<Name> blames Lazarus for $37 million theft"): its first
