@@ -44,6 +44,8 @@ export interface DynamoStoreOptions {
 export type DynamoStore = Store;
 
 const BATCH_GET_LIMIT = 100;
+/** Incident keys outlive any story window (weeks) comfortably, then expire. */
+const INCIDENT_KEY_TTL_DAYS = 90;
 const BATCH_GET_ATTEMPTS = 8;
 const KNOWN_ARTICLE_PROJECTION = "pk, #ttl";
 
@@ -170,6 +172,33 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
     async getStoryRecord(id) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: storyKey(id), ConsistentRead: true }));
       return Item ? fromStoryItem(Item) : null;
+    },
+
+    async claimIncidentKey(claim, staleBefore, takeOverFrom) {
+      const Key = { pk: `${KEY_PREFIX.incident}${claim.key}` };
+      // Kept a while past the window it serves, then expired by TTL.
+      const ttl = Math.floor(Date.parse(claim.publishedAt) / 1000) + INCIDENT_KEY_TTL_DAYS * 86_400;
+      const claimed = await conditional(() =>
+        doc.send(
+          new PutCommand({
+            TableName,
+            Item: { ...Key, kind: "incident", ...claim, ttl },
+            ConditionExpression:
+              "attribute_not_exists(pk) OR storyId = :me OR publishedAt < :stale" +
+              (takeOverFrom ? " OR storyId = :from" : ""),
+            ExpressionAttributeValues: {
+              ":me": claim.storyId,
+              ":stale": staleBefore,
+              ...(takeOverFrom ? { ":from": takeOverFrom } : {}),
+            },
+          }),
+        ),
+      );
+      if (claimed) return null;
+      const { Item } = await doc.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
+      if (!Item) return null;
+      const { key, storyId, publishedAt, claimedAt } = Item as Record<string, string>;
+      return { key: key ?? claim.key, storyId: storyId ?? "", publishedAt: publishedAt ?? "", claimedAt: claimedAt ?? "" };
     },
 
     async createStory(record) {

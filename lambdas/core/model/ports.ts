@@ -53,6 +53,14 @@ export interface Store extends StoryReader {
   /** Flagged stories whose first report lies in [from, to] (ISO), for cross-source matching. */
   findStoryCandidates(from: string, to: string): Promise<StoryRecord[]>;
   getStoryRecord(id: string): Promise<StoryRecord | null>;
+  /**
+   * Claims an incident key (e.g. a victim) for a story, conditionally, so two pollers founding
+   * stories for one incident at the same instant cannot both win. Succeeds (returns null) when
+   * the key is free, already this story's, held by an incident first reported before
+   * `staleBefore` (an older incident of the same victim), or held by `takeOverFrom`. Otherwise
+   * returns the current holder.
+   */
+  claimIncidentKey(claim: IncidentClaim, staleBefore: string, takeOverFrom?: string): Promise<IncidentClaim | null>;
   /** Conditional create: true when this call created it, false when a story with that id exists. */
   createStory(record: StoryRecord): Promise<boolean>;
   /**
@@ -72,6 +80,14 @@ export interface Store extends StoryReader {
   releaseAlert(storyId: string, error: string): Promise<void>;
   /** Flagged stories first reported since `since` (ISO) that still owe an alert. */
   listPendingAlerts(since: string): Promise<StoryRecord[]>;
+}
+
+/** Who holds an incident key: the story, when its incident was first reported, when it was claimed. */
+export interface IncidentClaim {
+  key: string;
+  storyId: string;
+  publishedAt: string;
+  claimedAt: string;
 }
 
 /** What the store keeps about the alerts a story owes and has sent. */

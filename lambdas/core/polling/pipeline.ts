@@ -9,13 +9,8 @@ import type { Fetcher } from "../acquire/fetcher.ts";
 import type { Clock, Log, Notifier, Store, StoryRecord } from "../model/ports.ts";
 import { readFeed } from "../acquire/read-feed.ts";
 import { nextPollAfterFailure } from "./next-poll.ts";
-import {
-  DEFAULT_STORY_WINDOW_HOURS,
-  findMatchingStory,
-  mergeIntoStory,
-  newStoryRecord,
-} from "../stories/story.ts";
-import { extractFeatures } from "../stories/story-features.ts";
+import { DEFAULT_STORY_WINDOW_HOURS } from "../stories/story.ts";
+import { joinStory } from "../stories/join-story.ts";
 import type { Article, FeedConfig, FeedState, StoredArticle } from "../model/types.ts";
 
 export interface PipelineDeps {
@@ -29,7 +24,7 @@ export interface PipelineDeps {
   signal?: AbortSignal;
   /** Classifier threshold; default: the rules' own. */
   threshold?: number;
-  /** Reports further apart than this are different stories. Default 72. */
+  /** Follow-ups join a story first reported at most this long before them. Default 720 (30 days). */
   storyWindowHours?: number;
   /** Stories scoring below this are stored and listed but not alerted. Default 0. */
   minAlertScore?: number;
@@ -58,8 +53,6 @@ export interface PollOutcome {
   alerts: number;
   durationMs: number;
 }
-
-const STORY_WRITE_ATTEMPTS = 5;
 
 /**
  * Polls one feed end to end. Never throws: a failure comes back as status "failed" with a
@@ -213,57 +206,6 @@ async function storeArticles(
   if (failures.length === 0) return undefined;
   const feed = fresh[0]?.source ?? "feed";
   return `${feed} (${fresh[0]?.feedId}): ${failures.length} article(s) not stored, will retry: ${failures.slice(0, 3).join("; ")}`;
-}
-
-/** Adds a flagged article to its story (existing or new) and returns the story id. Idempotent. */
-async function joinStory(article: StoredArticle, deps: PipelineDeps): Promise<string> {
-  const windowHours = deps.storyWindowHours ?? DEFAULT_STORY_WINDOW_HOURS;
-  const features = extractFeatures({
-    articleId: article.id,
-    feedId: article.feedId,
-    publishedAt: article.publishedAt,
-    title: article.title,
-    summary: article.summary,
-    actors: article.actors,
-    amountUsd: article.amountUsd,
-  });
-  const at = Date.parse(article.publishedAt);
-  const from = new Date(at - windowHours * 3_600_000).toISOString();
-  const to = new Date(at + windowHours * 3_600_000).toISOString();
-  for (let attempt = 0; attempt < STORY_WRITE_ATTEMPTS; attempt++) {
-    const candidates = await deps.store.findStoryCandidates(from, to);
-    const already = candidates.find((record) => record.story.sources.some((s) => s.articleId === article.id));
-    if (already) return already.story.id;
-    const match = findMatchingStory(
-      features,
-      candidates.map((record) => ({
-        id: record.story.id,
-        publishedAt: record.story.publishedAt,
-        features: record.features,
-      })),
-      windowHours,
-    );
-    if (match) {
-      const record = candidates.find((candidate) => candidate.story.id === match.storyId)!;
-      const merged = mergeIntoStory(record, article, features, deps.clock());
-      if (await deps.store.replaceStory(merged.record, record.version)) {
-        deps.log.info("story merged", {
-          storyId: match.storyId,
-          articleId: article.id,
-          score: match.evidence.score,
-        });
-        return match.storyId;
-      }
-    } else {
-      const record = newStoryRecord(article, features, deps.clock());
-      if (await deps.store.createStory(record)) return record.story.id;
-      // Someone created a story with this id first (a racing poller on the same article).
-      const existing = await deps.store.getStoryRecord(record.story.id);
-      if (existing?.story.sources.some((source) => source.articleId === article.id)) return existing.story.id;
-    }
-    // Lost an optimistic-concurrency race: re-read and try again.
-  }
-  throw new Error(`story for article ${article.id} kept changing under us; will retry next poll`);
 }
 
 /**
