@@ -12,11 +12,14 @@ import { HAS_SHARED, SHARED_MISSING_REASON, sharedPath } from "./helpers/shared-
 const MIN_PAIR_RECALL = 0.8;
 const MAX_MIXED_STORIES = 2;
 
-describe.skipIf(!HAS_SHARED)(`story gate on real items${HAS_SHARED ? "" : ` (skipped: ${SHARED_MISSING_REASON})`}`, () => {
-  it(`keeps at least ${MIN_PAIR_RECALL * 100}% of same-story pairs together and mixes at most ${MAX_MIXED_STORIES} stories`, () => {
-    const { score } = clusterFile(sharedPath("corpus/realworld-dev.jsonl"), "label");
-    expect(score.pairs).toBe(40);
-    expect(score.together / score.pairs).toBeGreaterThanOrEqual(MIN_PAIR_RECALL);
-    expect(score.mixed.length).toBeLessThanOrEqual(MAX_MIXED_STORIES);
-  });
-});
+describe.skipIf(!HAS_SHARED)(
+  `story gate on real items${HAS_SHARED ? "" : ` (skipped: ${SHARED_MISSING_REASON})`}`,
+  () => {
+    it(`keeps at least ${MIN_PAIR_RECALL * 100}% of same-story pairs together and mixes at most ${MAX_MIXED_STORIES} stories`, () => {
+      const { score } = clusterFile(sharedPath("corpus/realworld-dev.jsonl"), "label");
+      expect(score.pairs).toBe(40);
+      expect(score.together / score.pairs).toBeGreaterThanOrEqual(MIN_PAIR_RECALL);
+      expect(score.mixed.length).toBeLessThanOrEqual(MAX_MIXED_STORIES);
+    });
+  },
+);

@@ -22,7 +22,8 @@ describe("stories across sources on the written dev corpus", () => {
     expect(storyOf.get("d-006")).toBe(storyOf.get("d-080"));
     expect(storyOf.get("d-031")).toBe(storyOf.get("d-061"));
     const unexpected = score.mixed.filter(
-      (mixed) => !(mixed.events.length === 2 && (mixed.events.includes("d-006") || mixed.events.includes("d-031"))),
+      (mixed) =>
+        !(mixed.events.length === 2 && (mixed.events.includes("d-006") || mixed.events.includes("d-031"))),
     );
     expect(unexpected).toEqual([]);
     expect(stories).toHaveLength(120 - 10 - 2);

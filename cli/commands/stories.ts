@@ -6,7 +6,11 @@ import {
   clusterFeatures,
   scoreClustering,
 } from "../../lambdas/core/stories/cluster.ts";
-import { compareFeatures, DEFAULT_STORY_WINDOW_HOURS, describeEvidence } from "../../lambdas/core/stories/story.ts";
+import {
+  compareFeatures,
+  DEFAULT_STORY_WINDOW_HOURS,
+  describeEvidence,
+} from "../../lambdas/core/stories/story.ts";
 import { extractFeatures, type StoryFeatures } from "../../lambdas/core/stories/story-features.ts";
 import { htmlToText } from "../../lambdas/core/text/html-to-text.ts";
 import { LineError, parseArticleLine, readLines, runWithUsage, UsageError } from "../classify-common.ts";
@@ -89,14 +93,18 @@ function report(
   const lines = [`${file}: ${articles.size} articles in ${stories.length} stories`];
   const label = (id: string) => {
     const article = articles.get(id);
-    return article ? `${id}  ${article.source ? `[${article.source}] ` : ""}${JSON.stringify(article.title)}` : id;
+    return article
+      ? `${id}  ${article.source ? `[${article.source}] ` : ""}${JSON.stringify(article.title)}`
+      : id;
   };
   if (!quiet) {
     for (const story of stories.filter((s) => s.members.length > 1)) {
       lines.push("", `story ${story.id} (${story.members.length} articles)`);
       for (const member of story.members) {
         lines.push(`  ${member.features.publishedAt.slice(0, 10)}  ${label(member.features.articleId)}`);
-        lines.push(`      ${member.joinedBecause ? `joined: ${describeEvidence(member.joinedBecause)}` : "founded the story"}`);
+        lines.push(
+          `      ${member.joinedBecause ? `joined: ${describeEvidence(member.joinedBecause)}` : "founded the story"}`,
+        );
       }
     }
     const single = stories.filter((s) => s.members.length === 1).length;

@@ -198,7 +198,12 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
       const { Item } = await doc.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
       if (!Item) return null;
       const { key, storyId, publishedAt, claimedAt } = Item as Record<string, string>;
-      return { key: key ?? claim.key, storyId: storyId ?? "", publishedAt: publishedAt ?? "", claimedAt: claimedAt ?? "" };
+      return {
+        key: key ?? claim.key,
+        storyId: storyId ?? "",
+        publishedAt: publishedAt ?? "",
+        claimedAt: claimedAt ?? "",
+      };
     },
 
     async createStory(record) {

@@ -1,7 +1,12 @@
 /** Clusters a labelled JSON Lines file exactly as `heistwatch stories` does, for the story tests. */
 import { readFileSync } from "node:fs";
 import { type FileArticle, readArticle } from "../../cli/commands/stories.ts";
-import { type ClusteredStory, type ClusterScore, clusterFeatures, scoreClustering } from "../../lambdas/core/stories/cluster.ts";
+import {
+  type ClusteredStory,
+  type ClusterScore,
+  clusterFeatures,
+  scoreClustering,
+} from "../../lambdas/core/stories/cluster.ts";
 
 export interface ClusteredFile {
   articles: Map<string, FileArticle>;
@@ -23,6 +28,7 @@ export function clusterFile(path: string, which: "classifier" | "label" | "all")
   const links = new Map<string, string>();
   for (const article of articles.values()) if (article.dupOf) links.set(article.id, article.dupOf);
   const storyOf = new Map<string, string>();
-  for (const story of stories) for (const member of story.members) storyOf.set(member.features.articleId, story.id);
+  for (const story of stories)
+    for (const member of story.members) storyOf.set(member.features.articleId, story.id);
   return { articles, stories, score: scoreClustering(stories, links), storyOf };
 }

@@ -60,7 +60,11 @@ export interface Store extends StoryReader {
    * `staleBefore` (an older incident of the same victim), or held by `takeOverFrom`. Otherwise
    * returns the current holder.
    */
-  claimIncidentKey(claim: IncidentClaim, staleBefore: string, takeOverFrom?: string): Promise<IncidentClaim | null>;
+  claimIncidentKey(
+    claim: IncidentClaim,
+    staleBefore: string,
+    takeOverFrom?: string,
+  ): Promise<IncidentClaim | null>;
   /** Conditional create: true when this call created it, false when a story with that id exists. */
   createStory(record: StoryRecord): Promise<boolean>;
   /**

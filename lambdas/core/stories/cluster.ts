@@ -3,7 +3,12 @@
  * result agrees with known same-story links (`dup_of`). Used by `heistwatch stories` and the
  * regression gate; pure.
  */
-import { DEFAULT_STORY_WINDOW_HOURS, findMatchingStory, type MatchCandidate, type MatchEvidence } from "./story.ts";
+import {
+  DEFAULT_STORY_WINDOW_HOURS,
+  findMatchingStory,
+  type MatchCandidate,
+  type MatchEvidence,
+} from "./story.ts";
 import type { StoryFeatures } from "./story-features.ts";
 
 /** One member of a clustered story and why it joined (null for the founding article). */
@@ -63,7 +68,8 @@ export function scoreClustering(
   dupOf: ReadonlyMap<string, string>,
 ): ClusterScore {
   const storyOf = new Map<string, string>();
-  for (const story of stories) for (const member of story.members) storyOf.set(member.features.articleId, story.id);
+  for (const story of stories)
+    for (const member of story.members) storyOf.set(member.features.articleId, story.id);
   const eventOf = (id: string): string => {
     let current = id;
     const seen = new Set<string>();

@@ -127,7 +127,8 @@ export function victimsIn(text: string, notAName: NotAName): string[] {
     // "$41 million from <Name>", "stolen from <Name>": money taken from someone.
     if (lower === "from" && i > 0 && i + 1 < tokens.length && !tokens[i + 1]!.breakBefore) {
       const before = tokens[i - 1]!.lower;
-      const taken = /\d/.test(before) || SCALE_WORDS.has(before) || INCIDENT_NOUNS.has(before) || TAKEN.has(before);
+      const taken =
+        /\d/.test(before) || SCALE_WORDS.has(before) || INCIDENT_NOUNS.has(before) || TAKEN.has(before);
       if (taken && tokens[i + 1]!.name) add(nameRun(tokens, i + 1, 1, notAName));
     }
   }
@@ -135,7 +136,18 @@ export function victimsIn(text: string, notAName: NotAName): string[] {
 }
 
 const SCALE_WORDS = new Set(["million", "millions", "billion", "billions", "m", "bn", "mn", "k"]);
-const TAKEN = new Set(["stolen", "taken", "siphoned", "swiped", "withdrawn", "looted", "lost", "crypto", "funds", "assets"]);
+const TAKEN = new Set([
+  "stolen",
+  "taken",
+  "siphoned",
+  "swiped",
+  "withdrawn",
+  "looted",
+  "lost",
+  "crypto",
+  "funds",
+  "assets",
+]);
 
 /**
  * The victim a headline opens with ("<Name> blames Lazarus for $37 million theft"): its first
@@ -166,7 +178,10 @@ function phrasesMatcher(phrases: string[]): (text: string) => boolean {
   return (text) => Boolean(anyCase?.test(text.toLowerCase()) || asWritten?.test(text));
 }
 
-const KIND_MATCHERS = Object.entries(RULES.kinds).map(([kind, words]) => ({ kind, test: phrasesMatcher(words) }));
+const KIND_MATCHERS = Object.entries(RULES.kinds).map(([kind, words]) => ({
+  kind,
+  test: phrasesMatcher(words),
+}));
 const AUTHORITY_MATCHERS = Object.entries(RULES.authorities).map(([id, words]) => ({
   id,
   test: phrasesMatcher(words),

@@ -11,12 +11,7 @@
 import type { Clock, IncidentClaim, Log, Store, StoryRecord } from "../model/ports.ts";
 import type { StoredArticle } from "../model/types.ts";
 import { extractFeatures, type StoryFeatures } from "./story-features.ts";
-import {
-  DEFAULT_STORY_WINDOW_HOURS,
-  findMatchingStory,
-  mergeIntoStory,
-  newStoryRecord,
-} from "./story.ts";
+import { DEFAULT_STORY_WINDOW_HOURS, findMatchingStory, mergeIntoStory, newStoryRecord } from "./story.ts";
 
 export interface JoinStoryDeps {
   store: Store;
@@ -112,7 +107,12 @@ async function merge(
   // The story now answers for this article's victims too (best effort: a key held elsewhere stays there).
   for (const key of incidentKeys(features)) {
     await deps.store.claimIncidentKey(
-      { key, storyId: record.story.id, publishedAt: record.story.publishedAt, claimedAt: deps.clock().toISOString() },
+      {
+        key,
+        storyId: record.story.id,
+        publishedAt: record.story.publishedAt,
+        claimedAt: deps.clock().toISOString(),
+      },
       staleBefore(record.story.publishedAt, deps),
       article.id, // a claim this article made before it found this story moves to the story
     );

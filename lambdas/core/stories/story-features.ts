@@ -236,7 +236,6 @@ function notAVictim(lower: string): boolean {
   );
 }
 
-
 /** Victims named in the headline (by pattern, else its opening name), then in the summary. */
 function victimsOf(title: string, summary: string): string[] {
   const inTitle = victimsIn(title, notAVictim);

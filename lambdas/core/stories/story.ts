@@ -79,7 +79,8 @@ function sharedVictimsOf(a: StoryFeatures, b: StoryFeatures): string[] {
     const met = bVictims.some(
       (other) =>
         other === victim ||
-        (Math.min(other.length, victim.length) >= 4 && (other.startsWith(victim) || victim.startsWith(other))),
+        (Math.min(other.length, victim.length) >= 4 &&
+          (other.startsWith(victim) || victim.startsWith(other))),
     );
     if (met || bNames.has(victim)) shared.add(victim);
   }
@@ -95,7 +96,8 @@ function moneyFigures(f: StoryFeatures): number[] {
 function compareAmounts(a: StoryFeatures, b: StoryFeatures): MatchEvidence["amounts"] {
   const ratio = (x: number, y: number) => Math.max(x, y) / Math.min(x, y);
   const agree = moneyFigures(a).some((x) => moneyFigures(b).some((y) => ratio(x, y) <= AMOUNT_TOLERANCE));
-  if (agree && (a.amountUsd === null || b.amountUsd === null || ratio(a.amountUsd, b.amountUsd) <= 3)) return "agree";
+  if (agree && (a.amountUsd === null || b.amountUsd === null || ratio(a.amountUsd, b.amountUsd) <= 3))
+    return "agree";
   if (a.amountUsd !== null && b.amountUsd !== null && a.amountUsd > 0 && b.amountUsd > 0) {
     if (ratio(a.amountUsd, b.amountUsd) > 3) return "conflict";
   }
