@@ -12,6 +12,9 @@ interface IncidentRules {
   victimVerbs: string[];
   linkWords: string[];
   notVictims: string[];
+  authorityFamilies: Record<string, string>;
+  specificActors: string[];
+  nameAliases: Record<string, string>;
   kinds: Record<string, string[]>;
   authorities: Record<string, string[]>;
 }
@@ -178,6 +181,21 @@ function phrasesMatcher(phrases: string[]): (text: string) => boolean {
   return (text) => Boolean(anyCase?.test(text.toLowerCase()) || asWritten?.test(text));
 }
 
+function phrasesFinder(phrases: string[]): (text: string) => number {
+  const lower = phrases.filter((phrase) => phrase === phrase.toLowerCase());
+  const exact = phrases.filter((phrase) => phrase !== phrase.toLowerCase());
+  const anyCase = lower.length > 0 ? phraseMatcher(lower) : null;
+  const asWritten = exact.length > 0 ? phraseMatcher(exact) : null;
+  return (text) => {
+    const positions = [anyCase?.exec(text.toLowerCase())?.index, asWritten?.exec(text)?.index].filter(
+      (at): at is number => at !== undefined,
+    );
+    return positions.length > 0 ? Math.min(...positions) : -1;
+  };
+}
+
+const AUTHORITY_FINDERS = Object.entries(RULES.authorities).map(([id, words]) => ({ id, find: phrasesFinder(words) }));
+
 const KIND_MATCHERS = Object.entries(RULES.kinds).map(([kind, words]) => ({
   kind,
   test: phrasesMatcher(words),
@@ -196,3 +214,38 @@ export function kindsIn(text: string): string[] {
 export function authoritiesIn(text: string): string[] {
   return AUTHORITY_MATCHERS.filter(({ test }) => test(text)).map(({ id }) => id);
 }
+
+/**
+ * The authority a text leads with: of those named in the headline, the one named first; else
+ * the first in the summary. "Seoul considers sanctions after US crackdown" leads with Seoul.
+ */
+export function leadAuthorityIn(title: string, summary: string): string | null {
+  for (const text of [title, summary]) {
+    let lead: { id: string; at: number } | null = null;
+    for (const { id, find } of AUTHORITY_FINDERS) {
+      const at = find(text);
+      if (at >= 0 && (!lead || at < lead.at)) lead = { id, at };
+    }
+    if (lead) return lead.id;
+  }
+  return null;
+}
+
+/** Two authorities act as one when equal or when one is the country the other belongs to (Treasury, the US). */
+export function sameAuthority(a: string, b: string): boolean {
+  const family = (id: string) => RULES.authorityFamilies[id] ?? id;
+  return a === b || family(a) === b || family(b) === a;
+}
+
+/** A sub-group's name ("BlueNoroff"), shared by far fewer events than the umbrella names. */
+export function specificActorsIn(text: string): string[] {
+  const lower = text.toLowerCase();
+  return RULES.specificActors.filter((actor) => SPECIFIC_ACTOR_MATCHERS.get(actor)!.test(lower));
+}
+
+/** The same name across languages ("IA" and "AI"). */
+export function nameAlias(key: string): string {
+  return RULES.nameAliases[key] ?? key;
+}
+
+const SPECIFIC_ACTOR_MATCHERS = new Map(RULES.specificActors.map((actor) => [actor, phraseMatcher([actor])]));

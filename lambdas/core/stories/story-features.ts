@@ -3,7 +3,16 @@
  * on the story item for each of its sources.
  */
 
-import { authoritiesIn, headlineSubject, kindsIn, NOT_VICTIMS, victimsIn } from "./incident.ts";
+import {
+  authoritiesIn,
+  headlineSubject,
+  kindsIn,
+  leadAuthorityIn,
+  nameAlias,
+  NOT_VICTIMS,
+  specificActorsIn,
+  victimsIn,
+} from "./incident.ts";
 
 /** Match features of one article (all strings lowercased and normalised). */
 export interface StoryFeatures {
@@ -31,6 +40,10 @@ export interface StoryFeatures {
   kinds?: string[];
   /** Who issued the finding or measure (agency, government, research firm ids). */
   authorities?: string[];
+  /** The authority the text leads with (the headline's first), or null. */
+  leadAuthority?: string | null;
+  /** Sub-group names (not the umbrella "Lazarus" / "DPRK"): far rarer, so real evidence. */
+  specificActors?: string[];
 }
 
 /** What feature extraction needs from an article and its classification. */
@@ -255,7 +268,7 @@ export function extractFeatures(input: FeatureInput): StoryFeatures {
   const classify = (raw: string[]): string[] => {
     const kept = new Set<string>();
     for (const name of raw) {
-      const key = stem(name);
+      const key = nameAlias(stem(name));
       if (outlet.has(key)) continue;
       if (STOPWORDS.has(key) || GENERIC_NAMES.has(key) || GENERIC_NAMES.has(name.toLowerCase())) continue;
       if (ATTRIBUTION_NAMES.has(key) || attribution.has(key)) attribution.add(key);
@@ -284,5 +297,7 @@ export function extractFeatures(input: FeatureInput): StoryFeatures {
     victims: victimsOf(title, summary),
     kinds: kindsIn(title).length > 0 ? kindsIn(title) : kindsIn(summary),
     authorities: authoritiesIn(text),
+    leadAuthority: leadAuthorityIn(title, summary),
+    specificActors: specificActorsIn(text),
   };
 }

@@ -4,6 +4,7 @@
  * a story absorbs a new report (every source kept, the strongest claims win). Pure.
  */
 import type { AlertState, StoryRecord } from "../model/ports.ts";
+import { sameAuthority } from "./incident.ts";
 import type { StoryFeatures } from "./story-features.ts";
 import type { AttributionStage, Severity, StoredArticle, Story, StorySource } from "../model/types.ts";
 
@@ -18,6 +19,11 @@ export const TEXT_MATCH_WINDOW_HOURS = 72;
 
 /** Two reports of one victim within this many hours, with no conflicting figures, break the same news. */
 const SAME_CYCLE_HOURS = 24;
+
+/** Reports of one issuer (an agency's designation, a firm's report) stay one story this long: feeds lag. */
+const ISSUER_WINDOW_HOURS = 96;
+/** ...given this much evidence besides the issuer (some words or figures in common). */
+const ISSUER_MIN_SCORE = 3;
 
 /** Evidence points needed to call two reports one story (see compareFeatures). */
 export const MATCH_THRESHOLD = 4;
@@ -34,7 +40,7 @@ const ATTRIBUTION_RANK: Record<AttributionStage, number> = { suspected: 0, attri
 /** Why two reports do or do not look like the same event. */
 export interface MatchEvidence {
   /** How the decision was reached: one victim (identity), similar text, or no match. */
-  rule: "identity" | "text" | "none";
+  rule: "identity" | "text" | "issuer" | "none";
   /** Victims both name as robbed (or one names and the other mentions). */
   sharedVictims: string[];
   /** Both name a victim and the victims differ. */
@@ -50,6 +56,8 @@ export interface MatchEvidence {
   sharedAttribution: string[];
   /** Agencies, governments and firms both name as issuing a finding or measure. */
   sharedAuthorities: string[];
+  /** Sub-group names both give (not the umbrella names). */
+  sharedActors: string[];
   /** Stated amounts: within the tolerance, more than a factor 3 apart, or not both stated. */
   amounts: "agree" | "conflict" | "unknown";
   /** Jaccard similarity of the content words. */
@@ -128,6 +136,10 @@ export function compareFeatures(a: StoryFeatures, b: StoryFeatures): MatchEviden
   const sharedYears = intersect(a.years, new Set(b.years));
   const sharedAttribution = intersect(a.attribution, new Set(b.attribution));
   const sharedAuthorities = intersect(a.authorities ?? [], new Set(b.authorities ?? []));
+  const sharedActors = intersect(a.specificActors ?? [], new Set(b.specificActors ?? []));
+  const leadA = a.leadAuthority ?? null;
+  const leadB = b.leadAuthority ?? null;
+  const sameIssuer = leadA !== null && leadB !== null && sameAuthority(leadA, leadB);
   const sharedVictims = [...new Set([...sharedVictimsOf(a, b), ...sharedVictimsOf(b, a)])];
   const victimConflict =
     (a.victims ?? []).length > 0 && (b.victims ?? []).length > 0 && sharedVictims.length === 0;
@@ -147,6 +159,7 @@ export function compareFeatures(a: StoryFeatures, b: StoryFeatures): MatchEviden
     0.5 * Math.min(2, sharedYears.length) +
     0.5 * Math.min(2, sharedAttribution.length) +
     Math.min(1, sharedAuthorities.length) +
+    Math.min(1, sharedActors.length) +
     (amounts === "agree" ? 1.5 : 0) +
     10 * wordSimilarity +
     5 * titleSimilarity +
@@ -160,6 +173,10 @@ export function compareFeatures(a: StoryFeatures, b: StoryFeatures): MatchEviden
   if (kindsA.has("fine") !== kindsB.has("fine")) vetoes.push("a fine is not the event");
   if (kindsA.has("recap") || kindsB.has("recap")) vetoes.push("a recap retells many events");
   if (amounts === "conflict" && specifics + sharedVictims.length < 2) vetoes.push("amounts far apart");
+  const measures = (kinds: Set<string>) => kinds.has("sanction") || kinds.has("charge");
+  if (measures(kindsA) && measures(kindsB) && leadA !== null && leadB !== null && !sameIssuer) {
+    vetoes.push("measures by different authorities");
+  }
 
   const identity =
     sharedVictims.length > 0 &&
@@ -176,10 +193,24 @@ export function compareFeatures(a: StoryFeatures, b: StoryFeatures): MatchEviden
     !victimConflict &&
     hoursApart <= TEXT_MATCH_WINDOW_HOURS &&
     (copy ||
-      // An agreeing amount is a specific, never enough alone: the score still needs words in common.
-      (specifics + Math.min(1, sharedAuthorities.length) + (amounts === "agree" ? 1 : 0) >= 1 &&
+      // An agreeing amount or a sub-group's name is a specific, never enough alone: the score
+      // still needs words in common.
+      (specifics +
+        Math.min(1, sharedAuthorities.length + sharedActors.length) +
+        (amounts === "agree" ? 1 : 0) >=
+        1 &&
         score >= MATCH_THRESHOLD));
-  const rule = vetoes.length > 0 ? "none" : identity ? "identity" : text ? "text" : "none";
+  // One report, designation or indictment carried by many outlets: no victim, the same issuer,
+  // within a few days (outlets and their feeds lag), some words in common.
+  const issuer =
+    sameIssuer &&
+    (a.victims ?? []).length === 0 &&
+    (b.victims ?? []).length === 0 &&
+    hoursApart <= ISSUER_WINDOW_HOURS &&
+    amounts !== "conflict" &&
+    score >= ISSUER_MIN_SCORE;
+  const rule =
+    vetoes.length > 0 ? "none" : identity ? "identity" : text ? "text" : issuer ? "issuer" : "none";
   return {
     rule,
     sharedVictims,
@@ -190,6 +221,7 @@ export function compareFeatures(a: StoryFeatures, b: StoryFeatures): MatchEviden
     sharedYears,
     sharedAttribution,
     sharedAuthorities,
+    sharedActors,
     amounts,
     wordSimilarity,
     titleSimilarity,
@@ -365,6 +397,7 @@ export function describeEvidence(evidence: MatchEvidence): string {
   if (evidence.sharedNames.length) parts.push(`names ${evidence.sharedNames.join(", ")}`);
   if (evidence.sharedNumbers.length) parts.push(`figures ${evidence.sharedNumbers.join(", ")}`);
   if (evidence.sharedAuthorities.length) parts.push(`issued by ${evidence.sharedAuthorities.join(", ")}`);
+  if (evidence.sharedActors.length) parts.push(`sub-group ${evidence.sharedActors.join(", ")}`);
   if (evidence.sharedAttribution.length) parts.push(`attribution ${evidence.sharedAttribution.join(", ")}`);
   parts.push(
     `words ${evidence.wordSimilarity.toFixed(2)}`,
