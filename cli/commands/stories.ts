@@ -126,6 +126,14 @@ function report(
     for (const mixed of score.mixed) {
       lines.push(`  mixed: story ${mixed.storyId} holds events ${mixed.events.join(", ")}`);
     }
+    if (score.sameOutletJoins.length > 0) {
+      lines.push(
+        `same-outlet follow-ups joined: ${score.sameOutletJoins.length} (not counted as mixed: dup_of links different outlets only)`,
+      );
+      for (const join of score.sameOutletJoins) {
+        lines.push(`  story ${join.storyId} holds ${join.events.join(", ")}`);
+      }
+    }
   }
   return lines.join("\n");
 }
@@ -173,7 +181,8 @@ export const command: Command = {
       );
       const links = new Map<string, string>();
       for (const article of articles.values()) if (article.dupOf) links.set(article.id, article.dupOf);
-      const score = links.size > 0 ? scoreClustering(stories, links) : null;
+      const score =
+        links.size > 0 ? scoreClustering(stories, links, (id) => articles.get(id)?.source ?? "") : null;
       if (values.json) {
         const summary = {
           file,

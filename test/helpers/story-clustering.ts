@@ -30,5 +30,10 @@ export function clusterFile(path: string, which: "classifier" | "label" | "all")
   const storyOf = new Map<string, string>();
   for (const story of stories)
     for (const member of story.members) storyOf.set(member.features.articleId, story.id);
-  return { articles, stories, score: scoreClustering(stories, links), storyOf };
+  return {
+    articles,
+    stories,
+    score: scoreClustering(stories, links, (id) => articles.get(id)?.source ?? ""),
+    storyOf,
+  };
 }

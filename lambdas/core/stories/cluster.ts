@@ -60,12 +60,19 @@ export interface ClusterScore {
   stories: number;
   /** Stories holding articles of more than one known event, with those events' founding ids. */
   mixed: { storyId: string; events: string[] }[];
+  /**
+   * Stories joining unlinked reports from one outlet only (a follow-up by the same site): not
+   * counted as mixed, because `dup_of` links reports from different outlets only, so it cannot
+   * say whether two reports by one outlet are one incident.
+   */
+  sameOutletJoins: { storyId: string; events: string[] }[];
 }
 
 /** Scores a clustering against `dupOf` links; an article without a link is its own event. */
 export function scoreClustering(
   stories: readonly ClusteredStory[],
   dupOf: ReadonlyMap<string, string>,
+  outletOf: (articleId: string) => string = () => "",
 ): ClusterScore {
   const storyOf = new Map<string, string>();
   for (const story of stories)
@@ -87,9 +94,14 @@ export function scoreClustering(
     if (storyOf.get(later) !== storyOf.get(earlier)) split.push([earlier, later]);
   }
   const mixed: ClusterScore["mixed"] = [];
+  const sameOutletJoins: ClusterScore["sameOutletJoins"] = [];
   for (const story of stories) {
-    const events = [...new Set(story.members.map((member) => eventOf(member.features.articleId)))];
-    if (events.length > 1) mixed.push({ storyId: story.id, events });
+    const ids = story.members.map((member) => member.features.articleId);
+    const events = [...new Set(ids.map(eventOf))];
+    if (events.length < 2) continue;
+    const outlets = new Set(ids.map(outletOf));
+    const oneOutlet = outlets.size === 1 && !outlets.has("");
+    (oneOutlet ? sameOutletJoins : mixed).push({ storyId: story.id, events });
   }
-  return { pairs, together: pairs - split.length, split, stories: stories.length, mixed };
+  return { pairs, together: pairs - split.length, split, stories: stories.length, mixed, sameOutletJoins };
 }

@@ -15,6 +15,7 @@ interface IncidentRules {
   authorityFamilies: Record<string, string>;
   specificActors: string[];
   nameAliases: Record<string, string>;
+  boilerplate: string[];
   kinds: Record<string, string[]>;
   authorities: Record<string, string[]>;
 }
@@ -194,7 +195,10 @@ function phrasesFinder(phrases: string[]): (text: string) => number {
   };
 }
 
-const AUTHORITY_FINDERS = Object.entries(RULES.authorities).map(([id, words]) => ({ id, find: phrasesFinder(words) }));
+const AUTHORITY_FINDERS = Object.entries(RULES.authorities).map(([id, words]) => ({
+  id,
+  find: phrasesFinder(words),
+}));
 
 const KIND_MATCHERS = Object.entries(RULES.kinds).map(([kind, words]) => ({
   kind,
@@ -241,6 +245,20 @@ export function sameAuthority(a: string, b: string): boolean {
 export function specificActorsIn(text: string): string[] {
   const lower = text.toLowerCase();
   return RULES.specificActors.filter((actor) => SPECIFIC_ACTOR_MATCHERS.get(actor)!.test(lower));
+}
+
+/**
+ * The summary without a link to another article ("Related Reading: <another headline>"): it
+ * names a different event.
+ */
+export function withoutBoilerplate(summary: string): string {
+  const lower = summary.toLowerCase();
+  let end = summary.length;
+  for (const marker of RULES.boilerplate) {
+    const at = lower.indexOf(marker);
+    if (at > 0 && at < end) end = at;
+  }
+  return summary.slice(0, end);
 }
 
 /** The same name across languages ("IA" and "AI"). */

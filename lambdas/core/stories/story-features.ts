@@ -12,6 +12,7 @@ import {
   NOT_VICTIMS,
   specificActorsIn,
   victimsIn,
+  withoutBoilerplate,
 } from "./incident.ts";
 
 /** Match features of one article (all strings lowercased and normalised). */
@@ -259,7 +260,7 @@ function victimsOf(title: string, summary: string): string[] {
 /** Extracts the match features of one article (pure, deterministic). */
 export function extractFeatures(input: FeatureInput): StoryFeatures {
   const title = input.title.normalize("NFKC");
-  const summary = input.summary.normalize("NFKC");
+  const summary = withoutBoilerplate(input.summary.normalize("NFKC"));
   const text = `${title}\n${summary}`;
   const attribution = new Set<string>();
   for (const actor of input.actors) for (const word of actor.split(/\s+/)) attribution.add(stem(word));
