@@ -78,12 +78,29 @@ function nameRun(tokens: Token[], from: number, step: 1 | -1, notAName: NotAName
     if (!token.name || VICTIM_KINDS.has(token.lower) || INCIDENT_NOUNS.has(token.lower)) break;
     if (run.length > 0 && (step === 1 ? token.breakBefore : tokens[i + 1]!.breakBefore)) break;
     // "South Korea's Upbit": going right, a possessive closes a place and the name comes after it.
-    if (step === 1 && token.possessive && notAName(token.lower)) continue;
+    if (
+      step === 1 &&
+      run.length === 0 &&
+      notAName(token.lower) &&
+      placeBeforePossessive(tokens, i, notAName)
+    ) {
+      continue;
+    }
     if (step === -1 && token.possessive && run.length > 0) break;
     if (notAName(token.lower)) break;
     run.push(token.lower);
   }
   return step === 1 ? run : run.reverse();
+}
+
+/** "South Korea's": generic words up to a possessive, right before the name. */
+function placeBeforePossessive(tokens: Token[], from: number, notAName: NotAName): boolean {
+  for (let i = from; i < tokens.length && i <= from + 2; i++) {
+    const token = tokens[i]!;
+    if (!token.name || !notAName(token.lower)) return false;
+    if (token.possessive) return true;
+  }
+  return false;
 }
 
 /** A victim's key: its words run together, so "Kelp DAO" meets "KelpDAO". */
@@ -118,7 +135,8 @@ export function victimsIn(text: string, notAName: NotAName): string[] {
     // "hack of <Name>", "heist on South Korea's <Name>", "piratage de <Name>", "exchange <Name>".
     if (isNoun || VICTIM_VERBS.has(lower)) {
       let j = i + 1;
-      while (j < tokens.length && j <= i + 3 && !tokens[j]!.name && !tokens[j]!.breakBefore) {
+      // Link words ("of", "On" in a Title Case headline) and kind words may stand between.
+      while (j < tokens.length && j <= i + 3 && !tokens[j]!.breakBefore) {
         const next = tokens[j]!.lower;
         if (!LINK_WORDS.has(next) && !VICTIM_KINDS.has(next)) break;
         j++;
