@@ -102,16 +102,18 @@ describe("heistwatch classify", () => {
     expect(bad.stderr).toContain("groups.theft.entries[0].weight: expected a number");
   });
 
-  it("exits 2 with usage on bad options or a missing file", () => {
+  it("exits 2 with usage on bad options, 1 when the input file cannot be read", () => {
     for (const args of [
       ["classify", "--threshold", "abc"],
       ["classify", "--nope"],
-      ["classify", join(dir, "missing.jsonl")],
     ]) {
       const result = run(args, "");
       expect(result.status, args.join(" ")).toBe(2);
-      expect(result.stderr).toMatch(/threshold|Unknown option|cannot read/);
+      expect(result.stderr).toMatch(/threshold|Unknown option/);
     }
+    const missing = run(["classify", join(dir, "missing.jsonl")], "");
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/cannot read .*missing\.jsonl: ENOENT/);
   });
 });
 
