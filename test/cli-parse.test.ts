@@ -1,25 +1,13 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Article } from "../lambdas/core/model/types.ts";
 import { rssDocument } from "./helpers/feeds.ts";
 import { startServer, type TestServer } from "./helpers/http-server.ts";
+import { runCli } from "./helpers/run-cli.ts";
 
 const FIXTURE_FEEDS = new URL("./fixtures/feeds/", import.meta.url).pathname;
 
-const bin = new URL("../bin/heistwatch.js", import.meta.url).pathname;
-
-// Async spawn: the test's own HTTP server must keep serving while the command runs.
-function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, "parse", ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = (args: string[], stdin?: string) => runCli(["parse", ...args], stdin);
 
 const lines = (stdout: string) =>
   stdout
@@ -95,11 +83,7 @@ describe("heistwatch parse", () => {
   });
 
   it("reads stdin with -", async () => {
-    const child = spawn(process.execPath, [bin, "parse", "-"]);
-    let stdout = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stdin.end(readFileSync(`${FIXTURE_FEEDS}newsroom.atom`));
-    const status = await new Promise((resolve) => child.on("close", resolve));
+    const { status, stdout } = await run(["-"], readFileSync(`${FIXTURE_FEEDS}newsroom.atom`, "utf8"));
     expect(status).toBe(0);
     expect(lines(stdout)).toHaveLength(3);
   });
