@@ -19,11 +19,10 @@ function tsFiles(dir: string): string[] {
 
 function importsOf(file: string): string[] {
   const source = readFileSync(file, "utf8");
-  return [
-    ...source.matchAll(
-      /(?:^|\n)\s*(?:import|export)[^"';]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g,
-    ),
-  ].map((m) => (m[1] ?? m[2])!);
+  // `import x from "m"`, `export ... from "m"`, bare `import "m"`, and `import("m")`.
+  const pattern =
+    /(?:^|\n)\s*(?:import|export)\s[^"';]*?from\s+["']([^"']+)["']|(?:^|\n)\s*import\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+  return [...source.matchAll(pattern)].map((m) => (m[1] ?? m[2] ?? m[3])!);
 }
 
 const SOCKET_MODULES = [
