@@ -1,5 +1,5 @@
 import { runLocal } from "../local/run-local.ts";
-import type { Command } from "../main.ts";
+import type { Command } from "../command.ts";
 
 export const command: Command = {
   summary: "offline demo: serve sample feeds on 127.0.0.1, run a cycle, keep the page up",

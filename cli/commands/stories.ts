@@ -14,7 +14,7 @@ import {
 import { extractFeatures, type StoryFeatures } from "../../lambdas/core/stories/story-features.ts";
 import { htmlToText } from "../../lambdas/core/text/html-to-text.ts";
 import { LineError, parseArticleLine, readLines, runWithUsage, UsageError } from "../classify-common.ts";
-import type { Command } from "../main.ts";
+import { type Command, EXIT } from "../command.ts";
 
 const usage = `usage: heistwatch stories FILE [--flagged classifier|label|all] [--window HOURS] [--json] [--quiet]
 
@@ -203,6 +203,6 @@ export const command: Command = {
       } else {
         console.log(report(file, articles, stories, score, values.quiet));
       }
-      return bad > 0 ? 1 : 0;
+      return bad > 0 ? EXIT.failed : EXIT.ok;
     }),
 };

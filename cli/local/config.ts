@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import {
   ConfigError,
   httpUrlSchema,
@@ -154,7 +155,7 @@ export interface LoadedConfig {
  * file, env var or flag) for any bad value, unknown key or unknown flag.
  */
 export function loadLocalConfig(input: LoadConfigInput): LoadedConfig {
-  const { flagValues, flags, configPath } = parseArgs(input.args, input.booleanFlags ?? []);
+  const { flagValues, flags, configPath } = readArgs(input.args, input.booleanFlags ?? []);
 
   const raw: Raw = {};
   const sources: Partial<Record<SettingName, Source>> = {};
@@ -220,30 +221,41 @@ export function loadLocalConfig(input: LoadConfigInput): LoadedConfig {
   return { config, flags };
 }
 
-function parseArgs(args: string[], booleanFlags: string[]) {
+function readArgs(args: string[], booleanFlags: string[]) {
+  const options: Record<string, { type: "string" | "boolean"; multiple?: boolean }> = {
+    config: { type: "string" },
+  };
+  for (const name of SETTING_NAMES)
+    options[SETTINGS[name].flag.slice(2)] = { type: "string", multiple: true };
+  for (const flag of booleanFlags) options[flag.slice(2)] = { type: "boolean" };
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: false, tokens: true });
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    const flag = /'(--[a-z-]+)/.exec(message)?.[1];
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && flag) {
+      throw new ConfigError(
+        message.includes("does not take") ? `${flag} takes no value` : `${flag} needs a value`,
+      );
+    }
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && flag)
+      throw new ConfigError(`unknown option "${flag}" (see --help)`);
+    throw new ConfigError(`${message.split(". ")[0]} (see --help)`);
+  }
   const flagValues: Array<[string, string]> = [];
   const flags = new Set<string>();
   let configPath: string | undefined;
-  const valueFlags = new Set<string>(SETTING_NAMES.map((n) => SETTINGS[n].flag));
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf("=");
-    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : undefined;
-    if (booleanFlags.includes(flag) && inline === undefined) {
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== "option") continue;
+    const flag = `--${token.name}`;
+    if (booleanFlags.includes(flag)) {
+      if (token.value !== undefined) throw new ConfigError(`${flag} takes no value`);
       flags.add(flag);
-      continue;
-    }
-    if (flag === "--config" || valueFlags.has(flag)) {
-      const value = inline ?? args[++i];
-      if (value === undefined || (inline === undefined && value.startsWith("--"))) {
-        throw new ConfigError(`${flag} needs a value`);
-      }
-      if (flag === "--config") configPath = value;
-      else flagValues.push([flag, value]);
-      continue;
-    }
-    throw new ConfigError(`unknown option "${arg}" (see --help)`);
+    } else if (token.value === undefined || token.value === "")
+      throw new ConfigError(`${flag} needs a value`);
+    else if (flag === "--config") configPath = token.value;
+    else flagValues.push([flag, token.value]);
   }
   return { flagValues, flags, configPath };
 }

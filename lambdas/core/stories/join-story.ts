@@ -8,13 +8,13 @@
  * story, the article claims its victims (a conditional write, strongly consistent); a poller
  * that finds a victim already claimed by a story of the window joins that story instead.
  */
-import type { Clock, IncidentClaim, Log, Store, StoryRecord } from "../model/ports.ts";
+import type { Clock, IncidentClaim, Log, StoryRecord, StoryStore } from "../model/ports.ts";
 import type { StoredArticle } from "../model/types.ts";
 import { extractFeatures, type StoryFeatures } from "./story-features.ts";
 import { DEFAULT_STORY_WINDOW_HOURS, findMatchingStory, mergeIntoStory, newStoryRecord } from "./story.ts";
 
 export interface JoinStoryDeps {
-  store: Store;
+  store: StoryStore;
   clock: Clock;
   log: Log;
   /** Follow-ups join a story first reported at most this long before (or after) them. */
