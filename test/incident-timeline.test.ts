@@ -178,6 +178,31 @@ describe("an incident over two weeks (dynalite, local feeds, SNS notifier)", () 
     expect((await store.listFlaggedStories({ limit: 10 })).stories).toHaveLength(2);
   });
 
+  it("sends the one update for an amount revised three weeks on (the newest report is fresh, the story is not)", async () => {
+    sns.on(PublishCommand).resolves({ MessageId: "m" });
+    const { store, deps, setNow } = await setup("2025-03-03T11:00:00.000Z");
+    feedItems = { a: [DAY0_A] };
+    await pollFeed(feed("a"), deps);
+    const [{ id }] = (await store.listFlaggedStories({ limit: 1 })).stories as [{ id: string }];
+
+    setNow("2025-03-24T10:00:00.000Z");
+    feedItems.b = [
+      {
+        title: "Quillon raises its loss to $120 million as Lazarus hackers hit a second wallet",
+        summary:
+          "The exchange said a second wallet was drained in the same Quillon exchange hack by North Korea's Lazarus Group.",
+        link: "https://two.example/quillon-revised",
+        pubDate: "Mon, 24 Mar 2025 09:00:00 GMT",
+      },
+    ];
+    expect(await pollFeed(feed("b"), deps)).toMatchObject({ status: "ok", flagged: 1, alerts: 1 });
+    expect(published().map(kindOf)).toEqual(["new", "update"]);
+    expect(JSON.parse(published()[1]!.Message!).email).toContain(
+      "amount revised up from $48,000,000 to $120,000,000",
+    );
+    expect((await store.getStory(id))?.sources).toHaveLength(2);
+  });
+
   // Corroboration publishes (issue 12) are being built on the alerts branch; not on main yet.
   it.todo("publishes one corroborated message when the second outlet reports the day-0 theft");
 });

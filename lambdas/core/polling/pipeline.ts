@@ -225,7 +225,12 @@ async function deliverAlert(storyId: string, deps: PipelineDeps): Promise<number
     at: now.toISOString(),
   };
   const maxAgeMs = (deps.maxAlertAgeHours ?? 168) * 3_600_000;
-  if (story.score < (deps.minAlertScore ?? 0) || now.getTime() - Date.parse(story.publishedAt) > maxAgeMs) {
+  // Age of the newest report: a fresh follow-up escalating a weeks-old incident is news, a backlog is not.
+  const newest = story.sources.reduce(
+    (max, s) => (s.publishedAt > max ? s.publishedAt : max),
+    story.publishedAt,
+  );
+  if (story.score < (deps.minAlertScore ?? 0) || now.getTime() - Date.parse(newest) > maxAgeMs) {
     // Not worth a message (backlog or below the alert score): settle it so it is not retried forever.
     await deps.store.completeAlert(storyId, alert.dueSeq, snapshot);
     deps.log.info("alert suppressed", { storyId, score: story.score, publishedAt: story.publishedAt });
