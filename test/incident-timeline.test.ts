@@ -183,7 +183,7 @@ describe("an incident over two weeks (dynalite, local feeds, SNS notifier)", () 
     const { store, deps, setNow } = await setup("2025-03-03T11:00:00.000Z");
     feedItems = { a: [DAY0_A] };
     await pollFeed(feed("a"), deps);
-    const [{ id }] = (await store.listFlaggedStories({ limit: 1 })).stories as [{ id: string }];
+    const { id } = (await store.listFlaggedStories({ limit: 1 })).stories[0]!;
 
     setNow("2025-03-24T10:00:00.000Z");
     feedItems.b = [

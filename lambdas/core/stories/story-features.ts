@@ -280,6 +280,7 @@ export function extractFeatures(input: FeatureInput): StoryFeatures {
   const titleNames = classify(namesIn(title, isTitleCase(title)));
   const names = [...new Set([...titleNames, ...classify(namesIn(summary, false))])];
   const { numbers, years } = numbersIn(text);
+  const titleKinds = kindsIn(title);
   return {
     articleId: input.articleId,
     feedId: input.feedId,
@@ -296,7 +297,7 @@ export function extractFeatures(input: FeatureInput): StoryFeatures {
     attribution: [...attribution],
     amountUsd: input.amountUsd,
     victims: victimsOf(title, summary),
-    kinds: kindsIn(title).length > 0 ? kindsIn(title) : kindsIn(summary),
+    kinds: titleKinds.length > 0 ? titleKinds : kindsIn(summary),
     authorities: authoritiesIn(text),
     leadAuthority: leadAuthorityIn(title, summary),
     specificActors: specificActorsIn(text),

@@ -69,12 +69,34 @@ export interface MatchEvidence {
   same: boolean;
 }
 
-function jaccard(a: Set<string>, b: Set<string>): number {
-  const union = new Set([...a, ...b]).size;
-  return union === 0 ? 0 : intersect(a, b).length / union;
+function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  let shared = 0;
+  for (const value of a) if (b.has(value)) shared++;
+  const union = a.size + b.size - shared;
+  return union === 0 ? 0 : shared / union;
 }
 
-function intersect(a: Iterable<string>, b: Set<string>): string[] {
+/** Sets of one report's words, built once per report however many stories it is compared with. */
+interface WordSets {
+  words: ReadonlySet<string>;
+  titleWords: ReadonlySet<string>;
+  vocabulary: ReadonlySet<string>;
+}
+const wordSetCache = new WeakMap<StoryFeatures, WordSets>();
+function wordSets(f: StoryFeatures): WordSets {
+  let sets = wordSetCache.get(f);
+  if (!sets) {
+    sets = {
+      words: new Set(f.words),
+      titleWords: new Set(f.titleWords),
+      vocabulary: new Set([...f.names, ...f.words]),
+    };
+    wordSetCache.set(f, sets);
+  }
+  return sets;
+}
+
+function intersect(a: Iterable<string>, b: ReadonlySet<string>): string[] {
   return [...new Set([...a].filter((value) => b.has(value)))];
 }
 
@@ -82,7 +104,7 @@ function intersect(a: Iterable<string>, b: Set<string>): string[] {
 function sharedVictimsOf(a: StoryFeatures, b: StoryFeatures): string[] {
   const shared = new Set<string>();
   const bVictims = b.victims ?? [];
-  const bNames = new Set([...b.names, ...b.words]);
+  const bNames = wordSets(b).vocabulary;
   for (const victim of a.victims ?? []) {
     const met = bVictims.some(
       (other) =>
@@ -127,10 +149,12 @@ function compareAmounts(a: StoryFeatures, b: StoryFeatures): MatchEvidence["amou
  * recap or digest (it retells many events), amounts far apart resting on a single specific.
  */
 export function compareFeatures(a: StoryFeatures, b: StoryFeatures): MatchEvidence {
-  const wordsA = new Set(a.words);
-  const wordsB = new Set(b.words);
-  const vocabularyA = new Set([...a.names, ...a.words]);
-  const vocabularyB = new Set([...b.names, ...b.words]);
+  const setsA = wordSets(a);
+  const setsB = wordSets(b);
+  const wordsA = setsA.words;
+  const wordsB = setsB.words;
+  const vocabularyA = setsA.vocabulary;
+  const vocabularyB = setsB.vocabulary;
   const sharedNames = [...new Set([...intersect(a.names, vocabularyB), ...intersect(b.names, vocabularyA)])];
   const sharedNumbers = intersect(a.numbers, new Set(b.numbers));
   const sharedYears = intersect(a.years, new Set(b.years));
@@ -144,7 +168,7 @@ export function compareFeatures(a: StoryFeatures, b: StoryFeatures): MatchEviden
   const victimConflict =
     (a.victims ?? []).length > 0 && (b.victims ?? []).length > 0 && sharedVictims.length === 0;
   const wordSimilarity = jaccard(wordsA, wordsB);
-  const titleSimilarity = jaccard(new Set(a.titleWords), new Set(b.titleWords));
+  const titleSimilarity = jaccard(setsA.titleWords, setsB.titleWords);
   const hoursApart = Math.abs(Date.parse(a.publishedAt) - Date.parse(b.publishedAt)) / 3_600_000;
   const amounts = compareAmounts(a, b);
 
