@@ -73,6 +73,50 @@ describe("kinds and issuers", () => {
   });
 });
 
+describe("one incident, told differently", () => {
+  it('reads one figure in "$1.5 billion", "1.46 billion dollars" and "15억 달러"', () => {
+    const english = features({
+      title: "Quillon exchange loses $1.5 billion to Lazarus hackers",
+      amountUsd: 1_500_000_000,
+    });
+    const revised = features({
+      articleId: "y",
+      title: "Quillon puts its losses at 1.46 billion dollars",
+      amountUsd: null,
+      publishedAt: "2025-01-20T10:00:00.000Z",
+    });
+    const korean = features({
+      articleId: "z",
+      title: "퀼론 거래소 15억 달러 해킹, 라자루스 소행",
+      amountUsd: null,
+      publishedAt: "2025-01-10T12:00:00.000Z",
+    });
+    expect(compareFeatures(revised, english)).toMatchObject({
+      amounts: "agree",
+      rule: "identity",
+      same: true,
+    });
+    expect(compareFeatures(korean, english)).toMatchObject({
+      amounts: "agree",
+      sharedNumbers: ["1500000000"],
+    });
+  });
+
+  it("makes one designation one story across outlets and languages", () => {
+    const english = features({
+      title: "US Treasury sanctions North Korean bankers who laundered stolen crypto",
+      summary: "OFAC designated eight bankers and two companies that moved funds for the DPRK.",
+    });
+    const french = features({
+      articleId: "y",
+      title: "Crypto : les USA sanctionnent des banquiers nord-coréens",
+      summary: "Le Trésor américain a sanctionné huit banquiers accusés de blanchir de la crypto volée.",
+      publishedAt: "2025-01-11T20:00:00.000Z",
+    });
+    expect(compareFeatures(french, english)).toMatchObject({ same: true, rule: "issuer" });
+  });
+});
+
 describe("different events stay apart", () => {
   const heist = features({
     title: "Hackers drain $48 million from Quillon exchange; Lazarus suspected",

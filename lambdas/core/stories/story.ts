@@ -193,6 +193,7 @@ export function compareFeatures(a: StoryFeatures, b: StoryFeatures): MatchEviden
 
   const kindsA = new Set(a.kinds ?? []);
   const kindsB = new Set(b.kinds ?? []);
+  const sharedKinds = intersect(kindsA, kindsB).filter((kind) => kind !== "fine" && kind !== "recap");
   const vetoes: string[] = [];
   if (kindsA.has("fine") !== kindsB.has("fine")) vetoes.push("a fine is not the event");
   if (kindsA.has("recap") || kindsB.has("recap")) vetoes.push("a recap retells many events");
@@ -232,7 +233,8 @@ export function compareFeatures(a: StoryFeatures, b: StoryFeatures): MatchEviden
     (b.victims ?? []).length === 0 &&
     hoursApart <= ISSUER_WINDOW_HOURS &&
     amounts !== "conflict" &&
-    score >= ISSUER_MIN_SCORE;
+    // The same kind of act (a designation and a designation) counts as a point of evidence here.
+    score + (sharedKinds.length > 0 ? 1 : 0) >= ISSUER_MIN_SCORE;
   const rule =
     vetoes.length > 0 ? "none" : identity ? "identity" : text ? "text" : issuer ? "issuer" : "none";
   return {
