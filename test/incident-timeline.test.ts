@@ -245,6 +245,35 @@ describe("two pollers, two reports of one incident, the same instant", () => {
     expect(published().map(kindOf)).toEqual(["new"]);
   });
 
+  it("found one story for one designation reported by two outlets at the same instant", async () => {
+    sns.on(PublishCommand).resolves({ MessageId: "m" });
+    const { store, deps } = await setup("2025-03-04T12:00:00.000Z", simultaneousReads);
+    feedItems = {
+      a: [
+        {
+          title: "US Treasury sanctions North Korean bankers who laundered stolen crypto for Lazarus Group",
+          summary: "OFAC designated eight bankers and two companies that moved stolen funds for the DPRK.",
+          link: "https://one.example/treasury-bankers",
+          pubDate: "Tue, 04 Mar 2025 09:00:00 GMT",
+        },
+      ],
+      b: [
+        {
+          title: "Treasury hits North Korea's crypto launderers with new sanctions",
+          summary:
+            "The US Treasury sanctioned eight bankers accused of laundering cryptocurrency stolen by the Lazarus Group.",
+          link: "https://two.example/treasury-launderers",
+          pubDate: "Tue, 04 Mar 2025 10:00:00 GMT",
+        },
+      ],
+    };
+    const outcomes = await Promise.all([pollFeed(feed("a"), deps), pollFeed(feed("b"), deps)]);
+    expect(outcomes.map((outcome) => outcome.flagged)).toEqual([1, 1]);
+    const { stories } = await store.listFlaggedStories({ limit: 10 });
+    expect(stories).toHaveLength(1);
+    expect(published()).toHaveLength(1);
+  });
+
   it("would found two without the incident key (the gap the key closes)", async () => {
     sns.on(PublishCommand).resolves({ MessageId: "m" });
     const withoutKeys = (store: Store): Store =>

@@ -253,10 +253,14 @@ export function leadAuthorityIn(title: string, summary: string): string | null {
   return null;
 }
 
+/** The country an agency belongs to (the Treasury: the US), or the authority itself. */
+export function authorityFamily(id: string): string {
+  return RULES.authorityFamilies[id] ?? id;
+}
+
 /** Two authorities act as one when equal or when one is the country the other belongs to (Treasury, the US). */
 export function sameAuthority(a: string, b: string): boolean {
-  const family = (id: string) => RULES.authorityFamilies[id] ?? id;
-  return a === b || family(a) === b || family(b) === a;
+  return a === b || authorityFamily(a) === b || authorityFamily(b) === a;
 }
 
 /** A sub-group's name ("BlueNoroff"), shared by far fewer events than the umbrella names. */

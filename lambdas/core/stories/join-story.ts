@@ -5,11 +5,13 @@
  *
  * Two pollers can read the same candidates at the same instant, each holding a different report
  * of one incident, and each found a story. Incident keys close that gap: before founding a
- * story, the article claims its victims (a conditional write, strongly consistent); a poller
- * that finds a victim already claimed by a story of the window joins that story instead.
+ * story, the article claims its victims, or its issuer's act of the day when it names no victim
+ * (a conditional write, strongly consistent); a poller that finds a key already claimed by a
+ * story of the window joins that story instead.
  */
 import type { Clock, IncidentClaim, Log, StoryRecord, StoryStore } from "../model/ports.ts";
 import type { StoredArticle } from "../model/types.ts";
+import { authorityFamily } from "./incident.ts";
 import { extractFeatures, type StoryFeatures } from "./story-features.ts";
 import { DEFAULT_STORY_WINDOW_HOURS, findMatchingStory, mergeIntoStory, newStoryRecord } from "./story.ts";
 
@@ -43,8 +45,21 @@ export function featuresOfArticle(article: StoredArticle): StoryFeatures {
   });
 }
 
-const incidentKeys = (features: StoryFeatures) =>
-  (features.victims ?? []).slice(0, MAX_CLAIMED_VICTIMS).map((victim) => `victim:${victim}`);
+/** Acts whose issuer and day identify them when no victim is named (a designation, an indictment, a report). */
+const ISSUED_KINDS = ["sanction", "charge", "seizure", "report"];
+
+/**
+ * The keys an article claims: its victims; or, naming none, its issuer's act of that day
+ * ("issuer:united-states:sanction:2025-11-04"), so two outlets' reports of one designation polled
+ * at the same instant cannot found two stories either.
+ */
+function incidentKeys(features: StoryFeatures): string[] {
+  const victims = (features.victims ?? []).slice(0, MAX_CLAIMED_VICTIMS);
+  if (victims.length > 0) return victims.map((victim) => `victim:${victim}`);
+  const kind = ISSUED_KINDS.find((issued) => features.kinds?.includes(issued));
+  if (!features.leadAuthority || !kind) return [];
+  return [`issuer:${authorityFamily(features.leadAuthority)}:${kind}:${features.publishedAt.slice(0, 10)}`];
+}
 
 async function defaultPause(attempt: number): Promise<void> {
   const ceiling = Math.min(1000, 25 * 2 ** attempt);
