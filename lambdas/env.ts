@@ -31,7 +31,12 @@ function optionalNumber(env: Env, name: string, min: number, max: number): numbe
 
 export interface ScheduleEnv {
   tableName: string;
-  queueUrl: string;
+  /** The poll Lambda, invoked asynchronously once per batch of due feeds. */
+  pollFunctionName: string;
+  /** Feeds per poll invocation. */
+  pollBatchSize: number;
+  /** Feeds failing longer than this many hours are reported every cycle (the alarm's signal). */
+  feedFailureAlarmHours: number;
 }
 
 export interface PollEnv {
@@ -41,9 +46,14 @@ export interface PollEnv {
   minAlertScore: number | undefined;
 }
 
-/** The schedule Lambda's settings (TABLE_NAME, QUEUE_URL). */
+/** The schedule Lambda's settings (TABLE_NAME, POLL_FUNCTION_NAME, POLL_BATCH_SIZE, FEED_FAILURE_ALARM_HOURS). */
 export function readScheduleEnv(env: Env = process.env): ScheduleEnv {
-  return { tableName: required(env, "TABLE_NAME"), queueUrl: required(env, "QUEUE_URL") };
+  return {
+    tableName: required(env, "TABLE_NAME"),
+    pollFunctionName: required(env, "POLL_FUNCTION_NAME"),
+    pollBatchSize: optionalNumber(env, "POLL_BATCH_SIZE", 1, 1000) ?? 20,
+    feedFailureAlarmHours: optionalNumber(env, "FEED_FAILURE_ALARM_HOURS", 1, 24 * 30) ?? 24,
+  };
 }
 
 /** The poll Lambda's settings (TABLE_NAME, TOPIC_ARN, optional MIN_ALERT_SCORE 0..100). */
