@@ -7,8 +7,12 @@
 export const FUNCTION_SIZES = {
   /** Lists feed states and starts a few async invocations: the runtime's own floor is plenty. */
   schedule: { memoryMb: 128, timeoutSeconds: 30 },
-  /** See docs/deploy.md#poll-memory: the measured peak over large real feeds, with headroom. */
-  poll: { memoryMb: 256, timeoutSeconds: 60 },
+  /**
+   * Memory: the measured peak over large real feeds, with headroom (docs/deploy.md#poll-memory).
+   * Concurrency: feeds fetched at once by one invocation (env POLL_CONCURRENCY); polling is mostly
+   * waiting on the network, so overlap shortens the billed duration, and the cap bounds peak memory.
+   */
+  poll: { memoryMb: 256, timeoutSeconds: 60, concurrency: 8 },
   /** Renders at most 100 stories from one Query. */
   api: { memoryMb: 256, timeoutSeconds: 10 },
 } as const;

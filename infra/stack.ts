@@ -29,7 +29,13 @@ import type { Severity } from "../lambdas/core/model/types.ts";
 import { FEEDS_FAILING_MESSAGE, OLDEST_FAILURE_FIELD } from "../lambdas/schedule-signals.ts";
 import { acknowledgeFindings } from "./acknowledgements.ts";
 import { type HeistwatchConfig, type SubscriberFilter, severitiesAtLeast } from "./config.ts";
-import { bindPollInvoke, bindTable, bindTopicPublish, FLAGGED_INDEX, TABLE_ACCESS } from "./constructs/bind.ts";
+import {
+  bindPollInvoke,
+  bindTable,
+  bindTopicPublish,
+  FLAGGED_INDEX,
+  TABLE_ACCESS,
+} from "./constructs/bind.ts";
 import { HeistwatchFunction } from "./constructs/function.ts";
 import { FUNCTION_SIZES, scheduleIntervalMinutes } from "./sizing.ts";
 
@@ -196,8 +202,10 @@ export class HeistwatchStack extends Stack {
       define: feedsDefine,
       reservedConcurrentExecutions:
         config.pollReservedConcurrency > 0 ? config.pollReservedConcurrency : undefined,
-      environment:
-        config.minAlertScore === undefined ? {} : { MIN_ALERT_SCORE: String(config.minAlertScore) },
+      environment: {
+        POLL_CONCURRENCY: String(FUNCTION_SIZES.poll.concurrency),
+        ...(config.minAlertScore === undefined ? {} : { MIN_ALERT_SCORE: String(config.minAlertScore) }),
+      },
       // Polling is idempotent: retry a failed invocation once, then park it; the next cycle polls anew.
       retryAttempts: 1,
       maxEventAge: Duration.minutes(15),

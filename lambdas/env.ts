@@ -44,6 +44,8 @@ export interface PollEnv {
   topicArn: string;
   /** Stories scoring below this are stored and listed but not alerted; undefined = the pipeline's default. */
   minAlertScore: number | undefined;
+  /** Feeds polled at once; undefined = the handler's default. */
+  concurrency: number | undefined;
 }
 
 /** The schedule Lambda's settings (TABLE_NAME, POLL_FUNCTION_NAME, POLL_BATCH_SIZE, FEED_FAILURE_ALARM_HOURS). */
@@ -56,11 +58,12 @@ export function readScheduleEnv(env: Env = process.env): ScheduleEnv {
   };
 }
 
-/** The poll Lambda's settings (TABLE_NAME, TOPIC_ARN, optional MIN_ALERT_SCORE 0..100). */
+/** The poll Lambda's settings (TABLE_NAME, TOPIC_ARN, optional MIN_ALERT_SCORE 0..100 and POLL_CONCURRENCY). */
 export function readPollEnv(env: Env = process.env): PollEnv {
   return {
     tableName: required(env, "TABLE_NAME"),
     topicArn: required(env, "TOPIC_ARN"),
     minAlertScore: optionalNumber(env, "MIN_ALERT_SCORE", 0, 100),
+    concurrency: optionalNumber(env, "POLL_CONCURRENCY", 1, 100),
   };
 }

@@ -24,6 +24,8 @@ export function feedsFailingLongerThan(
 ): { feedId: string; hours: number }[] {
   return states
     .map((state) => ({ feedId: state.feedId, hours: feedFailureAgeHours(state, now) }))
-    .filter((entry): entry is { feedId: string; hours: number } => entry.hours !== null && entry.hours > hours)
+    .filter(
+      (entry): entry is { feedId: string; hours: number } => entry.hours !== null && entry.hours > hours,
+    )
     .sort((a, b) => b.hours - a.hours);
 }

@@ -38,10 +38,7 @@ export { feedFailureAgeHours } from "./feed-health.ts";
  */
 export const FEED_TIME_BUDGET_MS = 20_000;
 
-/**
- * Feeds polled at once by one invocation. Polling is mostly waiting on the network, so overlap
- * shortens the billed duration; the cap bounds peak memory (bench/poll-memory.ts measures it).
- */
+/** Feeds polled at once when POLL_CONCURRENCY is unset (the stack sets it from infra/sizing.ts). */
 export const POLL_CONCURRENCY = 8;
 
 export interface PollDeps {
@@ -81,7 +78,9 @@ export class PollIncompleteError extends Error {
 }
 
 /** Builds the poll handler around its ports (tests pass dynalite, a mocked SNS client and local feeds). */
-export function createPollHandler(deps: PollDeps): (event: unknown, context?: Context) => Promise<PollSummary> {
+export function createPollHandler(
+  deps: PollDeps,
+): (event: unknown, context?: Context) => Promise<PollSummary> {
   const feedsById = new Map(deps.feeds.map((feed) => [feed.id, feed]));
   const { logger: log } = deps;
 
@@ -178,6 +177,7 @@ function buildFromEnvironment(): ReturnType<typeof createPollHandler> {
     },
     feeds: bundledFeeds(),
     logger,
+    ...(env.concurrency === undefined ? {} : { concurrency: Math.floor(env.concurrency) }),
   });
 }
 

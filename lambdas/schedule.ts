@@ -21,7 +21,6 @@ import { feedsFailingLongerThan } from "./feed-health.ts";
 import { asLog, logger } from "./logger.ts";
 import { FEEDS_FAILING_MESSAGE, OLDEST_FAILURE_FIELD } from "./schedule-signals.ts";
 
-
 export interface ScheduleDeps {
   store: Pick<Store, "listFeedStates">;
   dispatcher: PollDispatcher;
