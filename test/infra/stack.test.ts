@@ -180,6 +180,7 @@ describe("schedule -> async invocation -> poll", () => {
     const poll = resources[functionId("Poll")]!.Properties;
     expect(poll.DeadLetterConfig).toEqual({ TargetArn: failureQueue() });
     expect(poll.ReservedConcurrentExecutions).toBe(2);
+    expect(poll.Timeout).toBe(POLL_TIMEOUT.toSeconds());
   });
 
   it("parks every failure in one encrypted, TLS-only queue that is billed only when used", () => {
