@@ -25,6 +25,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as subs from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
+import { ENV, TABLE_KEYS } from "../lambdas/contract.ts";
 import type { Severity } from "../lambdas/core/model/types.ts";
 import { FEEDS_FAILING_MESSAGE, OLDEST_FAILURE_FIELD } from "../lambdas/schedule-signals.ts";
 import { acknowledgeFindings } from "./acknowledgements.ts";
@@ -91,10 +92,10 @@ export class HeistwatchStack extends Stack {
 
     // ---- Storage: one table, the contract in docs/store-and-alerts.md ----
     const table = new dynamodb.Table(this, "Table", {
-      partitionKey: { name: "pk", type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: "ttl",
+      timeToLiveAttribute: TABLE_KEYS.ttlAttribute,
       deletionProtection: config.tableDeletionProtection,
       removalPolicy: {
         retain: RemovalPolicy.RETAIN,
@@ -104,8 +105,8 @@ export class HeistwatchStack extends Stack {
     });
     table.addGlobalSecondaryIndex({
       indexName: FLAGGED_INDEX,
-      partitionKey: { name: "gsi1pk", type: dynamodb.AttributeType.STRING },
-      sortKey: { name: "gsi1sk", type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: TABLE_KEYS.gsi1PartitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.gsi1SortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
 
@@ -203,8 +204,8 @@ export class HeistwatchStack extends Stack {
       reservedConcurrentExecutions:
         config.pollReservedConcurrency > 0 ? config.pollReservedConcurrency : undefined,
       environment: {
-        POLL_CONCURRENCY: String(FUNCTION_SIZES.poll.concurrency),
-        ...(config.minAlertScore === undefined ? {} : { MIN_ALERT_SCORE: String(config.minAlertScore) }),
+        [ENV.pollConcurrency]: String(FUNCTION_SIZES.poll.concurrency),
+        ...(config.minAlertScore === undefined ? {} : { [ENV.minAlertScore]: String(config.minAlertScore) }),
       },
       // Polling is idempotent: retry a failed invocation once, then park it; the next cycle polls anew.
       retryAttempts: 1,
@@ -225,8 +226,8 @@ export class HeistwatchStack extends Stack {
       logRetentionDays: config.logRetentionDays,
       define: feedsDefine,
       environment: {
-        POLL_BATCH_SIZE: String(config.pollBatchSize),
-        FEED_FAILURE_ALARM_HOURS: String(config.feedFailureAlarmHours),
+        [ENV.pollBatchSize]: String(config.pollBatchSize),
+        [ENV.feedFailureAlarmHours]: String(config.feedFailureAlarmHours),
       },
       // A failed run is superseded by the next scheduled one; retry once, then park it for a look.
       retryAttempts: 1,
@@ -303,7 +304,7 @@ export class HeistwatchStack extends Stack {
       });
     }
     const baseUrl = stage.url; // ends with "/"
-    apiFn.addEnvironment("PUBLIC_BASE_URL", baseUrl);
+    apiFn.addEnvironment(ENV.publicBaseUrl, baseUrl);
 
     // ---- Alarms -> ops topic: three by default (docs/deploy.md#alarms says what each watches) ----
     const alarmAction = new cwActions.SnsAction(opsTopic);

@@ -13,7 +13,7 @@ import type { Context, ScheduledEvent } from "aws-lambda";
 import { createDynamoClient, createDynamoStore } from "./adapters/dynamo-store.ts";
 import { createLambdaPollDispatcher, type PollDispatcher } from "./adapters/lambda-invoker.ts";
 import { bundledFeeds } from "./bundled-feeds.ts";
-import type { Clock, Log, Store } from "./core/model/ports.ts";
+import type { Clock, FeedStateStore, Log } from "./core/model/ports.ts";
 import { dueFeeds } from "./core/polling/next-poll.ts";
 import type { FeedConfig } from "./core/model/types.ts";
 import { readScheduleEnv } from "./env.ts";
@@ -22,7 +22,7 @@ import { asLog, logger } from "./logger.ts";
 import { FEEDS_FAILING_MESSAGE, OLDEST_FAILURE_FIELD } from "./schedule-signals.ts";
 
 export interface ScheduleDeps {
-  store: Pick<Store, "listFeedStates">;
+  store: Pick<FeedStateStore, "listFeedStates">;
   dispatcher: PollDispatcher;
   feeds: FeedConfig[];
   /** Feeds per poll invocation. */

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ConfigError, parseConfig } from "../../infra/config.ts";
 import { estimateMonthlyCost, formatEstimate, type PriceBook } from "../../infra/cost.ts";
-import type { Command } from "../main.ts";
+import { type Command, EXIT } from "../command.ts";
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -60,7 +60,7 @@ export const command: Command = {
       }));
     } catch (error) {
       console.error(`heistwatch cost: ${(error as Error).message}\n\n${usage}`);
-      return 2;
+      return EXIT.usage;
     }
     const context: Record<string, unknown> = {
       ...(JSON.parse(readFileSync(resolve(PROJECT_ROOT, "cdk.json"), "utf8")) as { context?: object })
@@ -70,17 +70,24 @@ export const command: Command = {
       const at = pair.indexOf("=");
       if (at < 1) {
         console.error(`heistwatch cost: -c expects key=value, got '${pair}'`);
-        return 2;
+        return EXIT.usage;
       }
       context[pair.slice(0, at)] = pair.slice(at + 1);
     }
     const feedCount = values.feeds === undefined ? undefined : Number(values.feeds);
     if (feedCount !== undefined && (!Number.isInteger(feedCount) || feedCount < 1 || feedCount > 10_000)) {
       console.error(`heistwatch cost: --feeds expects a whole number from 1 to 10000, got '${values.feeds}'`);
-      return 2;
+      return EXIT.usage;
+    }
+    let config;
+    try {
+      config = parseConfig((key) => context[key], { baseDir: PROJECT_ROOT });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      console.error(error.message);
+      return EXIT.usage;
     }
     try {
-      const config = parseConfig((key) => context[key], { baseDir: PROJECT_ROOT });
       const book = loadPriceBook(values.prices ?? resolve(PROJECT_ROOT, "config", "prices.json"));
       const inputs = { ...config, feedCount: feedCount ?? config.feeds.length };
       const estimate = estimateMonthlyCost(inputs, book);
@@ -89,12 +96,10 @@ export const command: Command = {
           ? JSON.stringify({ ...estimate, region: book.region, pricesDate: book.date }, null, 2)
           : formatEstimate(estimate, book, inputs),
       );
-      return 0;
+      return EXIT.ok;
     } catch (error) {
-      console.error(
-        error instanceof ConfigError ? error.message : `heistwatch cost: ${(error as Error).message}`,
-      );
-      return 1;
+      console.error(`heistwatch cost: ${(error as Error).message}`);
+      return EXIT.failed;
     }
   },
 };

@@ -7,10 +7,11 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
+import { ENV, TABLE_KEYS } from "../../lambdas/contract.ts";
 import type { HeistwatchFunction } from "./function.ts";
 
 /** The index the public feed reads (see the storage contract). */
-export const FLAGGED_INDEX = "gsi1";
+export const FLAGGED_INDEX = TABLE_KEYS.gsi1Name;
 
 export type TableAction =
   "dynamodb:GetItem" | "dynamodb:BatchGetItem" | "dynamodb:PutItem" | "dynamodb:UpdateItem";
@@ -53,7 +54,7 @@ export function bindTable(
       }),
     );
   }
-  fn.addEnvironment("TABLE_NAME", table.tableName);
+  fn.addEnvironment(ENV.tableName, table.tableName);
 }
 
 /**
@@ -71,7 +72,7 @@ export function bindTopicPublish(fn: HeistwatchFunction, topic: sns.ITopic, cust
       }),
     );
   }
-  fn.addEnvironment("TOPIC_ARN", topic.topicArn);
+  fn.addEnvironment(ENV.topicArn, topic.topicArn);
 }
 
 /** Grants lambda:InvokeFunction on `target` (the async fan-out) and sets POLL_FUNCTION_NAME. */
@@ -79,5 +80,5 @@ export function bindPollInvoke(fn: HeistwatchFunction, target: lambda.IFunction)
   fn.role.addToPolicy(
     new iam.PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [target.functionArn] }),
   );
-  fn.addEnvironment("POLL_FUNCTION_NAME", target.functionName);
+  fn.addEnvironment(ENV.pollFunctionName, target.functionName);
 }

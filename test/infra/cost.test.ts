@@ -108,7 +108,7 @@ describe("heistwatch cost", () => {
   });
 
   it("fails with the configuration's own message naming a bad key", async () => {
-    expect(await command.run(["-c", "schedule=every 5 minutes"])).toBe(1);
+    expect(await command.run(["-c", "schedule=every 5 minutes"])).toBe(2);
     expect(err.join("\n")).toMatch(/schedule: expected rate/);
     expect(await command.run(["--feeds", "zero"])).toBe(2);
     expect(err.join("\n")).toMatch(/--feeds expects a whole number/);
