@@ -11,6 +11,7 @@ import { command, loadPriceBook } from "../../cli/commands/cost.ts";
 import { PROJECT_ROOT } from "../../infra/app.ts";
 import { alarmNames, estimateMonthlyCost, type CostInputs } from "../../infra/cost.ts";
 import { cyclesPerDay } from "../../infra/sizing.ts";
+import { feedFailurePeriod } from "../../infra/stack.ts";
 
 const book = loadPriceBook(join(PROJECT_ROOT, "config", "prices.json"));
 let out: string[];
@@ -98,6 +99,13 @@ describe("heistwatch cost", () => {
       "(1 schedule + 4 poll)",
     );
     expect(alarmNames({ smsEnabled: false })).toHaveLength(3);
+  });
+
+  it("gives the feed-failing alarm a period of three schedule cycles, from 5 minutes to a day", () => {
+    expect(feedFailurePeriod("rate(5 minutes)").toMinutes()).toBe(15);
+    expect(feedFailurePeriod("rate(1 hour)").toMinutes()).toBe(180);
+    expect(feedFailurePeriod("rate(1 minute)").toMinutes()).toBe(5);
+    expect(feedFailurePeriod("rate(1 day)").toMinutes()).toBe(1440);
   });
 
   it("counts cron cycles from the minute and hour fields", () => {
