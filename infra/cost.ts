@@ -227,7 +227,12 @@ export function estimateMonthlyCost(inputs: CostInputs, book: PriceBook): CostEs
 
 /** The estimate as an aligned text table with a total, and where the prices come from. */
 export function formatEstimate(estimate: CostEstimate, book: PriceBook, inputs: CostInputs): string {
-  const money = (usd: number) => (usd > 0 && usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`);
+  const money = (usd: number) =>
+    usd > 0 && usd < 0.0001
+      ? "<$0.0001"
+      : usd > 0 && usd < 0.01
+        ? `$${usd.toFixed(4)}`
+        : `$${usd.toFixed(2)}`;
   const width = Math.max(...estimate.lines.map((line) => line.item.length));
   const moneyWidth = Math.max(...estimate.lines.map((line) => money(line.usd).length));
   return [
