@@ -7,9 +7,10 @@ import {
   leadAuthorityIn,
   withoutBoilerplate,
 } from "../lambdas/core/stories/incident.ts";
-import { compareFeatures, describeEvidence } from "../lambdas/core/stories/story.ts";
+import { compareFeatures, describeEvidence, newStoryRecord } from "../lambdas/core/stories/story.ts";
 import { extractFeatures, type FeatureInput } from "../lambdas/core/stories/story-features.ts";
 import { type LocalDynamo, startDynalite } from "./helpers/dynalite.ts";
+import { storedArticle } from "./helpers/store-fixtures.ts";
 
 function features(overrides: Partial<FeatureInput>) {
   return extractFeatures({
@@ -203,6 +204,27 @@ describe("incident keys on dynalite", () => {
   });
   afterAll(async () => {
     await db.close();
+  });
+
+  it("stores the identity fields with each source, capped whatever a feed sends", async () => {
+    await createTable(db.client, "features");
+    const store = createDynamoStore({ client: db.client, tableName: "features" });
+    const heist = features({
+      title: "Hackers drain $48 million from Quillon exchange",
+      summary: Array.from({ length: 60 }, (_, i) => `hack of Victim${i}x`).join(", "),
+      amountUsd: 48_000_000,
+    });
+    expect(heist.victims!.length).toBeGreaterThan(30);
+    const record = newStoryRecord(storedArticle({ id: "x" }), heist, new Date("2025-01-10T12:00:00.000Z"));
+    expect(await store.createStory(record)).toBe(true);
+    const [stored] = (await store.getStoryRecord("x"))!.features;
+    expect(stored!.victims).toHaveLength(30);
+    expect(stored!.victims![0]).toBe("quillon");
+    expect(stored).toMatchObject({
+      kinds: heist.kinds,
+      authorities: heist.authorities,
+      amountUsd: 48_000_000,
+    });
   });
 
   it("lets one story hold a victim, frees it for an older incident, and hands over on request", async () => {
