@@ -1,7 +1,8 @@
 /**
- * Stories across sources: whether an article reports the same event as an existing story
- * (similar words AND shared specifics: names, figures, amounts, within a time window), and how
- * a story absorbs a new report (every source kept, the strongest claims win). Pure.
+ * One incident, one story: whether an article reports the same incident as an existing story
+ * (the same victim, amount and issuer, or similar words with shared specifics, within the story
+ * window), and how a story absorbs a new report (every source kept, the strongest claims win,
+ * an escalation owes one update). Pure.
  */
 import type { AlertState, StoryRecord } from "../model/ports.ts";
 import { sameAuthority } from "./incident.ts";
@@ -135,18 +136,22 @@ function compareAmounts(a: StoryFeatures, b: StoryFeatures): MatchEvidence["amou
 }
 
 /**
- * Compares two reports. Two rules, each explainable:
+ * Compares two reports. Three rules, each explainable (docs/store-and-alerts.md):
  * - identity: both name the same victim, the amounts do not conflict, and one more thing agrees
- *   (an amount, a figure, another name, similar words, or the same day without
- *   conflicting figures); valid over the whole story window (weeks), so follow-ups join.
+ *   (an amount, a figure, another name, similar words, or the same day without conflicting
+ *   figures); valid over the whole story window (weeks), so follow-ups join.
  * - text: no conflicting victims, within one news cycle, at least one specific in common (a
- *   distinctive name, a figure, or the same issuing authority) and enough evidence overall:
- *   names and figures weigh 2 each, agreeing amounts 1.5, a shared authority 1, years and
- *   attribution 0.5 each (at most two of each), word similarity 10 x Jaccard, headline similarity
- *   5 x Jaccard, and closeness in time up to 1.5 (fading to 0 at 24 hours apart); when both state
- *   figures and none agree, 1 is taken off.
+ *   distinctive name, a figure, a shared issuer or sub-group, an agreeing amount) and enough
+ *   evidence overall: names and figures weigh 2 each, agreeing amounts 1.5, a shared authority 1,
+ *   a shared sub-group 1, years and attribution 0.5 each (at most two of each), word similarity
+ *   10 x Jaccard, headline similarity 5 x Jaccard, and closeness in time up to 1.5 (fading to 0
+ *   at 24 hours apart); when both state figures and none agree, 1 is taken off. A near-identical
+ *   headline needs no specific.
+ * - issuer: neither names a victim, both lead with the same issuer, within a few days, with some
+ *   evidence besides (one designation or report told by many outlets and languages).
  * Vetoes whatever the rule: a fine or penalty against anything else (a fine is not a heist), a
- * recap or digest (it retells many events), amounts far apart resting on a single specific.
+ * recap or digest (it retells many events), amounts far apart resting on a single specific,
+ * sanctions or charges led by different authorities.
  */
 export function compareFeatures(a: StoryFeatures, b: StoryFeatures): MatchEvidence {
   const setsA = wordSets(a);
