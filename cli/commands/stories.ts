@@ -25,9 +25,10 @@ similarity). When the file carries dup_of links (an item -> an earlier item tell
 story), it also prints the pair recall and the stories that mix different events.
 
 options:
-  --flagged WHICH  which articles found stories: "classifier" (default: as the pipeline does),
-                   "label" (items labelled 1) or "all"
-  --window HOURS   how far apart a follow-up may be (default ${DEFAULT_STORY_WINDOW_HOURS})
+  --flagged WHICH  which articles are clustered: those the classifier flags ("classifier",
+                   the default, as the pipeline does), those labelled 1 ("label"), or "all"
+  --window HOURS   how long after a story's first report a follow-up may join it
+                   (default ${DEFAULT_STORY_WINDOW_HOURS}, 30 days)
   --json           print a machine-readable summary instead of the report
   --quiet          print only the figures and the split or mixed stories`;
 
