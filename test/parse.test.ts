@@ -208,6 +208,26 @@ describe("parseFeed: hostile documents", () => {
     expect(major > 0 || minor >= 5, `xml2js ${version}`).toBe(true);
   });
 
+  it("drops only the pathologically nested item and keeps the well-formed items beside it", async () => {
+    const deep = `${"<div>".repeat(5_000)}x${"</div>".repeat(5_000)}`;
+    const xml = rssDocument([
+      { title: "before", link: "https://e.org/1" },
+      { title: "deep", link: "https://e.org/2" },
+      { title: "after", link: "https://e.org/3" },
+    ]).replace("<title>deep</title>", `<title>deep</title><description>${deep}</description>`);
+    const { articles, warnings } = await parseFeed(xml, context);
+    expect(articles.map((a) => a.title)).toEqual(["before", "after"]);
+    expect(warnings).toEqual(["1 malformed item(s) skipped: item 2 nested deeper than 1000 elements"]);
+  });
+
+  it("refuses a document nested past the limit outside any item, as bad-xml", async () => {
+    const deep = `${"<x>".repeat(2_000)}${"</x>".repeat(2_000)}`;
+    const xml = rssDocument([{ title: "t", link: "https://e.org/1" }]).replace("<channel>", `<channel>${deep}`);
+    const error = await parseError(xml);
+    expect(error.kind).toBe("bad-xml");
+    expect(error.message).toMatch(/nested deeper than 1000 levels/);
+  });
+
   it("parses a good document the same after a bad one (a new Parser per document)", async () => {
     const twoBad = `<rss version="2.0"><channel><title>t</title><item><title>a &bad1; &bad2;</title></item></channel></rss>`;
     const oneBad = `<rss version="2.0"><channel><title>t</title><item><title>&bad3;</title></item></channel></rss>`;
