@@ -46,7 +46,7 @@ export function canonicalUrl(href: string, base?: string): string | null {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return null;
   if (!url.hostname) return null;
-  if (url.hash) url.hash = "";
+  url.hash = ""; // unconditionally: an empty fragment ("x#") reads as "" but is still in href
   if (url.username) url.username = "";
   if (url.password) url.password = "";
   if (url.search) {

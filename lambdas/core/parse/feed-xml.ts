@@ -373,7 +373,8 @@ export function readFeedXml(xml: string): XmlFeed {
       },
       oncomment() {},
       ondeclaration(start, end) {
-        if (/^!?DOCTYPE\b[^[>]*\[/i.test(xml.slice(start, Math.min(end, start + 2000)))) sawInternalSubset = true;
+        if (/^!?DOCTYPE\b[^[>]*\[/i.test(xml.slice(start, Math.min(end, start + 2000))))
+          sawInternalSubset = true;
       },
       onprocessinginstruction() {},
       onend() {},

@@ -72,8 +72,14 @@ export async function parseFeed(
   const seenIds = new Set<string>();
   const seenGuids = new Set<string>();
   let duplicates = 0;
+  const itemContext: ItemContext = {
+    ...context,
+    isAtom,
+    base,
+    fetchedAtIso: context.fetchedAt.toISOString(),
+  };
   for (const item of raw.items) {
-    const article = normaliseItem(item, { ...context, isAtom, base });
+    const article = normaliseItem(item, itemContext);
     if (seenIds.has(article.id) || (article.guid && seenGuids.has(article.guid))) {
       duplicates++;
       continue;
@@ -125,7 +131,10 @@ function parseRaw(xml: string, warnings: string[]): XmlFeed {
     throw new FeedParseError("not-a-feed", "the document is XML but not an RSS, RDF or Atom feed");
   }
   if (feed.root !== "feed" && !feed.hasChannel) {
-    throw new FeedParseError("bad-xml", `the feed has an unexpected structure (no <channel> in <${feed.root}>)`);
+    throw new FeedParseError(
+      "bad-xml",
+      `the feed has an unexpected structure (no <channel> in <${feed.root}>)`,
+    );
   }
   return feed;
 }
@@ -202,17 +211,20 @@ function textOf(html: string | undefined, rawCap: number, cap: number): string {
 interface ItemContext extends ParseContext {
   isAtom: boolean;
   base: string | undefined;
+  fetchedAtIso: string;
 }
 
 function normaliseItem(item: XmlItem, context: ItemContext): Article {
-  const { feed, fetchedAt, isAtom, base } = context;
-  const field = (name: string) => item.fields.get(name)?.text;
+  const { feed, isAtom, base, fetchedAtIso } = context;
+  const fields = item.fields;
   // RSS: <description>, else <summary>, else <content:encoded> is the summary; Atom: <summary>,
   // else <content>.
   const summaryHtml = isAtom
-    ? (htmlOf(item.fields.get("summary")) ?? htmlOf(item.fields.get("content")))
-    : (htmlOf(item.fields.get("description")) ?? field("summary") ?? field("content:encoded"));
-  const contentHtml = isAtom ? htmlOf(item.fields.get("content")) : field("content:encoded");
+    ? (htmlOf(fields.get("summary")) ?? htmlOf(fields.get("content")))
+    : (htmlOf(fields.get("description")) ??
+      fields.get("summary")?.text ??
+      fields.get("content:encoded")?.text);
+  const contentHtml = isAtom ? htmlOf(fields.get("content")) : fields.get("content:encoded")?.text;
   const content = textOf(contentHtml, RAW_HTML_CAP.content, LIMITS.content);
   // Atom entries often have only <content>, which then serves as the summary too: convert it once.
   const summary =
@@ -225,7 +237,7 @@ function normaliseItem(item: XmlItem, context: ItemContext): Article {
   const rawLink = isAtom ? atomLink(item.links) : item.links[0]?.text;
   const guid = guidOf(item, isAtom);
   const url = linkOf(item, rawLink, guid, isAtom ? undefined : item.about, base);
-  const { publishedAt, dateQuality } = dateOf(item, fetchedAt);
+  const { publishedAt, dateQuality } = dateOf(item, context.fetchedAt, fetchedAtIso);
   const author = authorOf(item, isAtom);
   const id = articleId({
     url: url && identifiesItem(url, rawLink, guid) ? url : null,
@@ -243,7 +255,7 @@ function normaliseItem(item: XmlItem, context: ItemContext): Article {
     feedId: feed.id,
     source: feed.name,
     publishedAt,
-    fetchedAt: fetchedAt.toISOString(),
+    fetchedAt: fetchedAtIso,
     dateQuality,
     categories: categoriesOf(item),
     ...(author ? { author } : {}),
@@ -256,7 +268,11 @@ function normaliseItem(item: XmlItem, context: ItemContext): Article {
  * page (podcasts link every episode to the homepage) and not when only the dropped fragment told
  * items apart (micro-blogs link posts as day.html#a1, day.html#a2) and a guid can do the job.
  */
-function identifiesItem(url: string, rawLink: string | undefined, guid: { value: string } | undefined): boolean {
+function identifiesItem(
+  url: string,
+  rawLink: string | undefined,
+  guid: { value: string } | undefined,
+): boolean {
   const { pathname, search } = new URL(url);
   if (pathname === "/" && !search) return false;
   return !(guid && (rawLink ?? "").includes("#"));
@@ -291,20 +307,26 @@ function linkOf(
   return null;
 }
 
-function dateOf(item: XmlItem, fetchedAt: Date): { publishedAt: string; dateQuality: DateQuality } {
-  const candidates = ["published", "pubDate", "dc:date", "updated"]
-    .map((name) => item.fields.get(name)?.text)
-    .filter((d): d is string => Boolean(d?.trim()));
-  if (candidates.length === 0) return { publishedAt: fetchedAt.toISOString(), dateQuality: "missing" };
-  for (const candidate of candidates) {
+const DATE_FIELDS = ["published", "pubDate", "dc:date", "updated"];
+
+function dateOf(
+  item: XmlItem,
+  fetchedAt: Date,
+  fetchedAtIso: string,
+): { publishedAt: string; dateQuality: DateQuality } {
+  let sawDate = false;
+  for (const name of DATE_FIELDS) {
+    const candidate = item.fields.get(name)?.text;
+    if (!candidate?.trim()) continue;
+    sawDate = true;
     const ms = parseFeedDate(candidate);
     if (ms === null) continue;
     if (ms > fetchedAt.getTime() + FUTURE_TOLERANCE_MS) {
-      return { publishedAt: fetchedAt.toISOString(), dateQuality: "future-clamped" };
+      return { publishedAt: fetchedAtIso, dateQuality: "future-clamped" };
     }
     return { publishedAt: new Date(ms).toISOString(), dateQuality: "ok" };
   }
-  return { publishedAt: fetchedAt.toISOString(), dateQuality: "unparseable" };
+  return { publishedAt: fetchedAtIso, dateQuality: sawDate ? "unparseable" : "missing" };
 }
 
 function authorOf(item: XmlItem, isAtom: boolean): string | undefined {
