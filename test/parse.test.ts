@@ -222,7 +222,10 @@ describe("parseFeed: hostile documents", () => {
 
   it("refuses a document nested past the limit outside any item, as bad-xml", async () => {
     const deep = `${"<x>".repeat(2_000)}${"</x>".repeat(2_000)}`;
-    const xml = rssDocument([{ title: "t", link: "https://e.org/1" }]).replace("<channel>", `<channel>${deep}`);
+    const xml = rssDocument([{ title: "t", link: "https://e.org/1" }]).replace(
+      "<channel>",
+      `<channel>${deep}`,
+    );
     const error = await parseError(xml);
     expect(error.kind).toBe("bad-xml");
     expect(error.message).toMatch(/nested deeper than 1000 levels/);
