@@ -46,7 +46,9 @@ export function canonicalUrl(href: string, base?: string): string | null {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return null;
   if (!url.hostname) return null;
-  url.hash = ""; // unconditionally: an empty fragment ("x#") reads as "" but is still in href
+  // Each setter re-serialises the URL, so only what the text can contain is cleared (an empty
+  // fragment, "x#", reads as "" from url.hash but is still in href, hence the text test).
+  if (text.includes("#")) url.hash = "";
   if (url.username) url.username = "";
   if (url.password) url.password = "";
   if (url.search) {

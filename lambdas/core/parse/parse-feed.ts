@@ -263,6 +263,8 @@ function normaliseItem(item: XmlItem, context: ItemContext): Article {
   };
 }
 
+const FRONT_PAGE = /^https?:\/\/[^/?#]+\/$/;
+
 /**
  * Whether an item's canonical URL can stand for the item in its id. Not when it is a site's front
  * page (podcasts link every episode to the homepage) and not when only the dropped fragment told
