@@ -7,6 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDynamoStore } from "../lambdas/adapters/dynamo-store.ts";
 import { createTable } from "../lambdas/adapters/table.ts";
+import type { Fetcher } from "../lambdas/core/acquire/fetcher.ts";
+import { pollFeed } from "../lambdas/core/polling/pipeline.ts";
+import { generatedItems, rssDocument } from "./helpers/feeds.ts";
 import { type LocalDynamo, startDynalite } from "./helpers/dynalite.ts";
 import { storedArticle } from "./helpers/store-fixtures.ts";
 
@@ -14,6 +17,7 @@ let db: LocalDynamo;
 let tableCount = 0;
 const now = new Date("2025-01-10T12:00:00.000Z");
 const sent: { command: string; items: number }[] = [];
+const commands: string[] = [];
 const delays: number[] = [];
 // Per BatchWriteItem call: how many of its items to hand to DynamoDB (the rest come back unprocessed).
 let admit: number[] = [];
@@ -25,6 +29,7 @@ beforeAll(async () => {
   type Handler = (args: unknown) => Promise<unknown>;
   const throttle = (next: Handler, context: unknown) => async (args: unknown) => {
     const command = (context as { commandName?: string }).commandName ?? "";
+    commands.push(command);
     if (command !== "BatchWriteItemCommand") return next(args);
     const call = args as { input: BatchInput };
     const [table, requests] = Object.entries(call.input.RequestItems)[0]!;
@@ -52,6 +57,7 @@ async function freshStore() {
   const tableName = `batch-test-${++tableCount}`;
   await createTable(db.client, tableName);
   sent.length = 0;
+  commands.length = 0;
   admit = [];
   delays.length = 0;
   // Retry waits are recorded, not slept: the schedule is the adapter's business, not the test's.
@@ -103,5 +109,61 @@ describe("putNewArticles", () => {
       "b24",
     ]);
     expect(delays).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+});
+
+describe("the poll pipeline's article writes", () => {
+  // Market news: nothing here is flagged, so every new article takes the batch path.
+  const items = generatedItems(30).map((item, i) => ({
+    ...item,
+    title: `Market update ${i}: token prices move as trading volume grows`,
+    description: `Trading volume rose on exchange ${i}.`,
+  }));
+  const fetcher: Fetcher = {
+    async fetch(url) {
+      const body = rssDocument(items);
+      return {
+        status: "ok",
+        url,
+        finalUrl: url,
+        httpStatus: 200,
+        body,
+        charset: "utf-8",
+        bytes: body.length,
+        etag: '"v1"',
+        timings: { totalMs: 1 },
+      };
+    },
+  };
+  const feed = { id: "markets", name: "Markets", url: "https://markets.example/feed.xml" };
+  const deps = (store: Awaited<ReturnType<typeof freshStore>>) => ({
+    store,
+    fetcher,
+    notifier: { send: async () => {} },
+    clock: () => now,
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+  });
+  const count = (name: string) => commands.filter((c) => c === name).length;
+
+  it("stores new unflagged articles with two BatchWriteItem requests, not one PutItem each", async () => {
+    const store = await freshStore();
+    const outcome = await pollFeed(feed, deps(store));
+    expect(outcome).toMatchObject({ status: "ok", fetched: 30, new: 30, flagged: 0 });
+    expect(count("BatchWriteItemCommand")).toBe(2);
+    expect(count("PutItemCommand")).toBe(1); // the feed state
+    const again = await pollFeed(feed, deps(store));
+    expect(again).toMatchObject({ status: "ok", new: 0 });
+  });
+
+  it("fails the poll as a store failure and keeps the old validators when a batch cannot be written", async () => {
+    const store = await freshStore();
+    admit = Array.from({ length: 8 }, () => 0); // the first request of 25 never gets through
+    const first = await pollFeed(feed, deps(store));
+    expect(first).toMatchObject({ status: "failed", kind: "store", new: 5 });
+    expect(first.message).toMatch(/Markets \(markets\): 25 article\(s\) not stored, will retry/);
+    expect((await store.getFeedState("markets"))?.etag).toBeUndefined();
+    const second = await pollFeed(feed, deps(store));
+    expect(second).toMatchObject({ status: "ok", new: 25 });
+    expect((await store.getFeedState("markets"))?.etag).toBe('"v1"');
   });
 });

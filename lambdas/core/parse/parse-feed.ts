@@ -275,8 +275,8 @@ function identifiesItem(
   rawLink: string | undefined,
   guid: { value: string } | undefined,
 ): boolean {
-  const { pathname, search } = new URL(url);
-  if (pathname === "/" && !search) return false;
+  // A canonical URL is scheme://host[:port]/path[?query]: the front page is nothing after the "/".
+  if (FRONT_PAGE.test(url)) return false;
   return !(guid && (rawLink ?? "").includes("#"));
 }
 
