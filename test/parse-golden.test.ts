@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import { decodeBody } from "../lambdas/core/acquire/charset.ts";
 import { FeedParseError, parseFeed, type ParsedFeed } from "../lambdas/core/parse/parse-feed.ts";
 import { FEEDS_DIR, listFeedFixtures, testFeed } from "./helpers/feeds.ts";
+import { HAS_SHARED } from "./helpers/shared-data.ts";
 
 const GOLDEN_DIR = new URL("./fixtures/golden/parse/", import.meta.url);
 const SHARED_GOLDEN_DIR = new URL("./fixtures/golden/parse/shared/", import.meta.url);
