@@ -187,10 +187,28 @@ try {
 
   const gzip = { "accept-encoding": "gzip" };
   const base = await measure("baseline: adapter + constant tiny JSON", `${baseline.url}/`);
-  const constantGzip = await measure("constant: the page's gzip bytes", `${api.url}/constant-gzip`, gzip);
-  const pageGzip = await measure("GET /feed.json gzip, 5 s page cache", `${api.url}/feed.json`, gzip);
-  const constantPlain = await measure("constant: the page's plain bytes", `${api.url}/constant-plain`);
-  const pagePlain = await measure("GET /feed.json plain, 5 s page cache", `${api.url}/feed.json`);
+  // The goal's two sides run alternately, three times each, and the median run counts: on a
+  // shared machine one 5-second run can land in a neighbour's busy spell.
+  const alternate = async (
+    a: [string, string, Record<string, string>?],
+    b: [string, string, Record<string, string>?],
+  ) => {
+    const runs: [Figures[], Figures[]] = [[], []];
+    for (let i = 0; i < 3; i++) {
+      runs[0].push(await measure(...a));
+      runs[1].push(await measure(...b));
+    }
+    const median = (list: Figures[]) => [...list].sort((x, y) => x.p99 - y.p99)[1]!;
+    return [median(runs[0]), median(runs[1])] as const;
+  };
+  const [constantGzip, pageGzip] = await alternate(
+    ["constant: the page's gzip bytes", `${api.url}/constant-gzip`, gzip],
+    ["GET /feed.json gzip, 5 s page cache", `${api.url}/feed.json`, gzip],
+  );
+  const [constantPlain, pagePlain] = await alternate(
+    ["constant: the page's plain bytes", `${api.url}/constant-plain`],
+    ["GET /feed.json plain, 5 s page cache", `${api.url}/feed.json`],
+  );
   const rows = [
     base,
     constantGzip,
@@ -216,7 +234,9 @@ try {
   }
   const verdict = (page: Figures, constant: Figures) =>
     `${page.p99} ms vs ${constant.p99} ms: ${page.p99 <= constant.p99 ? "met" : "NOT met"}`;
-  console.log(`\ngoal: cached /feed.json p99 <= constant body of the same bytes, same server`);
+  console.log(
+    `\ngoal: cached /feed.json p99 <= constant body of the same bytes, same server (median of 3 alternating runs)`,
+  );
   console.log(`  gzip client:  ${verdict(pageGzip, constantGzip)}`);
   console.log(`  plain client: ${verdict(pagePlain, constantPlain)}`);
   if (rows.some((r) => r.bad > 0)) process.exitCode = 1;
