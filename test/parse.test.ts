@@ -200,6 +200,20 @@ describe("parseFeed: hostile documents", () => {
     expect(Object.prototype).not.toHaveProperty("polluted");
   });
 
+  it("gives element, attribute and entity names like __proto__ and constructor no special meaning", async () => {
+    const xml = `<?xml version="1.0"?><rss version="2.0" __proto__="x"><channel><title>t</title>
+<item><title>t</title><link>https://e.org/q</link><constructor a="1"/><__proto__ b="2"><x/></__proto__>
+<category __proto__="y" term="z"/></item></channel></rss>`;
+    const { articles } = await parseFeed(xml, context);
+    expect(articles.map((a) => [a.url, a.categories])).toEqual([["https://e.org/q", ["z"]]]);
+    for (const name of ["constructor", "toString", "hasOwnProperty", "valueOf"]) {
+      const error = await parseError(
+        rssDocument([{ title: "t" }]).replace("<title>t</title>", `<title>&${name};</title>`),
+      );
+      expect(error.message).toMatch(/Invalid character entity/);
+    }
+  });
+
   it("locks xml2js at 0.5.0 or later (CVE-2023-0842 prototype pollution)", async () => {
     const { readFileSync } = await import("node:fs");
     const lock = JSON.parse(readFileSync(new URL("../package-lock.json", import.meta.url), "utf8"));

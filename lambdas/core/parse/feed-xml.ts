@@ -82,14 +82,14 @@ const ITEM_FIELDS = new Set([
 ]);
 // Fields that hold HTML: with unescaped child elements, their inner markup is their value.
 const HTML_FIELDS = new Set(["title", "dc:title", "description", "summary", "content", "content:encoded"]);
-// Attributes read, by element.
-const ATTRIBUTES_OF: Record<string, readonly string[]> = {
-  link: ["href", "rel"],
-  "a10:link": ["href"],
-  guid: ["isPermaLink"],
-  category: ["term", "label", "text"],
-  "dc:subject": ["term", "label", "text"],
-};
+// Attributes read, by element. A Map: element names like "constructor" must find nothing.
+const ATTRIBUTES_OF = new Map<string, readonly string[]>([
+  ["link", ["href", "rel"]],
+  ["a10:link", ["href"]],
+  ["guid", ["isPermaLink"]],
+  ["category", ["term", "label", "text"]],
+  ["dc:subject", ["term", "label", "text"]],
+]);
 const CHANNEL_FIELDS = new Set(["title", "dc:title", "link"]);
 
 const NAME = /^[A-Za-z_:\u00C0-\uFFFF][\w:.\-\u00B7\u00C0-\uFFFF]*$/;
@@ -315,7 +315,7 @@ export function readFeedXml(xml: string): XmlFeed {
         tagName = xml.slice(start, end);
         if (!NAME.test(tagName)) fail("Invalid character in tag name", start + firstBadNameChar(tagName));
         tagAttrs = undefined;
-        wantedAttrs = ATTRIBUTES_OF[tagName];
+        wantedAttrs = ATTRIBUTES_OF.get(tagName);
       },
       onattribname(start, end) {
         attrName = xml.slice(start, end);
@@ -337,7 +337,8 @@ export function readFeedXml(xml: string): XmlFeed {
           wantedAttrs?.includes(attrName) === true ||
           (attrName === "rdf:about" && tagName === itemName);
         const value = decoded(start, stop, wanted);
-        if (wanted) (tagAttrs ??= {})[attrName] = value;
+        // No prototype: an attribute named "__proto__" is just an attribute.
+        if (wanted) (tagAttrs ??= Object.create(null) as Record<string, string>)[attrName] = value;
       },
       onopentagend(end) {
         openElement(end, false);

@@ -17,12 +17,19 @@ export class EntityError extends Error {
   }
 }
 
-const XML_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+// Maps, not object literals: a name like "constructor" or "__proto__" must not find Object's own.
+const XML_ENTITIES = new Map([
+  ["amp", "&"],
+  ["lt", "<"],
+  ["gt", ">"],
+  ["quot", '"'],
+  ["apos", "'"],
+]);
 const known = new Map<string, string | null>();
 
 /** The text a named entity stands for, or null when neither XML nor HTML defines it. */
 function namedEntity(name: string): string | null {
-  const xml = XML_ENTITIES[name];
+  const xml = XML_ENTITIES.get(name);
   if (xml !== undefined) return xml;
   let value = known.get(name);
   if (value === undefined) {
