@@ -58,6 +58,13 @@ export class XmlSyntaxError extends Error {
   }
 }
 
+/**
+ * Most characters of raw HTML read for a summary and for content: enough markup for the text caps,
+ * but bounded, so one giant item cannot eat the poller's memory or CPU (HTML-to-text costs roughly
+ * 10-30 ms per 20 KB). Text past these is checked for well-formedness but not kept.
+ */
+export const RAW_HTML_CAP = { summary: 20_000, content: 100_000 };
+
 /** Elements deeper than this inside an item drop that item; outside items, the document. */
 export const MAX_DEPTH = 1000;
 
@@ -97,6 +104,8 @@ const NAME = /^[A-Za-z_:\u00C0-\uFFFF][\w:.\-\u00B7\u00C0-\uFFFF]*$/;
 /** A value being collected: text pieces so far, and where its inner markup starts. */
 interface Capture {
   name: string;
+  /** Characters of text kept at most (see RAW_HTML_CAP). */
+  cap: number;
   depth: number;
   text: string;
   sawCdata: boolean;
@@ -233,6 +242,7 @@ export function readFeedXml(xml: string): XmlFeed {
       if (into) {
         captures.push({
           name,
+          cap: name === "description" || name === "summary" ? RAW_HTML_CAP.summary : RAW_HTML_CAP.content,
           depth,
           text: "",
           sawCdata: false,
@@ -277,7 +287,7 @@ export function readFeedXml(xml: string): XmlFeed {
   const finishCapture = (c: Capture, innerEnd: number): void => {
     let text: string | undefined = c.text;
     if (c.hasChildren && HTML_FIELDS.has(c.name)) {
-      text = innerMarkup(xml, c.innerStart, innerEnd);
+      text = innerMarkup(xml, c.innerStart, Math.min(innerEnd, c.innerStart + c.cap));
     } else if ((c.hasChildren || c.attrs) && !c.sawCdata && isBlank(c.text)) {
       // xml2js: child elements or attributes with only whitespace make an object without text.
       text = undefined;
@@ -361,14 +371,19 @@ export function readFeedXml(xml: string): XmlFeed {
           fail(closedRoot ? "Text data outside of root node." : "Non-whitespace before first tag.", start);
         }
         const c = captures[captures.length - 1];
-        if (c && c.depth === stack.length) c.text += decoded(start, end, true);
-        else decoded(start, end, false);
+        if (c && c.depth === stack.length && c.text.length < c.cap) {
+          c.text += decoded(start, end, true);
+          if (c.text.length > c.cap) c.text = c.text.slice(0, c.cap);
+        } else {
+          decoded(start, end, false);
+        }
       },
       ontextentity() {},
       oncdata(start, end, endOffset) {
         const c = captures[captures.length - 1];
         if (c && c.depth === stack.length) {
-          c.text += xml.slice(start, end - endOffset);
+          if (c.text.length < c.cap)
+            c.text += xml.slice(start, Math.min(end - endOffset, start + c.cap - c.text.length));
           c.sawCdata = true;
         }
       },

@@ -7,7 +7,14 @@
 import { articleId } from "./article-id.ts";
 import { canonicalUrl } from "./canonical-url.ts";
 import { parseFeedDate } from "./dates.ts";
-import { readFeedXml, XmlSyntaxError, type XmlFeed, type XmlItem, type XmlValue } from "./feed-xml.ts";
+import {
+  RAW_HTML_CAP,
+  readFeedXml,
+  XmlSyntaxError,
+  type XmlFeed,
+  type XmlItem,
+  type XmlValue,
+} from "./feed-xml.ts";
 import { capText, htmlToText } from "../text/html-to-text.ts";
 import type { Article, DateQuality, FeedConfig } from "../model/types.ts";
 
@@ -45,10 +52,6 @@ export const LIMITS = {
   category: 100,
   categories: 20,
 };
-// Raw HTML handed to the HTML-to-text step is capped too: enough markup for the text caps above,
-// but bounded so one giant item cannot eat the poller's memory or CPU.
-// (HTML-to-text costs roughly 10-30 ms per 20 KB of markup, so the caps are also a CPU budget.)
-const RAW_HTML_CAP = { summary: 20_000, content: 100_000 };
 const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
 
 /**
