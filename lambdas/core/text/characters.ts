@@ -6,8 +6,9 @@
  * - `plainText`: multi-line text (email bodies, content): only what XML 1.0 and UTF-8 accept,
  *   no controls but tab, LF and CR.
  * - `oneLine`: one-line fields (titles, names, labels, subjects, terminal and log lines):
- *   `plainText`, minus line breaks and invisible reordering/zero-width characters, whitespace
- *   collapsed and trimmed.
+ *   controls become spaces (they separate words), lone surrogates and invisible reordering or
+ *   zero-width characters are removed, whitespace collapsed and trimmed. (The web outputs
+ *   remove controls instead, see display.ts: there they are never word separators.)
  */
 
 // C0 controls except tab/LF/CR, DEL and C1. XML 1.0 forbids the C0 ones; the rest render as
@@ -52,11 +53,18 @@ export function plainText(text: string): string {
 }
 
 /**
- * One line of display text: `plainText`, with bidi controls and zero-width characters removed,
- * every run of whitespace (line breaks included) turned into one space, and trimmed.
+ * One line of text: controls become spaces, lone surrogates, U+FFFE/U+FFFF, bidi controls and
+ * zero-width characters are removed, every run of whitespace (line breaks included) becomes one
+ * space, and the ends are trimmed.
  */
 export function oneLine(text: string): string {
-  return plainText(text).replace(INVISIBLE, "").replace(WHITESPACE_RUNS, " ").trim();
+  return text
+    .replace(CONTROLS, " ")
+    .replace(LONE_SURROGATES, "")
+    .replace(NONCHARACTERS, "")
+    .replace(INVISIBLE, "")
+    .replace(WHITESPACE_RUNS, " ")
+    .trim();
 }
 
 /** Paragraphs of display text: each paragraph `oneLine`, empty ones dropped, joined by a blank line. */

@@ -30,9 +30,6 @@ const BLOCKS = new Set([
 ]);
 
 const NEEDS_HTML_PARSER = /[<&]/;
-// C0/C1 controls separate words here (a feed's "a\u0007b" is two words to the classifier); oneLine
-// then drops what is left that no output may show.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
 /**
  * True when the replaces below would change nothing (and, with refuseMarkup, there is no "<" or
@@ -94,7 +91,7 @@ export function htmlToText(input: string): string {
     text = markupToText(text);
   }
   if (isClean(text)) return text;
-  return oneLine(text.replace(CONTROL, " "));
+  return oneLine(text);
 }
 
 /**
