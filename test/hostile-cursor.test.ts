@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDynamoStore } from "../lambdas/adapters/dynamo-store.ts";
 import { createTable } from "../lambdas/adapters/table.ts";
 import { createApi } from "../lambdas/core/api/app.ts";
-import type { ApiApp } from "../lambdas/core/api/http.ts";
+import type { ApiApp } from "../lambdas/core/api/app.ts";
 import { makeStory, recordingLog } from "./helpers/api-stories.ts";
 import { type LocalDynamo, startDynalite } from "./helpers/dynalite.ts";
 
@@ -47,6 +47,7 @@ describe("forged cursors", () => {
     ["null", encode(null)],
     ["not JSON", Buffer.from("{{{").toString("base64url")],
   ])("%s: 400 naming cursor, nothing logged as a failure", async (_name, cursor) => {
+    log.entries.length = 0;
     const res = await app({ method: "GET", path: "/feed.json", rawQuery: `cursor=${cursor}`, headers: {} });
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body).error).toMatchObject({ code: "invalid_parameter", parameter: "cursor" });

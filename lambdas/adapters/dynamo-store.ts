@@ -13,12 +13,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import {
-  type Clock,
-  type Store,
-  type StoryPage,
-  type StoryQuery,
-} from "../core/model/ports.ts";
+import { type Clock, type Store, type StoryPage, type StoryQuery } from "../core/model/ports.ts";
 import type { FeedState, Story } from "../core/model/types.ts";
 import { decodeCursor, encodeCursor } from "../core/api/cursor.ts";
 import {

@@ -132,7 +132,8 @@ export function alertSmsText(alert: Alert): string {
     .join(" ");
   const sources = independentSources(story);
   const tail = sources > 1 ? ` (${sources} sources)` : "";
-  const title = oneLine(story.title) || "untitled story";
+  // No SMS holds more than 160 characters of title: cap first, so the loop below stays short.
+  const title = truncate(oneLine(story.title), SMS_GSM7_MAX, { ellipsis: "" }) || "untitled story";
   const full = `${head} ${title}${tail}`;
   const measured = smsLength(full);
   if (measured.length <= measured.max) return full;

@@ -45,7 +45,9 @@ function renderItem(story: Story): string {
     `<guid isPermaLink="false">${escapeXml(view.id)}</guid>`,
     rfc822(view.publishedAt) ? element("pubDate", rfc822(view.publishedAt)) : "",
     `<description>${escapeRssHtml(storyContentText(view))}</description>`,
-    ...[...new Set([...view.actors, view.severity, ...view.categories])].map((c) => textElement("category", c)),
+    ...[...new Set([...view.actors, view.severity, ...view.categories])].map((c) =>
+      textElement("category", c),
+    ),
   ];
   return `<item>${parts.filter(Boolean).join("")}</item>`;
 }

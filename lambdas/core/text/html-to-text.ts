@@ -55,6 +55,8 @@ function isClean(text: string, refuseMarkup = false): boolean {
       if (c < 0x20 || c >= 0x7f) return false; // C0/C1 controls, DEL, tab/newline, no-break space
     } else if (isWideWhitespace(c) || isInvisibleFormat(c)) {
       return false; // the rest of what \s matches; bidi controls and zero-width characters
+    } else if (c === 0xfffe || c === 0xffff) {
+      return false; // noncharacters XML forbids
     } else if (c >= 0xd800 && c <= 0xdfff) {
       const next = text.charCodeAt(i + 1);
       if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return false; // half a surrogate pair
