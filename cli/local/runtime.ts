@@ -184,15 +184,15 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
     async serveApi(port = config.port) {
       // Links use the configured public URL, else the address the server listens on (known once
       // it listens), never a request's Host header.
-      let handler: ApiGatewayHandler | undefined;
-      api = await startApiServer((event) => handler!(event), {
+      const ready: { handler?: ApiGatewayHandler } = {};
+      api = await startApiServer((event) => ready.handler!(event), {
         port,
         host: config.host,
         ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
         onError: (error) => output.err(`api: request failed: ${errorText(error)}`),
       });
       const baseUrl = (config.publicUrl ?? api.url).replace(/\/+$/, "");
-      handler = createApiGatewayHandler(
+      ready.handler = createApiGatewayHandler(
         createApi({ reader: store, log, site: { ...DEFAULT_SITE, title: "heistwatch (local)", baseUrl } }),
       );
       return api;
