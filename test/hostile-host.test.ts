@@ -7,6 +7,7 @@
 import { request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ApiServer, startApiServer } from "../cli/local/http-adapter.ts";
+import { openLocalStack } from "../cli/local/runtime.ts";
 import { createApiGatewayHandler } from "../lambdas/core/api/apigw.ts";
 import { createApi } from "../lambdas/core/api/app.ts";
 import { makeStory, memoryReader, recordingLog } from "./helpers/api-stories.ts";
@@ -98,5 +99,34 @@ describe("a forged Host header", () => {
     expect(JSON.parse(result.body ?? "").feed_url).toBe(
       "https://abc.execute-api.eu-west-1.amazonaws.com/feed.json",
     );
+  });
+
+  it("does not change the links `npm start` serves; a configured publicUrl does, and nothing varies", async () => {
+    for (const publicUrl of [undefined, "https://heists.example.org/watch"]) {
+      const stack = await openLocalStack({
+        config: {
+          port: 0,
+          host: "127.0.0.1",
+          ...(publicUrl ? { publicUrl } : {}),
+          dataDir: "(memory)",
+          feedsFile: "(test)",
+          intervalSeconds: 60,
+          allowPrivateAddresses: [],
+          concurrency: 1,
+          hostGapMs: 0,
+        },
+        feeds: [],
+        dataDir: null,
+        output: { out: () => {}, err: () => {} },
+      });
+      try {
+        const api = await stack.serveApi(0);
+        const { headers, body } = await getWithHost(`${api.url}/feed.json`, "evil.example");
+        expect(JSON.parse(body).feed_url).toBe(`${publicUrl ?? api.url}/feed.json`);
+        expect(headers.vary).toBeUndefined();
+      } finally {
+        await stack.close();
+      }
+    }
   });
 });
