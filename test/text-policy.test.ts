@@ -66,6 +66,7 @@ describe("formatUsd", () => {
     expect(formatUsd(999_950_000, "long")).toBe("$1 billion");
     expect(formatUsd(900_000)).toBe("$900K");
     expect(formatUsd(900_000, "long")).toBe("$900,000");
+    expect(formatUsd(1_460_000_000, "exact")).toBe("$1,460,000,000");
     for (const nothing of [null, undefined, 0, -5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(formatUsd(nothing)).toBeNull();
     }
