@@ -7,7 +7,7 @@
 import fc from "fast-check";
 
 /** Cases per property: bounded inside `npm test`, FUZZ_RUNS (npm run fuzz sets 100,000) otherwise. */
-export const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
+export const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 
 // A failing case is reported as found: shrinking 100 KB strings can take longer than the run.
 fc.configureGlobal({ endOnFailure: process.env.FUZZ_SHRINK !== "1" });
