@@ -3,7 +3,7 @@
  * channel, code-point-safe truncation, money formatting and safe links.
  */
 import { describe, expect, it } from "vitest";
-import { oneLine, paragraphs, plainText, removeLoneSurrogates } from "../lambdas/core/text/characters.ts";
+import { oneLine, plainText, removeLoneSurrogates } from "../lambdas/core/text/characters.ts";
 import { displayText } from "../lambdas/core/text/display.ts";
 import { MAX_LINK_LENGTH, safeHttpUrl } from "../lambdas/core/text/links.ts";
 import { formatUsd } from "../lambdas/core/text/money.ts";
@@ -20,10 +20,6 @@ describe("characters per channel", () => {
     expect(oneLine("  a\r\n b\u0007c\u2028d  ")).toBe("a b c d");
     expect(oneLine("pay\u202Egpj.exe\u202C \u2066x\u2069 y\u200Bz \u200Ew\u061C")).toBe("paygpj.exe x yz w");
     expect(oneLine("👨‍👩‍👧 می‌خواهم")).toBe("👨‍👩‍👧 می‌خواهم");
-  });
-
-  it("paragraphs keeps blank-line breaks between one-line paragraphs", () => {
-    expect(paragraphs("a\nb\n\n\n c \u202E\n\n")).toBe("a b\n\nc");
   });
 
   it("removeLoneSurrogates leaves pairs alone", () => {

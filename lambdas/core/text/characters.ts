@@ -66,12 +66,3 @@ export function oneLine(text: string): string {
     .replace(WHITESPACE_RUNS, " ")
     .trim();
 }
-
-/** Paragraphs of display text: each paragraph `oneLine`, empty ones dropped, joined by a blank line. */
-export function paragraphs(text: string): string {
-  return text
-    .split(/\n\s*\n/)
-    .map(oneLine)
-    .filter(Boolean)
-    .join("\n\n");
-}
