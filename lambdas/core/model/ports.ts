@@ -46,6 +46,13 @@ export interface ArticleLedger {
   filterUnknownArticleIds(ids: string[]): Promise<string[]>;
   /** Conditional put: true when this call created it, false when it already existed. */
   putArticleIfNew(article: StoredArticle): Promise<boolean>;
+  /**
+   * Writes articles that the known-ids read has just reported unknown and that decide nothing
+   * (unflagged: no story, no alert), in batches without conditions; a racing poller writing the
+   * same article again changes nothing that matters. Unprocessed items are retried with backoff.
+   * Resolves to the articles that still could not be written, each with the reason.
+   */
+  putNewArticles(articles: StoredArticle[]): Promise<{ id: string; error: string }[]>;
   getArticle(id: string): Promise<StoredArticle | null>;
 }
 

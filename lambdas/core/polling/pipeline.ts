@@ -189,6 +189,14 @@ async function storeArticles(
     .map((article) => ({ ...article, publishedAt: isoOrSelf(article.publishedAt) }))
     .sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
   const failures: string[] = [];
+  const notStored = (articleId: string, feedId: string, error: string) => {
+    failures.push(`${articleId}: ${error}`);
+    deps.log.error("article not stored", { feedId, articleId, error });
+  };
+  // Unflagged articles decide nothing (no story, no alert), so after the known-ids read they are
+  // written together in batches rather than with one conditional put each. A lone one keeps the
+  // conditional put: a batch of one buys nothing.
+  const unflagged: StoredArticle[] = [];
   for (const article of fresh) {
     try {
       const verdict = classify(
@@ -196,21 +204,36 @@ async function storeArticles(
         { threshold: deps.threshold },
       );
       const stored: StoredArticle = { ...article, ...verdict, storyId: null };
+      if (!verdict.flagged) {
+        unflagged.push(stored);
+        continue;
+      }
       // Story first, article last: the article's conditional put is what marks it known, so a
       // crash in between leaves it unknown and the (idempotent) story step is simply redone.
-      if (verdict.flagged) stored.storyId = await joinStory(stored, deps);
+      stored.storyId = await joinStory(stored, deps);
       if (await deps.store.putArticleIfNew(stored)) {
         outcome.new++;
-        if (verdict.flagged) outcome.flagged++;
+        outcome.flagged++;
       }
       if (stored.storyId) outcome.alerts += await deliverAlert(stored.storyId, deps);
     } catch (error) {
-      failures.push(`${article.id}: ${errorMessage(error)}`);
-      deps.log.error("article not stored", {
-        feedId: article.feedId,
-        articleId: article.id,
-        error: errorMessage(error),
-      });
+      notStored(article.id, article.feedId, errorMessage(error));
+    }
+  }
+  if (unflagged.length === 1) {
+    const [only] = unflagged as [StoredArticle];
+    try {
+      if (await deps.store.putArticleIfNew(only)) outcome.new++;
+    } catch (error) {
+      notStored(only.id, only.feedId, errorMessage(error));
+    }
+  } else if (unflagged.length > 1) {
+    try {
+      const unwritten = await deps.store.putNewArticles(unflagged);
+      outcome.new += unflagged.length - unwritten.length;
+      for (const { id, error } of unwritten) notStored(id, unflagged[0]!.feedId, error);
+    } catch (error) {
+      for (const article of unflagged) notStored(article.id, article.feedId, errorMessage(error));
     }
   }
   if (failures.length === 0) return undefined;
