@@ -33,6 +33,7 @@ import {
   TABLE_ACCESS,
 } from "./constructs/bind.ts";
 import { HeistwatchFunction } from "./constructs/function.ts";
+import { DIGEST_ENTRY, Subscriptions } from "./constructs/subscriptions.ts";
 
 /** Handler entry files, relative to the project root. */
 export const LAMBDA_ENTRIES = {
@@ -279,6 +280,22 @@ export class HeistwatchStack extends Stack {
     }
     const baseUrl = stage.url; // ends with "/"
     apiFn.addEnvironment("PUBLIC_BASE_URL", baseUrl);
+
+    // ---- Public sign-up and digests (infra/constructs/subscriptions.ts) ----
+    if (config.signup.enabled) {
+      new Subscriptions(this, "Subscriptions", {
+        config: config.signup,
+        logRetentionDays: config.logRetentionDays,
+        apiFunction: apiFn,
+        httpApi,
+        integration,
+        table,
+        alertsTopic,
+        topicKey: key,
+        subscriptionDlq,
+        digestEntry: entry(DIGEST_ENTRY),
+      });
+    }
 
     // ---- Alarms -> ops topic ----
     const alarmAction = new cwActions.SnsAction(opsTopic);

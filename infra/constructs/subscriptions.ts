@@ -1,0 +1,152 @@
+/**
+ * Public sign-up and digests on AWS:
+ * - POST /subscriptions on the HTTP API, served by the api function, which alone may call
+ *   sns:Subscribe, and only on the alerts topic; its rate-limit counters are the only items it
+ *   may write (dynamodb:LeadingKeys "RL#*").
+ * - A digest function on two EventBridge schedules (daily at the configured UTC hour, weekly on the
+ *   configured day), publishing one digest per severity tier; it may write only digest slots.
+ * SNS's own confirmation mail is the double opt-in; SMS sign-up stays off (see docs/deploy.md).
+ */
+import { Duration, Validations } from "aws-cdk-lib";
+import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
+import type { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import * as events from "aws-cdk-lib/aws-events";
+import * as targets from "aws-cdk-lib/aws-events-targets";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as kms from "aws-cdk-lib/aws-kms";
+import type * as sns from "aws-cdk-lib/aws-sns";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import type { SignupConfig } from "../config.ts";
+import { bindTable, bindTopicPublish } from "./bind.ts";
+import { HeistwatchFunction } from "./function.ts";
+
+/** The sign-up route (POST only; GET/HEAD of it would only ever be a 405). */
+export const SIGNUP_ROUTE = "/subscriptions";
+export const DIGEST_ENTRY = "lambdas/digest.ts";
+
+export interface SubscriptionsProps {
+  config: SignupConfig;
+  logRetentionDays: number;
+  apiFunction: HeistwatchFunction;
+  httpApi: apigwv2.HttpApi;
+  integration: HttpLambdaIntegration;
+  table: { tableName: string; tableArn: string };
+  alertsTopic: sns.ITopic;
+  /** The topic's KMS key, when it has one (publishing then needs the key). */
+  topicKey?: kms.IKey;
+  /** Where SNS parks notifications it could not deliver to a subscriber. */
+  subscriptionDlq: sqs.IQueue;
+  /** Absolute path of lambdas/digest.ts. */
+  digestEntry: string;
+}
+
+export class Subscriptions extends Construct {
+  readonly digestFunction: HeistwatchFunction;
+  readonly digestDlq: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: SubscriptionsProps) {
+    super(scope, id);
+    const { config, apiFunction, alertsTopic, table } = props;
+
+    // ---- Sign-up: the api function subscribes, to the alerts topic only ----
+    apiFunction.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ["sns:Subscribe"], resources: [alertsTopic.topicArn] }),
+    );
+    apiFunction.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ["dynamodb:UpdateItem"],
+        resources: [table.tableArn],
+        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["RL#*"] } },
+      }),
+    );
+    apiFunction.addEnvironment("ALERTS_TOPIC_ARN", alertsTopic.topicArn);
+    apiFunction.addEnvironment("SUBSCRIPTION_DLQ_ARN", props.subscriptionDlq.queueArn);
+    apiFunction.addEnvironment("SIGNUP_PER_CLIENT_PER_HOUR", String(config.perClientPerHour));
+    apiFunction.addEnvironment("SIGNUP_PER_ADDRESS_PER_DAY", String(config.perAddressPerDay));
+    apiFunction.addEnvironment("SIGNUP_CONFIRMATIONS_PER_DAY", String(config.confirmationsPerDay));
+    props.httpApi.addRoutes({
+      path: SIGNUP_ROUTE,
+      methods: [apigwv2.HttpMethod.POST],
+      integration: props.integration,
+    });
+
+    // ---- Digests ----
+    this.digestDlq = new sqs.Queue(this, "DigestDlq", {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.digestFunction = new HeistwatchFunction(this, "DigestFunction", {
+      entry: props.digestEntry,
+      description: "heistwatch: publishes the daily and weekly digests to the alerts topic",
+      serviceName: "heistwatch-digest",
+      memorySize: 256,
+      timeout: Duration.seconds(60),
+      logRetentionDays: props.logRetentionDays,
+      environment: {
+        DIGEST_HOUR_UTC: String(config.digestHourUtc),
+        DIGEST_WEEKDAY: String(config.digestWeekday),
+      },
+      // A digest slot is claimed before publishing, so a retry would send nothing: park failures instead.
+      retryAttempts: 0,
+      deadLetterQueue: this.digestDlq,
+    });
+    // Reads stories on the index; writes only its own slot claims.
+    bindTable(this.digestFunction, table, { table: [], index: ["dynamodb:Query"] });
+    this.digestFunction.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ["dynamodb:PutItem"],
+        resources: [table.tableArn],
+        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["DIGEST#*"] } },
+      }),
+    );
+    if (props.topicKey) {
+      bindTopicPublish(this.digestFunction, alertsTopic, props.topicKey);
+    } else {
+      this.digestFunction.role.addToPolicy(
+        new iam.PolicyStatement({ actions: ["sns:Publish"], resources: [alertsTopic.topicArn] }),
+      );
+      this.digestFunction.addEnvironment("TOPIC_ARN", alertsTopic.topicArn);
+    }
+
+    const weekdays = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+    for (const [ruleId, period, schedule] of [
+      ["DailyDigestRule", "daily", events.Schedule.cron({ minute: "0", hour: String(config.digestHourUtc) })],
+      [
+        "WeeklyDigestRule",
+        "weekly",
+        events.Schedule.cron({ minute: "0", hour: String(config.digestHourUtc), weekDay: weekdays[config.digestWeekday] }),
+      ],
+    ] as const) {
+      new events.Rule(this, ruleId, {
+        description: `heistwatch: publish the ${period} digest`,
+        schedule,
+      }).addTarget(
+        new targets.LambdaFunction(this.digestFunction.function, {
+          event: events.RuleTargetInput.fromObject({ period }),
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
+          deadLetterQueue: this.digestDlq,
+        }),
+      );
+    }
+
+    Validations.of(this.digestFunction.role).acknowledge({
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason:
+        "X-Ray tracing (Tracing.ACTIVE) needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support " +
+        "no resource-level permissions; they are the only '*' resources in the role.",
+    });
+    Validations.of(this.digestDlq).acknowledge(
+      {
+        id: "AwsSolutions-SQS3",
+        reason: "This queue IS the dead-letter queue of the digest function and its schedules; a DLQ of a DLQ only moves the problem.",
+      },
+      {
+        id: "Serverless-SQSRedrivePolicy",
+        reason: "This queue IS a dead-letter queue; nothing consumes it, so a redrive policy would never trigger.",
+      },
+    );
+  }
+}
