@@ -13,6 +13,7 @@ import type { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integra
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
+import * as destinations from "aws-cdk-lib/aws-lambda-destinations";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
@@ -90,7 +91,9 @@ export class Subscriptions extends Construct {
       },
       // A digest slot is claimed before publishing, so a retry would send nothing: park failures instead.
       retryAttempts: 0,
+      maxEventAge: Duration.hours(1),
       deadLetterQueue: this.digestDlq,
+      onFailure: new destinations.SqsDestination(this.digestDlq),
     });
     // Reads stories on the index; writes only its own slot claims.
     bindTable(this.digestFunction, table, { table: [], index: ["dynamodb:Query"] });

@@ -33,6 +33,8 @@ const context = {
   smsEnabled: "true",
   opsEmail: "ops@example.org",
   minAlertScore: "45",
+  // Public sign-up adds a function, a queue, a route and api rights: test/signup-infra.test.ts asserts those.
+  signupEnabled: "false",
 };
 
 beforeAll(() => {
