@@ -139,6 +139,7 @@ describe("POST /subscriptions on AWS", () => {
       ["two recipients", "email=a%40example.org%2Cb%40example.org", 400, "email"],
       ["display name", "email=Eve+%3Ceve%40example.org%3E", 400, "email"],
       ["Cyrillic lookalike", `email=${encodeURIComponent("pаypal@example.org")}`, 400, "email"],
+      ["punycode lookalike domain", "email=reader%40xn--exmple-4nf.org", 400, "email"],
       ["fullwidth at sign", `email=${encodeURIComponent("eve＠example.org")}`, 400, "email"],
       ["no domain", "email=eve%40", 400, "email"],
       ["no dot in domain", "email=eve%40localhost", 400, "email"],

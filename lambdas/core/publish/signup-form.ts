@@ -17,7 +17,7 @@ export const SIGNUP_STYLE = [
   "form.signup label.check{flex-direction:row;align-items:center;gap:6px}",
   "form.signup input,form.signup select,form.signup button{font:inherit;padding:4px 8px;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--ink)}",
   "form.signup button{background:var(--link);color:#fff;border-color:var(--link);cursor:pointer}",
-  "form.signup .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}",
+  "form.signup .hp{display:none}",
 ].join("");
 
 /** The "Get alerts" form; `action` is the absolute /subscriptions URL on this site. */

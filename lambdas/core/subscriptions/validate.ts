@@ -32,7 +32,7 @@ const DELIVERIES: Delivery[] = ["none", "daily", "weekly"];
 // tools (no quotes, no "|", no "{}", no "`"); a domain of LDH labels with an alphabetic TLD.
 const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_~-]+)*$/;
 const DOMAIN_LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
-const TLD = /^(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
+const TLD = /^[A-Za-z]{2,63}$/;
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 const ACTOR = /^[\p{L}\p{N}][\p{L}\p{N} .'&-]*$/u;
 
@@ -54,6 +54,11 @@ export function validateEmail(raw: string): string {
   if (local.length > FIELD_LIMITS.emailLocalPart) throw fail(`the part before @ is longer than ${FIELD_LIMITS.emailLocalPart} characters`);
   if (!LOCAL_PART.test(local)) throw fail("the part before @ is not a valid mailbox name");
   const labels = domain.split(".");
+  // Browsers turn a Unicode domain into punycode before posting; a lookalike ("exаmple" with a
+  // Cyrillic "а") arrives that way, so punycode labels are refused like raw Unicode.
+  if (labels.some((label) => /^xn--/i.test(label))) {
+    throw fail("internationalised (xn--) domain names are not accepted: they can imitate other domains");
+  }
   if (labels.length < 2 || !labels.every((label) => DOMAIN_LABEL.test(label)) || !TLD.test(labels.at(-1)!)) {
     throw fail("the domain after @ is not a valid internet domain (e.g. example.org)");
   }
