@@ -148,7 +148,14 @@ export function createDynamoSubscriberStore(options: {
       await doc.send(
         new PutCommand({
           TableName,
-          Item: { [pk]: `${SUBSCRIPTION_KEYS.subscriber}${subscriber.id}`, kind: "subscriber", subscriber, ttl },
+          // The current link's hash: a newer sign-up for a pending address makes older links void.
+          Item: {
+            [pk]: `${SUBSCRIPTION_KEYS.subscriber}${subscriber.id}`,
+            kind: "subscriber",
+            subscriber,
+            confirmTokenHash,
+            ttl,
+          },
         }),
       );
       await doc.send(
@@ -170,8 +177,9 @@ export function createDynamoSubscriberStore(options: {
       const tokenKey = `${SUBSCRIPTION_KEYS.token}${confirmTokenHash}`;
       const token = await get(tokenKey);
       if (!token || token.purpose !== "confirm") return null;
-      const subscriber = await getSubscriber(String(token.subscriptionId));
-      if (!subscriber || subscriber.status !== "pending") return null;
+      const item = await get(`${SUBSCRIPTION_KEYS.subscriber}${String(token.subscriptionId)}`);
+      const subscriber = item?.subscriber as Subscriber | undefined;
+      if (!subscriber || subscriber.status !== "pending" || item?.confirmTokenHash !== confirmTokenHash) return null;
       const confirmed: Subscriber = { ...subscriber, status: "confirmed", confirmedAt: now.toISOString() };
       // Only the subscription this token was issued for may be confirmed (a newer sign-up for the
       // same address replaced the pointer: then this older link no longer works).
