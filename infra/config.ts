@@ -136,7 +136,11 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
       digestWeekday: p.number("digestWeekday", 1, { min: 0, max: 6, integer: true }),
       perClientPerHour: p.number("signupPerClientPerHour", 10, { min: 1, max: 1_000_000, integer: true }),
       perAddressPerDay: p.number("signupPerAddressPerDay", 3, { min: 1, max: 1_000_000, integer: true }),
-      confirmationsPerDay: p.number("signupConfirmationsPerDay", 500, { min: 1, max: 1_000_000, integer: true }),
+      confirmationsPerDay: p.number("signupConfirmationsPerDay", 500, {
+        min: 1,
+        max: 1_000_000,
+        integer: true,
+      }),
     },
   };
 

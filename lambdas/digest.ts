@@ -47,7 +47,9 @@ export interface DigestResult {
 export async function runDigest(deps: DigestDeps, event: unknown): Promise<DigestResult> {
   const period = (event as { period?: unknown } | null)?.period;
   if (period !== "daily" && period !== "weekly") {
-    throw new Error(`digest event must be {"period":"daily"} or {"period":"weekly"}, got ${JSON.stringify(event)?.slice(0, 100)}`);
+    throw new Error(
+      `digest event must be {"period":"daily"} or {"period":"weekly"}, got ${JSON.stringify(event)?.slice(0, 100)}`,
+    );
   }
   const slot = scheduledSlot(period, deps.clock(), deps.schedule);
   if (!(await deps.claim(slot.key))) {
@@ -57,7 +59,10 @@ export async function runDigest(deps: DigestDeps, event: unknown): Promise<Diges
   const window = digestWindow(period, slot.at);
   const digests = buildDigests(period, await storiesBetween(deps.reader, window.from, window.to), slot.at);
   for (const digest of digests) await deps.publish(digest);
-  deps.log.info("digests published", { slot: slot.key, tiers: digests.map((d) => `${d.tier}:${d.stories.length}`) });
+  deps.log.info("digests published", {
+    slot: slot.key,
+    tiers: digests.map((d) => `${d.tier}:${d.stories.length}`),
+  });
   return { period, slot: slot.key, published: digests.length, skipped: false };
 }
 
@@ -66,7 +71,9 @@ function integerEnv(name: string, min: number, max: number, fallback: number): n
   if (!raw) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new EnvError(`Environment variable ${name} must be a whole number from ${min} to ${max}, got '${raw}'`);
+    throw new EnvError(
+      `Environment variable ${name} must be a whole number from ${min} to ${max}, got '${raw}'`,
+    );
   }
   return value;
 }

@@ -17,7 +17,9 @@ const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
 const mustRun = Boolean(process.env.CI);
 if (!haveChromium && !mustRun) {
-  console.warn(`browser sign-up test skipped: ${CHROMIUM} is absent (apt-get install chromium); with CI set it fails instead`);
+  console.warn(
+    `browser sign-up test skipped: ${CHROMIUM} is absent (apt-get install chromium); with CI set it fails instead`,
+  );
 }
 
 describe.skipIf(!haveChromium && !mustRun)("the sign-up form in Chromium", () => {
@@ -29,7 +31,8 @@ describe.skipIf(!haveChromium && !mustRun)("the sign-up form in Chromium", () =>
   const outDir = join(process.cwd(), "test-output");
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`CI is set but ${CHROMIUM} is missing: install Debian's chromium package`);
+    if (!haveChromium)
+      throw new Error(`CI is set but ${CHROMIUM} is missing: install Debian's chromium package`);
     inbox = await startSmtpInbox();
     stack = await openLocalStack({
       config: {
@@ -53,7 +56,14 @@ describe.skipIf(!haveChromium && !mustRun)("the sign-up form in Chromium", () =>
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-sync",
+      ],
       viewport: { width: 1100, height: 900 },
     });
     mkdirSync(outDir, { recursive: true });
@@ -82,7 +92,10 @@ describe.skipIf(!haveChromium && !mustRun)("the sign-up form in Chromium", () =>
     await form.locator('input[name="actors"]').fill("Lazarus Group");
     await form.locator('select[name="digest"]').selectOption("daily");
     await page.locator("#get-alerts").screenshot({ path: join(outDir, "browser-signup-form.png") });
-    await Promise.all([page.waitForURL(`${api.url}/subscriptions`), form.locator('button[type="submit"]').click()]);
+    await Promise.all([
+      page.waitForURL(`${api.url}/subscriptions`),
+      form.locator('button[type="submit"]').click(),
+    ]);
     expect(await page.locator("h1").innerText()).toBe("Check your inbox");
     expect(await page.locator("body").innerText()).toContain("we sent a confirmation link");
     expect(cspViolations).toEqual([]);
@@ -90,7 +103,9 @@ describe.skipIf(!haveChromium && !mustRun)("the sign-up form in Chromium", () =>
 
     const mails = inbox.to("browser.reader@example.org");
     expect(mails).toHaveLength(1);
-    expect(mails[0]!.parsed.text).toContain("a daily digest; severity medium and above; actors: Lazarus Group");
+    expect(mails[0]!.parsed.text).toContain(
+      "a daily digest; severity medium and above; actors: Lazarus Group",
+    );
   });
 
   it("shows a refusal naming the field when the address is not one", async () => {
@@ -99,7 +114,10 @@ describe.skipIf(!haveChromium && !mustRun)("the sign-up form in Chromium", () =>
     const form = page.locator("#get-alerts form.signup");
     // type=email would stop the browser itself; a lookalike address passes its check but not ours.
     await form.locator('input[name="email"]').fill("reader@exаmple.org");
-    await Promise.all([page.waitForURL(`${api.url}/subscriptions`), form.locator('button[type="submit"]').click()]);
+    await Promise.all([
+      page.waitForURL(`${api.url}/subscriptions`),
+      form.locator('button[type="submit"]').click(),
+    ]);
     expect(await page.locator("h1").innerText()).toBe("Not subscribed");
     expect(await page.locator("body").innerText()).toContain("email:");
     expect(inbox.mails).toHaveLength(1);

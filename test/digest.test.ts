@@ -10,9 +10,14 @@ import { createDigestSlotClaimer } from "../lambdas/adapters/dynamo-subscription
 import { digestPublishInput, publishDigest } from "../lambdas/adapters/sns-digest-publisher.ts";
 import { createTable } from "../lambdas/adapters/table.ts";
 import { runDigest } from "../lambdas/digest.ts";
-import { buildDigests, digestSubject, digestText, scheduledSlot } from "../lambdas/core/subscriptions/digest.ts";
+import {
+  buildDigests,
+  digestSubject,
+  digestText,
+  scheduledSlot,
+} from "../lambdas/core/subscriptions/digest.ts";
 import { matchesFilterPolicy } from "../lambdas/core/subscriptions/match-policy.ts";
-import { buildFilterPolicy } from "../lambdas/core/subscriptions/policy.ts";
+import { buildFilterPolicy, type PolicyFilters } from "../lambdas/core/subscriptions/policy.ts";
 import { makeStory, memoryReader, recordingLog } from "./helpers/api-stories.ts";
 import { type LocalDynamo, startDynalite } from "./helpers/dynalite.ts";
 
@@ -21,12 +26,42 @@ const schedule = { hourUtc: 7, weekday: 1 };
 
 describe("digest slots", () => {
   it.each([
-    ["daily, after the hour", "daily", "2026-03-11T07:30:00Z", "daily:2026-03-11", "2026-03-11T07:00:00.000Z"],
-    ["daily, before the hour: yesterday's", "daily", "2026-03-11T06:59:00Z", "daily:2026-03-10", "2026-03-10T07:00:00.000Z"],
+    [
+      "daily, after the hour",
+      "daily",
+      "2026-03-11T07:30:00Z",
+      "daily:2026-03-11",
+      "2026-03-11T07:00:00.000Z",
+    ],
+    [
+      "daily, before the hour: yesterday's",
+      "daily",
+      "2026-03-11T06:59:00Z",
+      "daily:2026-03-10",
+      "2026-03-10T07:00:00.000Z",
+    ],
     ["daily, on the hour", "daily", "2026-03-11T07:00:00Z", "daily:2026-03-11", "2026-03-11T07:00:00.000Z"],
-    ["weekly, the Monday itself", "weekly", "2026-03-09T08:00:00Z", "weekly:2026-03-09", "2026-03-09T07:00:00.000Z"],
-    ["weekly, mid-week: last Monday's", "weekly", "2026-03-12T12:00:00Z", "weekly:2026-03-09", "2026-03-09T07:00:00.000Z"],
-    ["weekly, Monday before the hour: the Monday before", "weekly", "2026-03-09T06:00:00Z", "weekly:2026-03-02", "2026-03-02T07:00:00.000Z"],
+    [
+      "weekly, the Monday itself",
+      "weekly",
+      "2026-03-09T08:00:00Z",
+      "weekly:2026-03-09",
+      "2026-03-09T07:00:00.000Z",
+    ],
+    [
+      "weekly, mid-week: last Monday's",
+      "weekly",
+      "2026-03-12T12:00:00Z",
+      "weekly:2026-03-09",
+      "2026-03-09T07:00:00.000Z",
+    ],
+    [
+      "weekly, Monday before the hour: the Monday before",
+      "weekly",
+      "2026-03-09T06:00:00Z",
+      "weekly:2026-03-02",
+      "2026-03-02T07:00:00.000Z",
+    ],
   ] as const)("%s", (_name, period, now, key, at) => {
     const slot = scheduledSlot(period, new Date(now), schedule);
     expect(slot.key).toBe(key);
@@ -37,8 +72,18 @@ describe("digest slots", () => {
 describe("building digests", () => {
   const at = new Date("2026-03-11T07:00:00Z");
   const stories = [
-    makeStory({ id: "high-in", severity: "high", actors: ["Lazarus Group"], publishedAt: "2026-03-10T09:00:00.000Z" }),
-    makeStory({ id: "medium-in", severity: "medium", actors: ["APT38"], publishedAt: "2026-03-10T20:00:00.000Z" }),
+    makeStory({
+      id: "high-in",
+      severity: "high",
+      actors: ["Lazarus Group"],
+      publishedAt: "2026-03-10T09:00:00.000Z",
+    }),
+    makeStory({
+      id: "medium-in",
+      severity: "medium",
+      actors: ["APT38"],
+      publishedAt: "2026-03-10T20:00:00.000Z",
+    }),
     makeStory({ id: "low-in", severity: "low", actors: [], publishedAt: "2026-03-10T07:00:00.000Z" }),
     makeStory({ id: "too-old", severity: "high", publishedAt: "2026-03-10T06:59:59.000Z" }),
     makeStory({ id: "too-new", severity: "high", publishedAt: "2026-03-11T07:00:00.000Z" }),
@@ -64,12 +109,14 @@ describe("building digests", () => {
     const digests = buildDigests("daily", stories, at);
     const received = (filters: Parameters<typeof buildFilterPolicy>[0]) =>
       digests.filter((d) => matchesFilterPolicy(buildFilterPolicy(filters), d.attributes)).map((d) => d.tier);
-    const base = { actors: [], corroboratedOnly: false } as const;
+    const base: Pick<PolicyFilters, "actors" | "corroboratedOnly"> = { actors: [], corroboratedOnly: false };
     expect(received({ ...base, minSeverity: "low", digest: "daily" })).toEqual(["low"]);
     expect(received({ ...base, minSeverity: "high", digest: "daily" })).toEqual(["high"]);
     expect(received({ ...base, minSeverity: "low", digest: "weekly" })).toEqual([]);
     expect(received({ ...base, minSeverity: "low", digest: "none" })).toEqual([]);
-    expect(received({ ...base, minSeverity: "medium", digest: "daily", actors: ["APT38"] })).toEqual(["medium"]);
+    expect(received({ ...base, minSeverity: "medium", digest: "daily", actors: ["APT38"] })).toEqual([
+      "medium",
+    ]);
     expect(received({ ...base, minSeverity: "high", digest: "daily", actors: ["APT38"] })).toEqual([]);
   });
 
@@ -99,7 +146,12 @@ describe("the digest Lambda", () => {
   });
 
   const stories = [
-    makeStory({ id: "s1", severity: "high", actors: ["Lazarus Group"], publishedAt: "2026-03-10T09:00:00.000Z" }),
+    makeStory({
+      id: "s1",
+      severity: "high",
+      actors: ["Lazarus Group"],
+      publishedAt: "2026-03-10T09:00:00.000Z",
+    }),
     makeStory({ id: "s2", severity: "low", actors: [], publishedAt: "2026-03-10T10:00:00.000Z" }),
   ];
   const deps = (now: string) => {

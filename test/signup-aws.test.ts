@@ -46,14 +46,20 @@ beforeEach(() => {
   snsMock.on(SubscribeCommand).resolves({ SubscriptionArn: `${TOPIC_ARN}:0f0e0d0c-pending` });
 });
 
-function post(body: string, options: { ip?: string; type?: string; path?: string } = {}): APIGatewayProxyEventV2 {
+function post(
+  body: string,
+  options: { ip?: string; type?: string; path?: string } = {},
+): APIGatewayProxyEventV2 {
   const path = options.path ?? "/subscriptions";
   return {
     version: "2.0",
     routeKey: "$default",
     rawPath: path,
     rawQueryString: "",
-    headers: { "content-type": options.type ?? "application/x-www-form-urlencoded", host: "alerts.example.org" },
+    headers: {
+      "content-type": options.type ?? "application/x-www-form-urlencoded",
+      host: "alerts.example.org",
+    },
     body,
     isBase64Encoded: false,
     requestContext: {
@@ -61,7 +67,13 @@ function post(body: string, options: { ip?: string; type?: string; path?: string
       apiId: "api",
       domainName: "alerts.example.org",
       domainPrefix: "alerts",
-      http: { method: "POST", path, protocol: "HTTP/1.1", sourceIp: options.ip ?? "198.51.100.7", userAgent: "test" },
+      http: {
+        method: "POST",
+        path,
+        protocol: "HTTP/1.1",
+        sourceIp: options.ip ?? "198.51.100.7",
+        userAgent: "test",
+      },
       requestId: "r1",
       routeKey: "$default",
       stage: "$default",
@@ -77,7 +89,10 @@ const errorOf = (result: APIGatewayProxyStructuredResultV2) =>
 describe("POST /subscriptions on AWS", () => {
   it("subscribes the address to the alerts topic with the filters as its filter policy", async () => {
     const result = await handler(
-      post("email=Reader%40Example.org&min_severity=medium&actors=Lazarus+Group%2C+APT38&digest=none&website=", { ip: "203.0.113.1" }),
+      post(
+        "email=Reader%40Example.org&min_severity=medium&actors=Lazarus+Group%2C+APT38&digest=none&website=",
+        { ip: "203.0.113.1" },
+      ),
     );
     expect(result.statusCode).toBe(202);
     expect(result.headers?.["Content-Type"]).toBe("text/html; charset=utf-8");
@@ -111,9 +126,16 @@ describe("POST /subscriptions on AWS", () => {
       }),
     );
     expect(result.statusCode).toBe(202);
-    expect(JSON.parse(String(result.body))).toEqual({ status: "pending", message: expect.stringContaining("Check your inbox") });
+    expect(JSON.parse(String(result.body))).toEqual({
+      status: "pending",
+      message: expect.stringContaining("Check your inbox"),
+    });
     const input = snsMock.commandCalls(SubscribeCommand)[0]!.args[0].input;
-    expect(JSON.parse(input.Attributes!.FilterPolicy!)).toEqual({ kind: ["digest"], period: ["weekly"], severity: ["high"] });
+    expect(JSON.parse(input.Attributes!.FilterPolicy!)).toEqual({
+      kind: ["digest"],
+      period: ["weekly"],
+      severity: ["high"],
+    });
   });
 
   it("answers a repeated sign-up for a confirmed address exactly as a new one and changes nothing", async () => {
@@ -121,15 +143,21 @@ describe("POST /subscriptions on AWS", () => {
     // SNS refuses to alter a subscription that exists with other attributes.
     snsMock.on(SubscribeCommand).rejects(
       new InvalidParameterException({
-        message: "Invalid parameter: Attributes Reason: Subscription already exists with different attributes",
+        message:
+          "Invalid parameter: Attributes Reason: Subscription already exists with different attributes",
         $metadata: {},
       }),
     );
-    const again = await handler(post("email=confirmed%40example.org&min_severity=low", { ip: "203.0.113.3" }));
+    const again = await handler(
+      post("email=confirmed%40example.org&min_severity=low", { ip: "203.0.113.3" }),
+    );
     expect(again.statusCode).toBe(fresh.statusCode);
     expect(again.body).toBe(fresh.body);
     // Only Subscribe calls: nothing that could change a subscription (SetSubscriptionAttributes, Unsubscribe).
-    expect(snsMock.calls().map((call) => call.args[0].constructor.name)).toEqual(["SubscribeCommand", "SubscribeCommand"]);
+    expect(snsMock.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      "SubscribeCommand",
+      "SubscribeCommand",
+    ]);
   });
 
   it("refuses phone numbers (SMS sign-up is off) and every hostile sign-up with a 4xx naming the field, sending nothing", async () => {
@@ -173,9 +201,16 @@ describe("POST /subscriptions on AWS", () => {
     for (const [name, body, status, field] of hostile) {
       const result = await handler(post(body, { ip: "192.0.2.66" }));
       expect({ name, status: result.statusCode }).toEqual({ name, status });
-      expect({ name, page: String(result.body) }).toEqual({ name, page: expect.stringContaining(`${field}:`) });
+      expect({ name, page: String(result.body) }).toEqual({
+        name,
+        page: expect.stringContaining(`${field}:`),
+      });
     }
-    const json = await handler(post(JSON.stringify({ email: "eve@example.org\r\nBcc: all@example.org" }), { type: "application/json" }));
+    const json = await handler(
+      post(JSON.stringify({ email: "eve@example.org\r\nBcc: all@example.org" }), {
+        type: "application/json",
+      }),
+    );
     expect(json.statusCode).toBe(400);
     expect(errorOf(json)).toMatchObject({ status: 400, code: "invalid_email", parameter: "email" });
     const notJson = await handler(post("{", { type: "application/json" }));
@@ -188,30 +223,60 @@ describe("POST /subscriptions on AWS", () => {
   it("limits sign-ups per client, per address and per day across the site, sending nothing past a limit", async () => {
     // Per client: 10 an hour from one IP; the 11th is refused.
     for (let i = 0; i < 10; i++) {
-      const ok = await handler(post(JSON.stringify({ email: `client${i}@example.org` }), { ip: "198.51.100.10", type: "application/json" }));
+      const ok = await handler(
+        post(JSON.stringify({ email: `client${i}@example.org` }), {
+          ip: "198.51.100.10",
+          type: "application/json",
+        }),
+      );
       expect(ok.statusCode).toBe(202);
     }
-    const tooManyFromClient = await handler(post(JSON.stringify({ email: "client10@example.org" }), { ip: "198.51.100.10", type: "application/json" }));
+    const tooManyFromClient = await handler(
+      post(JSON.stringify({ email: "client10@example.org" }), {
+        ip: "198.51.100.10",
+        type: "application/json",
+      }),
+    );
     expect(tooManyFromClient.statusCode).toBe(429);
     expect(errorOf(tooManyFromClient)).toMatchObject({ code: "too_many_signups", parameter: "client" });
     expect(snsMock.commandCalls(SubscribeCommand)).toHaveLength(10);
 
     // Per address: 3 a day, whatever the client.
     for (let i = 0; i < 3; i++) {
-      const ok = await handler(post(JSON.stringify({ email: "target@example.org" }), { ip: `198.51.100.${20 + i}`, type: "application/json" }));
+      const ok = await handler(
+        post(JSON.stringify({ email: "target@example.org" }), {
+          ip: `198.51.100.${20 + i}`,
+          type: "application/json",
+        }),
+      );
       expect(ok.statusCode).toBe(202);
     }
-    const tooManyForAddress = await handler(post(JSON.stringify({ email: "TARGET@example.org" }), { ip: "198.51.100.30", type: "application/json" }));
+    const tooManyForAddress = await handler(
+      post(JSON.stringify({ email: "TARGET@example.org" }), {
+        ip: "198.51.100.30",
+        type: "application/json",
+      }),
+    );
     expect(tooManyForAddress.statusCode).toBe(429);
     expect(errorOf(tooManyForAddress)).toMatchObject({ code: "too_many_signups", parameter: "email" });
     expect(snsMock.commandCalls(SubscribeCommand)).toHaveLength(13);
 
     // Global: 30 confirmations a day across the site; the tests above accepted 4, this one 13 so far.
     for (let i = 0; i < 30 - 4 - 13; i++) {
-      const ok = await handler(post(JSON.stringify({ email: `many${i}@example.org` }), { ip: `198.51.101.${i}`, type: "application/json" }));
+      const ok = await handler(
+        post(JSON.stringify({ email: `many${i}@example.org` }), {
+          ip: `198.51.101.${i}`,
+          type: "application/json",
+        }),
+      );
       expect(ok.statusCode).toBe(202);
     }
-    const capped = await handler(post(JSON.stringify({ email: "one.more@example.org" }), { ip: "198.51.102.1", type: "application/json" }));
+    const capped = await handler(
+      post(JSON.stringify({ email: "one.more@example.org" }), {
+        ip: "198.51.102.1",
+        type: "application/json",
+      }),
+    );
     expect(capped.statusCode).toBe(429);
     expect(errorOf(capped)).toMatchObject({ code: "daily_cap_reached", parameter: "email" });
     expect(snsMock.commandCalls(SubscribeCommand)).toHaveLength(26);

@@ -23,7 +23,12 @@ let resources: Resources;
 
 beforeAll(() => {
   const { stack } = buildApp({
-    context: { opsEmail: "ops@example.org", digestHourUtc: "6", digestWeekday: "5", signupPerAddressPerDay: "2" },
+    context: {
+      opsEmail: "ops@example.org",
+      digestHourUtc: "6",
+      digestWeekday: "5",
+      signupPerAddressPerDay: "2",
+    },
   });
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources as Resources;
@@ -41,7 +46,9 @@ function allStatements(): [string, Statement][] {
     .filter((r) => r.Type === "AWS::IAM::Policy")
     .flatMap((r) =>
       (r.Properties.Roles as { Ref: string }[]).flatMap((role) =>
-        (r.Properties.PolicyDocument.Statement as Statement[]).map((s) => [role.Ref, s] as [string, Statement]),
+        (r.Properties.PolicyDocument.Statement as Statement[]).map(
+          (s) => [role.Ref, s] as [string, Statement],
+        ),
       ),
     );
 }
@@ -56,8 +63,15 @@ describe("sign-up on AWS", () => {
   it("lets only the api role call sns:Subscribe, and only on the alerts topic", () => {
     const alertsTopic = idsOf("AWS::SNS::Topic", "AlertsTopic");
     expect(alertsTopic).toHaveLength(1);
-    const subscribe = allStatements().filter(([, s]) => actionsOf(s).some((a) => a === "sns:Subscribe" || a === "sns:*"));
-    expect(subscribe).toEqual([[roleOf("ApiFunctionRole"), { Effect: "Allow", Action: "sns:Subscribe", Resource: { Ref: alertsTopic[0] } }]]);
+    const subscribe = allStatements().filter(([, s]) =>
+      actionsOf(s).some((a) => a === "sns:Subscribe" || a === "sns:*"),
+    );
+    expect(subscribe).toEqual([
+      [
+        roleOf("ApiFunctionRole"),
+        { Effect: "Allow", Action: "sns:Subscribe", Resource: { Ref: alertsTopic[0] } },
+      ],
+    ]);
     // No topic policy hands Subscribe to anyone else either.
     for (const policy of Object.values(resources).filter((r) => r.Type === "AWS::SNS::TopicPolicy")) {
       expect(JSON.stringify(policy.Properties)).not.toContain("sns:Subscribe");
@@ -67,7 +81,8 @@ describe("sign-up on AWS", () => {
   it("lets the api write only rate-limit counters, and gives it the topic, DLQ and limits", () => {
     const api = roleOf("ApiFunctionRole");
     const writes = allStatements().filter(
-      ([role, s]) => role === api && actionsOf(s).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)),
+      ([role, s]) =>
+        role === api && actionsOf(s).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)),
     );
     expect(writes).toHaveLength(1);
     expect(writes[0]![1]).toEqual({
@@ -102,14 +117,22 @@ describe("sign-up on AWS", () => {
     const rules = Object.values(resources).filter(
       (r) => r.Type === "AWS::Events::Rule" && String(r.Properties.Description).includes("digest"),
     );
-    expect(rules.map((r) => [r.Properties.ScheduleExpression, JSON.parse(r.Properties.Targets[0].Input)])).toEqual([
+    expect(
+      rules.map((r) => [r.Properties.ScheduleExpression, JSON.parse(r.Properties.Targets[0].Input)]),
+    ).toEqual([
       ["cron(0 6 * * ? *)", { period: "daily" }],
       ["cron(0 6 ? * FRI *)", { period: "weekly" }],
     ]);
     for (const rule of rules) expect(rule.Properties.Targets[0].DeadLetterConfig).toBeDefined();
     template.hasResourceProperties("AWS::Lambda::Function", {
       Description: Match.stringLikeRegexp("digests"),
-      Environment: { Variables: Match.objectLike({ DIGEST_HOUR_UTC: "6", DIGEST_WEEKDAY: "5", TOPIC_ARN: Match.anyValue() }) },
+      Environment: {
+        Variables: Match.objectLike({
+          DIGEST_HOUR_UTC: "6",
+          DIGEST_WEEKDAY: "5",
+          TOPIC_ARN: Match.anyValue(),
+        }),
+      },
     });
   });
 
@@ -121,7 +144,9 @@ describe("sign-up on AWS", () => {
     const byAction = (action: string) => statements.filter((s) => actionsOf(s).includes(action));
     expect(byAction("dynamodb:Query")).toHaveLength(1);
     expect(byAction("dynamodb:PutItem")).toEqual([
-      expect.objectContaining({ Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["DIGEST#*"] } } }),
+      expect.objectContaining({
+        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["DIGEST#*"] } },
+      }),
     ]);
     expect(byAction("sns:Publish")).toEqual([
       expect.objectContaining({ Resource: { Ref: idsOf("AWS::SNS::Topic", "AlertsTopic")[0] } }),

@@ -99,12 +99,18 @@ afterAll(async () => {
 });
 
 async function postForm(url: string, body: string): Promise<Response> {
-  return fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body,
+  });
 }
 
 /** Opens the confirmation link like a person: GET shows a page, its one form POSTs the token. */
 async function confirmFrom(mail: ReceivedMail): Promise<void> {
-  const link = /(http:\/\/\S+\/subscriptions\/confirm\?token=[A-Za-z0-9_-]+)/.exec(mail.parsed.text ?? "")?.[1];
+  const link = /(http:\/\/\S+\/subscriptions\/confirm\?token=[A-Za-z0-9_-]+)/.exec(
+    mail.parsed.text ?? "",
+  )?.[1];
   expect(link).toBeDefined();
   const pageResponse = await fetch(link!);
   expect(pageResponse.status).toBe(200);
@@ -142,7 +148,10 @@ describe("public sign-up, local mode with real mail", () => {
     // Nothing is delivered before confirmation; the confirmation page itself changes nothing.
     await confirmFrom(confirmation);
 
-    const digestAnswer = await postForm(`${api.url}/subscriptions`, `email=${encodeURIComponent(DIGEST)}&min_severity=low&digest=daily`);
+    const digestAnswer = await postForm(
+      `${api.url}/subscriptions`,
+      `email=${encodeURIComponent(DIGEST)}&min_severity=low&digest=daily`,
+    );
     expect(digestAnswer.status).toBe(202);
     await confirmFrom(inbox.to(DIGEST)[0]!);
 
@@ -157,7 +166,9 @@ describe("public sign-up, local mode with real mail", () => {
     expect(alert.parsed.text).toContain("Actor: Lazarus Group");
     expect(alert.parsed.text).not.toContain("Kimsuky");
     const unsubscribeUrl = listUnsubscribeOf(alert);
-    expect(unsubscribeUrl).toMatch(new RegExp(`^${api.url}/subscriptions/unsubscribe\\?token=[A-Za-z0-9_-]{43}$`));
+    expect(unsubscribeUrl).toMatch(
+      new RegExp(`^${api.url}/subscriptions/unsubscribe\\?token=[A-Za-z0-9_-]{43}$`),
+    );
     expect(alert.raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
     expect(alert.parsed.text).toContain(`Unsubscribe: ${unsubscribeUrl}`);
     // The instant alert went to its subscriber only: the digest reader got no instant mail.

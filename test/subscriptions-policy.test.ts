@@ -15,7 +15,12 @@ import { makeStory } from "./helpers/api-stories.ts";
 const base: PolicyFilters = { minSeverity: "low", actors: [], corroboratedOnly: false, digest: "none" };
 
 /** Attributes of an instant alert, built as the publisher builds them. */
-function alertMsg(kind: "new" | "update" | "corroborated", severity: "low" | "medium" | "high", actors: string[], sources: number): MessageAttributes {
+function alertMsg(
+  kind: "new" | "update" | "corroborated",
+  severity: "low" | "medium" | "high",
+  actors: string[],
+  sources: number,
+): MessageAttributes {
   const story = makeStory({
     severity,
     actors,
@@ -68,19 +73,40 @@ const CASES: Case[] = [
     name: "everything, as it happens",
     filters: base,
     policy: { kind: [{ "anything-but": ["digest"] }] },
-    delivered: ["NEW_HIGH_LAZARUS", "NEW_MEDIUM_APT38", "NEW_LOW_NO_ACTOR", "NEW_HIGH_CORROBORATED", "UPDATE_UNCORROBORATED", "UPDATE_CORROBORATED", "BECAME_CORROBORATED"],
+    delivered: [
+      "NEW_HIGH_LAZARUS",
+      "NEW_MEDIUM_APT38",
+      "NEW_LOW_NO_ACTOR",
+      "NEW_HIGH_CORROBORATED",
+      "UPDATE_UNCORROBORATED",
+      "UPDATE_CORROBORATED",
+      "BECAME_CORROBORATED",
+    ],
   },
   {
     name: "medium and above",
     filters: { ...base, minSeverity: "medium" },
     policy: { severity: ["medium", "high"], kind: [{ "anything-but": ["digest"] }] },
-    delivered: ["NEW_HIGH_LAZARUS", "NEW_MEDIUM_APT38", "NEW_HIGH_CORROBORATED", "UPDATE_UNCORROBORATED", "UPDATE_CORROBORATED", "BECAME_CORROBORATED"],
+    delivered: [
+      "NEW_HIGH_LAZARUS",
+      "NEW_MEDIUM_APT38",
+      "NEW_HIGH_CORROBORATED",
+      "UPDATE_UNCORROBORATED",
+      "UPDATE_CORROBORATED",
+      "BECAME_CORROBORATED",
+    ],
   },
   {
     name: "high, one actor",
     filters: { ...base, minSeverity: "high", actors: ["Lazarus Group"] },
     policy: { severity: ["high"], kind: [{ "anything-but": ["digest"] }], actor: ["Lazarus Group"] },
-    delivered: ["NEW_HIGH_LAZARUS", "NEW_HIGH_CORROBORATED", "UPDATE_UNCORROBORATED", "UPDATE_CORROBORATED", "BECAME_CORROBORATED"],
+    delivered: [
+      "NEW_HIGH_LAZARUS",
+      "NEW_HIGH_CORROBORATED",
+      "UPDATE_UNCORROBORATED",
+      "UPDATE_CORROBORATED",
+      "BECAME_CORROBORATED",
+    ],
   },
   {
     name: "any of two actors",
@@ -102,7 +128,13 @@ const CASES: Case[] = [
   },
   {
     name: "daily digest, high only, one actor (corroborated only does not apply to digests)",
-    filters: { ...base, digest: "daily", minSeverity: "high", actors: ["Lazarus Group"], corroboratedOnly: true },
+    filters: {
+      ...base,
+      digest: "daily",
+      minSeverity: "high",
+      actors: ["Lazarus Group"],
+      corroboratedOnly: true,
+    },
     policy: { kind: ["digest"], period: ["daily"], severity: ["high"], actor: ["Lazarus Group"] },
     delivered: ["DIGEST_DAILY_HIGH"],
   },
@@ -120,11 +152,16 @@ describe("filter policies: one table for the builder, AWS and the local matcher"
     expect(built).toEqual(policy);
     // The AWS path: the exact JSON handed to SNS, read back, means the same to the matcher.
     const onAws = JSON.parse(
-      subscribeInput({ channel: "email", address: "a@example.org", ...filters }, built, "arn:aws:sns:eu-west-1:1:t").Attributes!
-        .FilterPolicy!,
+      subscribeInput(
+        { channel: "email", address: "a@example.org", ...filters },
+        built,
+        "arn:aws:sns:eu-west-1:1:t",
+      ).Attributes!.FilterPolicy!,
     ) as FilterPolicy;
     expect(onAws).toEqual(policy);
-    const got = (Object.keys(MESSAGES) as MessageName[]).filter((name) => matchesFilterPolicy(onAws, MESSAGES[name]));
+    const got = (Object.keys(MESSAGES) as MessageName[]).filter((name) =>
+      matchesFilterPolicy(onAws, MESSAGES[name]),
+    );
     expect(got).toEqual(delivered);
     // SNS limits: at most 5 attribute keys and 150 value combinations per policy.
     expect(keysOf(built).size).toBeLessThanOrEqual(5);
@@ -142,7 +179,8 @@ describe("filter policies: one table for the builder, AWS and the local matcher"
     ];
     // Story B: corroborated from its first publish (an official source or two outlets at once).
     const storyB = [alertMsg("new", "high", ["APT38"], 2), alertMsg("update", "high", ["APT38"], 2)];
-    const firstDelivered = (messages: MessageAttributes[]) => messages.findIndex((m) => matchesFilterPolicy(policy, m));
+    const firstDelivered = (messages: MessageAttributes[]) =>
+      messages.findIndex((m) => matchesFilterPolicy(policy, m));
     expect(firstDelivered(storyA)).toBe(2);
     expect(storyA[firstDelivered(storyA)]!.kind).toEqual({ type: "String", value: "corroborated" });
     expect(firstDelivered(storyB)).toBe(0);
@@ -173,14 +211,22 @@ describe("local matcher: SNS semantics", () => {
     ["keys are ANDed", { kind: ["new"], actor: ["APT38"] }, false],
     ["$or: one alternative holds", { $or: [{ kind: ["update"] }, { actor: ["DPRK"] }] }, true],
     ["$or: none holds", { $or: [{ kind: ["update"] }, { actor: ["APT38"] }] }, false],
-    ["$or next to a key: both must hold", { kind: ["update"], $or: [{ actor: ["DPRK"] }, { score: [72] }] }, false],
+    [
+      "$or next to a key: both must hold",
+      { kind: ["update"], $or: [{ actor: ["DPRK"] }, { score: [72] }] },
+      false,
+    ],
   ] as [string, FilterPolicy, boolean][])("%s", (_name, policy, expected) => {
     expect(matchesFilterPolicy(policy, attrs)).toBe(expected);
   });
 
   it("refuses syntax it does not implement instead of guessing", () => {
-    expect(() => matchesFilterPolicy({ kind: [{ prefix: "n" } as never] }, attrs)).toThrow(UnsupportedPolicyError);
-    expect(() => matchesFilterPolicy({ score: [{ numeric: [">="] }] }, attrs)).toThrow(UnsupportedPolicyError);
+    expect(() => matchesFilterPolicy({ kind: [{ prefix: "n" } as never] }, attrs)).toThrow(
+      UnsupportedPolicyError,
+    );
+    expect(() => matchesFilterPolicy({ score: [{ numeric: [">="] }] }, attrs)).toThrow(
+      UnsupportedPolicyError,
+    );
   });
 });
 
@@ -197,7 +243,8 @@ function combinations(policy: FilterPolicy): number {
   let product = 1;
   let orSum = 0;
   for (const [key, value] of Object.entries(policy)) {
-    if (key === "$or") orSum = (value as FilterPolicy[]).reduce((sum, alternative) => sum + combinations(alternative), 0);
+    if (key === "$or")
+      orSum = (value as FilterPolicy[]).reduce((sum, alternative) => sum + combinations(alternative), 0);
     else product *= (value as unknown[]).length;
   }
   return orSum > 0 ? product * orSum : product;

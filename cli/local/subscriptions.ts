@@ -4,7 +4,10 @@
  * are printed instead of sent (so the flow can still be tried) and no alert mail goes out.
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { createDynamoRateLimiter, createDynamoSubscriberStore } from "../../lambdas/adapters/dynamo-subscriptions.ts";
+import {
+  createDynamoRateLimiter,
+  createDynamoSubscriberStore,
+} from "../../lambdas/adapters/dynamo-subscriptions.ts";
 import { createSmtpMailer } from "../../lambdas/adapters/smtp-mailer.ts";
 import type { SubscriptionRoutes } from "../../lambdas/core/api/subscription-routes.ts";
 import type { Clock, Log, StoryReader } from "../../lambdas/core/model/ports.ts";
@@ -41,16 +44,24 @@ export interface LocalSubscriptionStack {
 function printingMailer(out: (text: string) => void): Mailer {
   return {
     async send(mail) {
-      out(`\nmail to ${mail.to} (not sent: set --smtp-url to send mail)\nSubject: ${mail.subject}\n\n${mail.text}\n`);
+      out(
+        `\nmail to ${mail.to} (not sent: set --smtp-url to send mail)\nSubject: ${mail.subject}\n\n${mail.text}\n`,
+      );
     },
   };
 }
 
 export function createLocalSubscriptionStack(options: LocalSubscriptionStackOptions): LocalSubscriptionStack {
   const { config, output } = options;
-  const smtp = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom ?? "heistwatch@localhost" }) : null;
+  const smtp = config.smtpUrl
+    ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom ?? "heistwatch@localhost" })
+    : null;
   const subscriptions = createLocalSubscriptions({
-    store: createDynamoSubscriberStore({ client: options.client, tableName: options.tableName, clock: options.clock }),
+    store: createDynamoSubscriberStore({
+      client: options.client,
+      tableName: options.tableName,
+      clock: options.clock,
+    }),
     mailer: smtp ?? printingMailer((text) => output.out(text)),
     baseUrl: options.baseUrl,
     clock: options.clock,

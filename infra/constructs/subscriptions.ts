@@ -119,7 +119,11 @@ export class Subscriptions extends Construct {
       [
         "WeeklyDigestRule",
         "weekly",
-        events.Schedule.cron({ minute: "0", hour: String(config.digestHourUtc), weekDay: weekdays[config.digestWeekday] }),
+        events.Schedule.cron({
+          minute: "0",
+          hour: String(config.digestHourUtc),
+          weekDay: weekdays[config.digestWeekday],
+        }),
       ],
     ] as const) {
       new events.Rule(this, ruleId, {
@@ -144,11 +148,13 @@ export class Subscriptions extends Construct {
     Validations.of(this.digestDlq).acknowledge(
       {
         id: "AwsSolutions-SQS3",
-        reason: "This queue IS the dead-letter queue of the digest function and its schedules; a DLQ of a DLQ only moves the problem.",
+        reason:
+          "This queue IS the dead-letter queue of the digest function and its schedules; a DLQ of a DLQ only moves the problem.",
       },
       {
         id: "Serverless-SQSRedrivePolicy",
-        reason: "This queue IS a dead-letter queue; nothing consumes it, so a redrive policy would never trigger.",
+        reason:
+          "This queue IS a dead-letter queue; nothing consumes it, so a redrive policy would never trigger.",
       },
     );
   }

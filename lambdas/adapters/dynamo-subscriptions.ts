@@ -65,7 +65,11 @@ export function createDynamoRateLimiter(options: { client: DynamoDBClient; table
             UpdateExpression: "ADD #count :one SET #ttl = :ttl",
             ConditionExpression: "attribute_not_exists(#count) OR #count < :limit",
             ExpressionAttributeNames: { "#count": "count", "#ttl": TABLE_KEYS.ttlAttribute },
-            ExpressionAttributeValues: { ":one": 1, ":limit": limit, ":ttl": (window + 1) * windowSeconds + 3600 },
+            ExpressionAttributeValues: {
+              ":one": 1,
+              ":limit": limit,
+              ":ttl": (window + 1) * windowSeconds + 3600,
+            },
           }),
         ),
       );
@@ -74,7 +78,11 @@ export function createDynamoRateLimiter(options: { client: DynamoDBClient; table
 }
 
 /** Claims a digest slot once (conditional PutItem); shared by the digest Lambda and local mode. */
-export function createDigestSlotClaimer(options: { client: DynamoDBClient; tableName: string; clock?: () => Date }) {
+export function createDigestSlotClaimer(options: {
+  client: DynamoDBClient;
+  tableName: string;
+  clock?: () => Date;
+}) {
   const doc = documentClient(options.client);
   const clock = options.clock ?? (() => new Date());
   return async (key: string): Promise<boolean> =>
@@ -179,7 +187,8 @@ export function createDynamoSubscriberStore(options: {
       if (!token || token.purpose !== "confirm") return null;
       const item = await get(`${SUBSCRIPTION_KEYS.subscriber}${String(token.subscriptionId)}`);
       const subscriber = item?.subscriber as Subscriber | undefined;
-      if (!subscriber || subscriber.status !== "pending" || item?.confirmTokenHash !== confirmTokenHash) return null;
+      if (!subscriber || subscriber.status !== "pending" || item?.confirmTokenHash !== confirmTokenHash)
+        return null;
       const confirmed: Subscriber = { ...subscriber, status: "confirmed", confirmedAt: now.toISOString() };
       // Only the subscription this token was issued for may be confirmed (a newer sign-up for the
       // same address replaced the pointer: then this older link no longer works).
@@ -228,18 +237,25 @@ export function createDynamoSubscriberStore(options: {
       const token = await get(tokenKey);
       if (!token || token.purpose !== "unsubscribe") return null;
       const subscriber = await getSubscriber(String(token.subscriptionId));
-      await doc.send(new DeleteCommand({ TableName, Key: { [pk]: `${SUBSCRIPTION_KEYS.subscriber}${token.subscriptionId}` } }));
+      await doc.send(
+        new DeleteCommand({
+          TableName,
+          Key: { [pk]: `${SUBSCRIPTION_KEYS.subscriber}${token.subscriptionId}` },
+        }),
+      );
       if (subscriber) {
-        await doc.send(
-          new DeleteCommand({
-            TableName,
-            Key: { [pk]: `${SUBSCRIPTION_KEYS.address}${subscriber.address}` },
-            ConditionExpression: "subscriptionId = :id",
-            ExpressionAttributeValues: { ":id": subscriber.id },
-          }),
-        ).catch((error) => {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        });
+        await doc
+          .send(
+            new DeleteCommand({
+              TableName,
+              Key: { [pk]: `${SUBSCRIPTION_KEYS.address}${subscriber.address}` },
+              ConditionExpression: "subscriptionId = :id",
+              ExpressionAttributeValues: { ":id": subscriber.id },
+            }),
+          )
+          .catch((error) => {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          });
       }
       await doc.send(new DeleteCommand({ TableName, Key: { [pk]: tokenKey } }));
       return subscriber;

@@ -37,8 +37,13 @@ export function createSmtpMailer(options: SmtpMailerOptions): SmtpMailer {
   return {
     async send(mail: Mail) {
       const headers = mail.headers ?? {};
-      for (const [name, value] of [["To", mail.to], ["Subject", mail.subject], ...Object.entries(headers)] as const) {
-        if (LINE_BREAK.test(name) || LINE_BREAK.test(value)) throw new MailRefusedError(`mail header ${name.slice(0, 40)} spans lines`);
+      for (const [name, value] of [
+        ["To", mail.to],
+        ["Subject", mail.subject],
+        ...Object.entries(headers),
+      ] as const) {
+        if (LINE_BREAK.test(name) || LINE_BREAK.test(value))
+          throw new MailRefusedError(`mail header ${name.slice(0, 40)} spans lines`);
       }
       await transport.sendMail({
         from: options.from,

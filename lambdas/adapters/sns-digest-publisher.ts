@@ -2,7 +2,12 @@
  * Publishes digests to the alerts topic: one message per digest (period and severity tier) with
  * attributes that only digest subscribers' filter policies accept (kind=digest, period, severity).
  */
-import { type MessageAttributeValue, PublishCommand, type PublishCommandInput, type SNSClient } from "@aws-sdk/client-sns";
+import {
+  type MessageAttributeValue,
+  PublishCommand,
+  type PublishCommandInput,
+  type SNSClient,
+} from "@aws-sdk/client-sns";
 import { type Digest, digestSubject, digestText } from "../core/subscriptions/digest.ts";
 import type { MessageAttributes } from "../core/subscriptions/types.ts";
 
@@ -12,7 +17,8 @@ export function toSnsAttributes(attributes: MessageAttributes): Record<string, M
   for (const [name, attribute] of Object.entries(attributes)) {
     out[name] = {
       DataType: attribute.type,
-      StringValue: attribute.type === "String.Array" ? JSON.stringify(attribute.value) : String(attribute.value),
+      StringValue:
+        attribute.type === "String.Array" ? JSON.stringify(attribute.value) : String(attribute.value),
     };
   }
   return out;

@@ -7,7 +7,12 @@
  * different attributes"): that is swallowed, so a repeated sign-up never changes an existing
  * subscription and the caller answers exactly as for a new address.
  */
-import { InvalidParameterException, type SNSClient, SubscribeCommand, type SubscribeCommandInput } from "@aws-sdk/client-sns";
+import {
+  InvalidParameterException,
+  type SNSClient,
+  SubscribeCommand,
+  type SubscribeCommandInput,
+} from "@aws-sdk/client-sns";
 import type { Log } from "../core/model/ports.ts";
 import type { SubscriptionRegistrar } from "../core/subscriptions/signup.ts";
 import type { FilterPolicy, SignupRequest } from "../core/subscriptions/types.ts";
@@ -31,7 +36,8 @@ export function subscribeInput(
     FilterPolicyScope: "MessageAttributes",
     FilterPolicy: JSON.stringify(policy),
   };
-  if (deadLetterQueueArn) attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: deadLetterQueueArn });
+  if (deadLetterQueueArn)
+    attributes.RedrivePolicy = JSON.stringify({ deadLetterTargetArn: deadLetterQueueArn });
   return {
     TopicArn: topicArn,
     Protocol: request.channel === "email" ? "email" : "sms",
@@ -50,9 +56,15 @@ export function createSnsSubscriber(options: SnsSubscriberOptions): Subscription
           new SubscribeCommand(subscribeInput(request, policy, options.topicArn, options.deadLetterQueueArn)),
         );
         // The address itself is not logged: the log is not a subscriber list.
-        options.log.info("subscription requested", { channel: request.channel, subscriptionArn: result.SubscriptionArn });
+        options.log.info("subscription requested", {
+          channel: request.channel,
+          subscriptionArn: result.SubscriptionArn,
+        });
       } catch (error) {
-        if (error instanceof InvalidParameterException && /already exists|different attributes/i.test(error.message)) {
+        if (
+          error instanceof InvalidParameterException &&
+          /already exists|different attributes/i.test(error.message)
+        ) {
           options.log.info("sign-up for an address already subscribed with other filters: left unchanged", {
             channel: request.channel,
           });

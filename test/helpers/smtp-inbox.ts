@@ -33,7 +33,11 @@ export async function startSmtpInbox(): Promise<SmtpInbox> {
       stream.on("end", async () => {
         const raw = Buffer.concat(chunks).toString("utf8");
         // Stored before the server answers 250, so a resolved send means the mail is here.
-        mails.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed: await simpleParser(raw), raw });
+        mails.push({
+          envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+          parsed: await simpleParser(raw),
+          raw,
+        });
         callback();
       });
     },

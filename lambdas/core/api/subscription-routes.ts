@@ -27,13 +27,17 @@ export function isSubscriptionPath(path: string): boolean {
 }
 
 const CHECK_MESSAGE = {
-  email: "Check your inbox: we sent a confirmation link to that address, unless it is already subscribed. Nothing is sent before you confirm.",
+  email:
+    "Check your inbox: we sent a confirmation link to that address, unless it is already subscribed. Nothing is sent before you confirm.",
   sms: "Check your phone: confirm with the code we sent, unless that number is already subscribed. Nothing is sent before you confirm.",
 };
 
 function wantsHtml(request: ApiRequest): boolean {
   const type = request.headers["content-type"]?.toLowerCase() ?? "";
-  return type.startsWith("application/x-www-form-urlencoded") || (request.headers.accept ?? "").includes("text/html");
+  return (
+    type.startsWith("application/x-www-form-urlencoded") ||
+    (request.headers.accept ?? "").includes("text/html")
+  );
 }
 
 function page(status: number, html: string): ApiResponse {
@@ -69,7 +73,8 @@ export async function routeSubscriptions(
   const isRead = method === "GET" || method === "HEAD";
 
   if (path === SUBSCRIPTIONS_PATH) {
-    if (method !== "POST") throw new HttpError(405, "method_not_allowed", "POST a sign-up here", undefined, { Allow: "POST" });
+    if (method !== "POST")
+      throw new HttpError(405, "method_not_allowed", "POST a sign-up here", undefined, { Allow: "POST" });
     const html = wantsHtml(request);
     try {
       const signup = await signUp(routes.signup, {
@@ -84,17 +89,31 @@ export async function routeSubscriptions(
     } catch (error) {
       if (!(error instanceof SignupError)) throw error;
       if (html) {
-        return page(error.status, renderSubscriptionPage({ title: "Not subscribed", paragraphs: [error.message], home }));
+        return page(
+          error.status,
+          renderSubscriptionPage({ title: "Not subscribed", paragraphs: [error.message], home }),
+        );
       }
       return noStore(errorResponse(new HttpError(error.status, error.code, error.message, error.field)));
     }
   }
 
   const links = routes.links;
-  const action = path === `${SUBSCRIPTIONS_PATH}/confirm` ? "confirm" : path === `${SUBSCRIPTIONS_PATH}/unsubscribe` ? "unsubscribe" : null;
+  const action =
+    path === `${SUBSCRIPTIONS_PATH}/confirm`
+      ? "confirm"
+      : path === `${SUBSCRIPTIONS_PATH}/unsubscribe`
+        ? "unsubscribe"
+        : null;
   if (!links || !action) throw new HttpError(404, "not_found", "no such path");
   if (!isRead && method !== "POST") {
-    throw new HttpError(405, "method_not_allowed", `method ${method.slice(0, 20)} is not allowed`, undefined, { Allow: "GET, HEAD, POST" });
+    throw new HttpError(
+      405,
+      "method_not_allowed",
+      `method ${method.slice(0, 20)} is not allowed`,
+      undefined,
+      { Allow: "GET, HEAD, POST" },
+    );
   }
   const token = tokenFrom(request);
   const invalid = () =>
@@ -102,7 +121,9 @@ export async function routeSubscriptions(
       400,
       renderSubscriptionPage({
         title: "Link not valid",
-        paragraphs: ["token: this link is unknown, already used or expired. Subscribe again from the page if you want alerts."],
+        paragraphs: [
+          "token: this link is unknown, already used or expired. Subscribe again from the page if you want alerts.",
+        ],
         home,
       }),
     );
@@ -147,6 +168,10 @@ export async function routeSubscriptions(
   if (!(await links.unsubscribe(token))) return invalid();
   return page(
     200,
-    renderSubscriptionPage({ title: "Unsubscribed", paragraphs: ["No more heistwatch mails will be sent to this address."], home }),
+    renderSubscriptionPage({
+      title: "Unsubscribed",
+      paragraphs: ["No more heistwatch mails will be sent to this address."],
+      home,
+    }),
   );
 }

@@ -65,7 +65,9 @@ export function renderSubscriptionPage(page: SubscriptionPage): string {
   const form = page.form
     ? `<form method="post" action="${escapeHtml(page.form.action)}">` +
       Object.entries(page.form.fields)
-        .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+        .map(
+          ([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
+        )
         .join("") +
       `<button type="submit">${escapeHtml(page.form.button)}</button></form>`
     : "";

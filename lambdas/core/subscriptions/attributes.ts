@@ -24,7 +24,9 @@ export function alertAttributes(alert: AlertLike): MessageAttributes {
     // Filter policies match String.Array members one by one; an empty array would match nothing
     // and SNS rejects it, so "none" stands for no named actor.
     actor:
-      story.actors.length > 0 ? { type: "String.Array", value: story.actors } : { type: "String", value: "none" },
+      story.actors.length > 0
+        ? { type: "String.Array", value: story.actors }
+        : { type: "String", value: "none" },
   };
   if (story.amountUsd !== null) attributes.amount_usd = { type: "Number", value: story.amountUsd };
   return attributes;

@@ -41,7 +41,11 @@ export function digestWindow(period: DigestPeriod, now: Date): { from: string; t
  * The key of the latest scheduled send at or before `now` ("daily:2026-03-10", "weekly:2026-03-09"),
  * so a job that runs late or twice sends each period once.
  */
-export function scheduledSlot(period: DigestPeriod, now: Date, schedule: DigestSchedule): { key: string; at: Date } {
+export function scheduledSlot(
+  period: DigestPeriod,
+  now: Date,
+  schedule: DigestSchedule,
+): { key: string; at: Date } {
   const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), schedule.hourUtc));
   if (at > now) at.setUTCDate(at.getUTCDate() - 1);
   if (period === "weekly") {
@@ -78,7 +82,14 @@ export function buildDigests(period: DigestPeriod, stories: Story[], now: Date):
     const listed = inWindow.filter((story) => allowed.has(story.severity)).slice(0, MAX_DIGEST_STORIES);
     if (listed.length === 0) continue;
     const actors = [...new Set(listed.flatMap((story) => story.actors))];
-    digests.push({ period, tier, from, to, stories: listed, attributes: digestAttributes(period, tier, actors) });
+    digests.push({
+      period,
+      tier,
+      from,
+      to,
+      stories: listed,
+      attributes: digestAttributes(period, tier, actors),
+    });
   }
   return digests;
 }

@@ -41,10 +41,7 @@ export interface RateLimiter {
  * Reads limit overrides from `HEISTWATCH_SIGNUP_*`-style variables (or any record), keeping the
  * defaults for absent ones. Throws naming the variable for a value that is not a positive integer.
  */
-export function readSignupLimits(
-  env: Record<string, string | undefined>,
-  prefix = "SIGNUP_",
-): SignupLimits {
+export function readSignupLimits(env: Record<string, string | undefined>, prefix = "SIGNUP_"): SignupLimits {
   const limits = { ...DEFAULT_SIGNUP_LIMITS };
   const names: Record<keyof SignupLimits, string> = {
     maxBodyBytes: "MAX_BODY_BYTES",
@@ -57,7 +54,9 @@ export function readSignupLimits(
     if (!raw) continue;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < 1 || value > 1_000_000) {
-      throw new Error(`${prefix}${suffix} must be a whole number from 1 to 1000000, got ${JSON.stringify(raw)}`);
+      throw new Error(
+        `${prefix}${suffix} must be a whole number from 1 to 1000000, got ${JSON.stringify(raw)}`,
+      );
     }
     limits[key] = value;
   }

@@ -7,7 +7,15 @@ import { alertEmailText, alertSubject } from "../alerts/messages.ts";
 import type { Clock, Log, Notifier, StoryReader } from "../model/ports.ts";
 import type { Alert } from "../model/types.ts";
 import { alertAttributes } from "./attributes.ts";
-import { buildDigests, type DigestSchedule, digestSubject, digestText, scheduledSlot, storiesBetween, digestWindow } from "./digest.ts";
+import {
+  buildDigests,
+  type DigestSchedule,
+  digestSubject,
+  digestText,
+  scheduledSlot,
+  storiesBetween,
+  digestWindow,
+} from "./digest.ts";
 import { confirmationMail, withUnsubscribe } from "./mails.ts";
 import { matchesFilterPolicy } from "./match-policy.ts";
 import type { Mailer, Subscriber, SubscriberStore } from "./ports.ts";
@@ -43,7 +51,8 @@ export interface LocalSubscriptions {
 export function createLocalSubscriptions(deps: LocalSubscriptionsDeps): LocalSubscriptions {
   const { store, mailer, clock } = deps;
   const link = (path: string, token: string) => `${deps.baseUrl()}${path}?token=${encodeURIComponent(token)}`;
-  const unsubscribeUrl = (subscriber: Subscriber) => link("/subscriptions/unsubscribe", subscriber.unsubscribeToken);
+  const unsubscribeUrl = (subscriber: Subscriber) =>
+    link("/subscriptions/unsubscribe", subscriber.unsubscribeToken);
   // Which subscribers already got an alert, so a retry after a partial failure mails only the rest.
   const delivered = new Map<string, Set<string>>();
 
@@ -61,7 +70,9 @@ export function createLocalSubscriptions(deps: LocalSubscriptionsDeps): LocalSub
       if (!matchesFilterPolicy(subscriber.policy, attributes)) continue;
       try {
         const { subject, text } = compose(subscriber);
-        await mailer.send(withUnsubscribe({ to: subscriber.address, subject, text }, unsubscribeUrl(subscriber)));
+        await mailer.send(
+          withUnsubscribe({ to: subscriber.address, subject, text }, unsubscribeUrl(subscriber)),
+        );
         done.add(subscriber.id);
         sent++;
       } catch (error) {
@@ -100,7 +111,11 @@ export function createLocalSubscriptions(deps: LocalSubscriptionsDeps): LocalSub
           createdAt: now.toISOString(),
         };
         const token = newToken();
-        const saved = await store.savePending(subscriber, hashToken(token), new Date(now.getTime() + CONFIRM_TTL_MS));
+        const saved = await store.savePending(
+          subscriber,
+          hashToken(token),
+          new Date(now.getTime() + CONFIRM_TTL_MS),
+        );
         if (!saved) return;
         await mailer.send(confirmationMail(request, link("/subscriptions/confirm", token)));
       },

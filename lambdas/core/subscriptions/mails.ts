@@ -7,13 +7,16 @@ import type { Mail } from "./ports.ts";
 import type { SignupRequest } from "./types.ts";
 
 /** Human summary of a subscriber's filters, used in mails and pages. */
-export function describeFilters(filters: Pick<SignupRequest, "minSeverity" | "actors" | "corroboratedOnly" | "digest">): string {
+export function describeFilters(
+  filters: Pick<SignupRequest, "minSeverity" | "actors" | "corroboratedOnly" | "digest">,
+): string {
   const parts = [
     filters.digest === "none" ? "every alert as it happens" : `a ${filters.digest} digest`,
     `severity ${filters.minSeverity}${filters.minSeverity === "high" ? "" : " and above"}`,
     filters.actors.length ? `actors: ${filters.actors.join(", ")}` : "any actor",
   ];
-  if (filters.corroboratedOnly && filters.digest === "none") parts.push("only stories corroborated by two outlets or an official source");
+  if (filters.corroboratedOnly && filters.digest === "none")
+    parts.push("only stories corroborated by two outlets or an official source");
   return parts.join("; ");
 }
 

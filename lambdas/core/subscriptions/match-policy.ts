@@ -24,7 +24,9 @@ export function matchesFilterPolicy(policy: FilterPolicy, attributes: MessageAtt
     if (!attribute) return false;
     const values = valuesOf(attribute);
     const list = conditions as FilterCondition[];
-    if (!values.some((value) => list.some((condition) => matchesCondition(condition, value, attribute.type)))) {
+    if (
+      !values.some((value) => list.some((condition) => matchesCondition(condition, value, attribute.type)))
+    ) {
       return false;
     }
   }
@@ -35,9 +37,14 @@ function valuesOf(attribute: MessageAttribute): (string | number)[] {
   return attribute.type === "String.Array" ? attribute.value : [attribute.value];
 }
 
-function matchesCondition(condition: FilterCondition, value: string | number, type: MessageAttribute["type"]): boolean {
+function matchesCondition(
+  condition: FilterCondition,
+  value: string | number,
+  type: MessageAttribute["type"],
+): boolean {
   if (typeof condition === "string") return typeof value === "string" && value === condition;
-  if (typeof condition === "number") return type === "Number" && typeof value === "number" && value === condition;
+  if (typeof condition === "number")
+    return type === "Number" && typeof value === "number" && value === condition;
   if ("anything-but" in condition) {
     const excluded = condition["anything-but"];
     const list = Array.isArray(excluded) ? excluded : [excluded];
@@ -61,7 +68,9 @@ const COMPARE: Record<string, (a: number, b: number) => boolean> = {
 /** `["numeric", ">=", 5, "<", 10]`-style pairs: every pair must hold. */
 function matchesNumeric(pairs: (string | number)[], value: number): boolean {
   if (pairs.length === 0 || pairs.length % 2 !== 0) {
-    throw new UnsupportedPolicyError(`numeric condition ${JSON.stringify(pairs)} needs operator/number pairs`);
+    throw new UnsupportedPolicyError(
+      `numeric condition ${JSON.stringify(pairs)} needs operator/number pairs`,
+    );
   }
   for (let i = 0; i < pairs.length; i += 2) {
     const compare = COMPARE[String(pairs[i])];

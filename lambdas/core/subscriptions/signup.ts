@@ -43,17 +43,51 @@ export async function signUp(deps: SignupDeps, input: SignupInput): Promise<Sign
   const request = parseSignup(input.body, input.contentType, deps.limits.maxBodyBytes);
   const field = request.channel === "email" ? "email" : "phone";
   if (request.channel === "sms" && !deps.smsEnabled) {
-    throw new SignupError(400, "sms_disabled", "phone", "phone: SMS alerts are not enabled on this site; use an email address");
+    throw new SignupError(
+      400,
+      "sms_disabled",
+      "phone",
+      "phone: SMS alerts are not enabled on this site; use an email address",
+    );
   }
   const now = deps.clock();
-  if (!(await deps.limiter.take(`client:${input.clientIp ?? "unknown"}`, deps.limits.perClientPerHour, HOUR, now))) {
-    throw new SignupError(429, "too_many_signups", "client", "client: too many sign-ups from your network; try again in an hour");
+  if (
+    !(await deps.limiter.take(
+      `client:${input.clientIp ?? "unknown"}`,
+      deps.limits.perClientPerHour,
+      HOUR,
+      now,
+    ))
+  ) {
+    throw new SignupError(
+      429,
+      "too_many_signups",
+      "client",
+      "client: too many sign-ups from your network; try again in an hour",
+    );
   }
-  if (!(await deps.limiter.take(`address:${addressKey(request.address)}`, deps.limits.perAddressPerDay, DAY, now))) {
-    throw new SignupError(429, "too_many_signups", field, `${field}: too many sign-ups for this address today; try again tomorrow`);
+  if (
+    !(await deps.limiter.take(
+      `address:${addressKey(request.address)}`,
+      deps.limits.perAddressPerDay,
+      DAY,
+      now,
+    ))
+  ) {
+    throw new SignupError(
+      429,
+      "too_many_signups",
+      field,
+      `${field}: too many sign-ups for this address today; try again tomorrow`,
+    );
   }
   if (!(await deps.limiter.take("global:confirmations", deps.limits.confirmationsPerDay, DAY, now))) {
-    throw new SignupError(429, "daily_cap_reached", field, `${field}: this site has sent its confirmations for today; try again tomorrow`);
+    throw new SignupError(
+      429,
+      "daily_cap_reached",
+      field,
+      `${field}: this site has sent its confirmations for today; try again tomorrow`,
+    );
   }
   await deps.registrar.register(request, buildFilterPolicy(request));
   return request;

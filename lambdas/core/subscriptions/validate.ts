@@ -24,7 +24,15 @@ export class SignupError extends Error {
 /** The honeypot: a field people never see (hidden by CSS and labelled so); bots fill it in. */
 export const HONEYPOT_FIELD = "website";
 
-const FIELDS = new Set(["email", "phone", "min_severity", "actors", "corroborated_only", "digest", HONEYPOT_FIELD]);
+const FIELDS = new Set([
+  "email",
+  "phone",
+  "min_severity",
+  "actors",
+  "corroborated_only",
+  "digest",
+  HONEYPOT_FIELD,
+]);
 const SEVERITIES: Severity[] = ["low", "medium", "high"];
 const DELIVERIES: Delivery[] = ["none", "daily", "weekly"];
 
@@ -44,14 +52,18 @@ export function validateEmail(raw: string): string {
   const address = raw.trim();
   if (address === "") throw fail("is empty");
   if (/[^\x21-\x7e]/.test(address)) {
-    throw fail("may hold only plain ASCII letters, digits and punctuation, no spaces (Unicode lookalikes are refused)");
+    throw fail(
+      "may hold only plain ASCII letters, digits and punctuation, no spaces (Unicode lookalikes are refused)",
+    );
   }
-  if (/[,;<>()[\]\\"]/.test(address)) throw fail("must be one bare address (no names, lists, quotes or brackets)");
+  if (/[,;<>()[\]\\"]/.test(address))
+    throw fail("must be one bare address (no names, lists, quotes or brackets)");
   const at = address.lastIndexOf("@");
   if (at <= 0 || address.indexOf("@") !== at) throw fail("must be one address of the form name@example.org");
   const local = address.slice(0, at);
   const domain = address.slice(at + 1);
-  if (local.length > FIELD_LIMITS.emailLocalPart) throw fail(`the part before @ is longer than ${FIELD_LIMITS.emailLocalPart} characters`);
+  if (local.length > FIELD_LIMITS.emailLocalPart)
+    throw fail(`the part before @ is longer than ${FIELD_LIMITS.emailLocalPart} characters`);
   if (!LOCAL_PART.test(local)) throw fail("the part before @ is not a valid mailbox name");
   const labels = domain.split(".");
   // Browsers turn a Unicode domain into punycode before posting; a lookalike ("exаmple" with a
@@ -68,7 +80,12 @@ export function validateEmail(raw: string): string {
 /** Checks an E.164 phone number ("+" country code and number, digits only). */
 export function validatePhone(raw: string): string {
   if (raw.length > FIELD_LIMITS.phone) {
-    throw new SignupError(400, "invalid_phone", "phone", `phone: longer than ${FIELD_LIMITS.phone} characters`);
+    throw new SignupError(
+      400,
+      "invalid_phone",
+      "phone",
+      `phone: longer than ${FIELD_LIMITS.phone} characters`,
+    );
   }
   if (!E164.test(raw)) {
     throw new SignupError(
@@ -98,30 +115,51 @@ export function readFields(body: string, contentType: string | undefined): RawFi
       throw new SignupError(400, "invalid_body", "body", "body: must be a JSON object");
     }
     for (const [key, value] of Object.entries(data)) {
-      if (!FIELDS.has(key)) throw new SignupError(400, "unknown_field", key.slice(0, 40), `${key.slice(0, 40)}: is not a sign-up field`);
+      if (!FIELDS.has(key))
+        throw new SignupError(
+          400,
+          "unknown_field",
+          key.slice(0, 40),
+          `${key.slice(0, 40)}: is not a sign-up field`,
+        );
       if (typeof value === "string" || typeof value === "boolean") fields.set(key, value);
-      else if (Array.isArray(value) && value.every((v) => typeof v === "string")) fields.set(key, value as string[]);
+      else if (Array.isArray(value) && value.every((v) => typeof v === "string"))
+        fields.set(key, value as string[]);
       else if (value !== null) throw new SignupError(400, "invalid_field", key, `${key}: must be a string`);
     }
     return fields;
   }
   if (type === "application/x-www-form-urlencoded" || type === "") {
     for (const [key, value] of new URLSearchParams(body)) {
-      if (!FIELDS.has(key)) throw new SignupError(400, "unknown_field", key.slice(0, 40), `${key.slice(0, 40)}: is not a sign-up field`);
+      if (!FIELDS.has(key))
+        throw new SignupError(
+          400,
+          "unknown_field",
+          key.slice(0, 40),
+          `${key.slice(0, 40)}: is not a sign-up field`,
+        );
       const previous = fields.get(key);
-      if (key === "actors" && previous !== undefined) fields.set(key, [...[previous].flat().map(String), value]);
-      else if (previous !== undefined) throw new SignupError(400, "invalid_field", key, `${key}: given more than once`);
+      if (key === "actors" && previous !== undefined)
+        fields.set(key, [...[previous].flat().map(String), value]);
+      else if (previous !== undefined)
+        throw new SignupError(400, "invalid_field", key, `${key}: given more than once`);
       else fields.set(key, value);
     }
     return fields;
   }
-  throw new SignupError(415, "unsupported_media_type", "body", "body: send application/x-www-form-urlencoded or application/json");
+  throw new SignupError(
+    415,
+    "unsupported_media_type",
+    "body",
+    "body: send application/x-www-form-urlencoded or application/json",
+  );
 }
 
 function oneString(fields: RawFields, name: string): string | undefined {
   const value = fields.get(name);
   if (value === undefined) return undefined;
-  if (typeof value !== "string") throw new SignupError(400, "invalid_field", name, `${name}: must be a single text value`);
+  if (typeof value !== "string")
+    throw new SignupError(400, "invalid_field", name, `${name}: must be a single text value`);
   return value;
 }
 
@@ -135,11 +173,10 @@ function booleanField(fields: RawFields, name: string): boolean {
 function readActors(fields: RawFields): string[] {
   const value = fields.get("actors");
   if (value === undefined || value === "") return [];
-  if (typeof value === "boolean") throw new SignupError(400, "invalid_field", "actors", "actors: must be a list of names");
+  if (typeof value === "boolean")
+    throw new SignupError(400, "invalid_field", "actors", "actors: must be a list of names");
   // The form sends one comma-separated text; JSON may send an array.
-  const list = (Array.isArray(value) ? value : value.split(","))
-    .map((name) => name.trim())
-    .filter(Boolean);
+  const list = (Array.isArray(value) ? value : value.split(",")).map((name) => name.trim()).filter(Boolean);
   if (list.length > FIELD_LIMITS.actors) {
     throw new SignupError(400, "invalid_field", "actors", `actors: at most ${FIELD_LIMITS.actors} names`);
   }
@@ -160,7 +197,11 @@ function readActors(fields: RawFields): string[] {
  * The validated sign-up from a request body.
  * @throws SignupError (4xx) naming the field for anything it refuses.
  */
-export function parseSignup(body: string, contentType: string | undefined, maxBodyBytes: number): SignupRequest {
+export function parseSignup(
+  body: string,
+  contentType: string | undefined,
+  maxBodyBytes: number,
+): SignupRequest {
   if (Buffer.byteLength(body, "utf8") > maxBodyBytes) {
     throw new SignupError(413, "body_too_large", "body", `body: larger than ${maxBodyBytes} bytes`);
   }
@@ -171,8 +212,15 @@ export function parseSignup(body: string, contentType: string | undefined, maxBo
   }
   const email = oneString(fields, "email")?.trim() ?? "";
   const phone = oneString(fields, "phone")?.trim() ?? "";
-  if (email && phone) throw new SignupError(400, "invalid_field", "phone", "phone: give an email address or a phone number, not both");
-  if (!email && !phone) throw new SignupError(400, "missing_field", "email", "email: give an email address (or a phone number)");
+  if (email && phone)
+    throw new SignupError(
+      400,
+      "invalid_field",
+      "phone",
+      "phone: give an email address or a phone number, not both",
+    );
+  if (!email && !phone)
+    throw new SignupError(400, "missing_field", "email", "email: give an email address (or a phone number)");
 
   const severity = oneString(fields, "min_severity") ?? "low";
   if (!SEVERITIES.includes(severity as Severity)) {
