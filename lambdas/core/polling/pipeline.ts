@@ -6,7 +6,7 @@
  */
 import { classify } from "../classifier/classify.ts";
 import type { Fetcher } from "../acquire/fetcher.ts";
-import type { Clock, Log, Notifier, Store, StoryRecord } from "../model/ports.ts";
+import type { Clock, Log, Notifier, PipelineStore, StoryRecord } from "../model/ports.ts";
 import { readFeed } from "../acquire/read-feed.ts";
 import { nextPollAfterFailure } from "./next-poll.ts";
 import {
@@ -19,7 +19,7 @@ import { extractFeatures } from "../stories/story-features.ts";
 import type { Article, FeedConfig, FeedState, StoredArticle } from "../model/types.ts";
 
 export interface PipelineDeps {
-  store: Store;
+  store: PipelineStore;
   notifier: Notifier;
   clock: Clock;
   log: Log;
