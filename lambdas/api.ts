@@ -10,6 +10,7 @@
  */
 
 import { SNSClient } from "@aws-sdk/client-sns";
+import { ENV } from "./contract.ts";
 import { createDynamoRateLimiter } from "./adapters/dynamo-subscriptions.ts";
 import { createDynamoClient, createDynamoStore } from "./adapters/dynamo-store.ts";
 import { createSnsSubscriber } from "./adapters/sns-subscriber.ts";
@@ -23,7 +24,7 @@ const config = readApiConfig(process.env);
 const log = asLog(logger);
 const dynamo = createDynamoClient();
 const store = createDynamoStore({ client: dynamo, tableName: config.tableName });
-const topicArn = process.env.ALERTS_TOPIC_ARN?.trim();
+const topicArn = process.env[ENV.alertsTopicArn]?.trim();
 
 export const handler = createApiGatewayHandler(
   createApi({
@@ -43,11 +44,11 @@ export const handler = createApiGatewayHandler(
               registrar: createSnsSubscriber({
                 client: new SNSClient({}),
                 topicArn,
-                deadLetterQueueArn: process.env.SUBSCRIPTION_DLQ_ARN?.trim() || undefined,
+                deadLetterQueueArn: process.env[ENV.subscriptionDlqArn]?.trim() || undefined,
                 log,
               }),
               limiter: createDynamoRateLimiter({ client: dynamo, tableName: config.tableName }),
-              limits: readSignupLimits(process.env),
+              limits: readSignupLimits(process.env, ENV.signupLimitsPrefix),
               // Phone sign-ups need a proof-of-ownership code first (not built yet): refused on AWS.
               smsEnabled: false,
               clock: () => new Date(),

@@ -9,6 +9,7 @@
  * DIGEST_WEEKDAY (0..6, 0 = Sunday, default 1).
  */
 import { SNSClient } from "@aws-sdk/client-sns";
+import { ENV } from "./contract.ts";
 import { createDigestSlotClaimer } from "./adapters/dynamo-subscriptions.ts";
 import { publishDigest } from "./adapters/sns-digest-publisher.ts";
 import { createDynamoClient, createDynamoStore } from "./adapters/dynamo-store.ts";
@@ -81,10 +82,10 @@ function integerEnv(name: string, min: number, max: number, fallback: number): n
 let deps: DigestDeps | undefined;
 
 function productionDeps(): DigestDeps {
-  const tableName = process.env.TABLE_NAME?.trim();
-  const topicArn = process.env.TOPIC_ARN?.trim();
-  if (!tableName) throw new EnvError("Missing environment variable TABLE_NAME");
-  if (!topicArn) throw new EnvError("Missing environment variable TOPIC_ARN");
+  const tableName = process.env[ENV.tableName]?.trim();
+  const topicArn = process.env[ENV.topicArn]?.trim();
+  if (!tableName) throw new EnvError(`Missing environment variable ${ENV.tableName}`);
+  if (!topicArn) throw new EnvError(`Missing environment variable ${ENV.topicArn}`);
   const client = createDynamoClient();
   const sns = new SNSClient({});
   return {
@@ -92,8 +93,8 @@ function productionDeps(): DigestDeps {
     claim: createDigestSlotClaimer({ client, tableName }),
     publish: (digest) => publishDigest(sns, topicArn, digest),
     schedule: {
-      hourUtc: integerEnv("DIGEST_HOUR_UTC", 0, 23, DEFAULT_DIGEST_SCHEDULE.hourUtc),
-      weekday: integerEnv("DIGEST_WEEKDAY", 0, 6, DEFAULT_DIGEST_SCHEDULE.weekday),
+      hourUtc: integerEnv(ENV.digestHourUtc, 0, 23, DEFAULT_DIGEST_SCHEDULE.hourUtc),
+      weekday: integerEnv(ENV.digestWeekday, 0, 6, DEFAULT_DIGEST_SCHEDULE.weekday),
     },
     clock: () => new Date(),
     log: asLog(logger),

@@ -18,6 +18,8 @@ import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { ENV, KEY_PREFIX } from "../../lambdas/contract.ts";
+import { SIGNUP_LIMIT_ENV } from "../../lambdas/core/subscriptions/limits.ts";
 import type { SignupConfig } from "../config.ts";
 import { bindTable, bindTopicPublish } from "./bind.ts";
 import { HeistwatchFunction } from "./function.ts";
@@ -42,6 +44,15 @@ export interface SubscriptionsProps {
   digestEntry: string;
 }
 
+/** The limits as the api reads them (core/subscriptions/limits.ts names the suffixes). */
+function signupLimitEnv(config: SignupConfig): Record<string, number> {
+  return {
+    [SIGNUP_LIMIT_ENV.perClientPerHour]: config.perClientPerHour,
+    [SIGNUP_LIMIT_ENV.perAddressPerDay]: config.perAddressPerDay,
+    [SIGNUP_LIMIT_ENV.confirmationsPerDay]: config.confirmationsPerDay,
+  };
+}
+
 export class Subscriptions extends Construct {
   readonly digestFunction: HeistwatchFunction;
   readonly digestDlq: sqs.Queue;
@@ -58,14 +69,14 @@ export class Subscriptions extends Construct {
       new iam.PolicyStatement({
         actions: ["dynamodb:UpdateItem"],
         resources: [table.tableArn],
-        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["RL#*"] } },
+        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${KEY_PREFIX.rateLimit}*`] } },
       }),
     );
-    apiFunction.addEnvironment("ALERTS_TOPIC_ARN", alertsTopic.topicArn);
-    apiFunction.addEnvironment("SUBSCRIPTION_DLQ_ARN", props.subscriptionDlq.queueArn);
-    apiFunction.addEnvironment("SIGNUP_PER_CLIENT_PER_HOUR", String(config.perClientPerHour));
-    apiFunction.addEnvironment("SIGNUP_PER_ADDRESS_PER_DAY", String(config.perAddressPerDay));
-    apiFunction.addEnvironment("SIGNUP_CONFIRMATIONS_PER_DAY", String(config.confirmationsPerDay));
+    apiFunction.addEnvironment(ENV.alertsTopicArn, alertsTopic.topicArn);
+    apiFunction.addEnvironment(ENV.subscriptionDlqArn, props.subscriptionDlq.queueArn);
+    for (const [suffix, value] of Object.entries(signupLimitEnv(config))) {
+      apiFunction.addEnvironment(`${ENV.signupLimitsPrefix}${suffix}`, String(value));
+    }
     props.httpApi.addRoutes({
       path: SIGNUP_ROUTE,
       methods: [apigwv2.HttpMethod.POST],
@@ -86,8 +97,8 @@ export class Subscriptions extends Construct {
       timeout: Duration.seconds(60),
       logRetentionDays: props.logRetentionDays,
       environment: {
-        DIGEST_HOUR_UTC: String(config.digestHourUtc),
-        DIGEST_WEEKDAY: String(config.digestWeekday),
+        [ENV.digestHourUtc]: String(config.digestHourUtc),
+        [ENV.digestWeekday]: String(config.digestWeekday),
       },
       // A digest slot is claimed before publishing, so a retry would send nothing: park failures instead.
       retryAttempts: 0,
@@ -101,7 +112,7 @@ export class Subscriptions extends Construct {
       new iam.PolicyStatement({
         actions: ["dynamodb:PutItem"],
         resources: [table.tableArn],
-        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["DIGEST#*"] } },
+        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${KEY_PREFIX.digestSlot}*`] } },
       }),
     );
     if (props.topicKey) {
@@ -110,7 +121,7 @@ export class Subscriptions extends Construct {
       this.digestFunction.role.addToPolicy(
         new iam.PolicyStatement({ actions: ["sns:Publish"], resources: [alertsTopic.topicArn] }),
       );
-      this.digestFunction.addEnvironment("TOPIC_ARN", alertsTopic.topicArn);
+      this.digestFunction.addEnvironment(ENV.topicArn, alertsTopic.topicArn);
     }
 
     const weekdays = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];

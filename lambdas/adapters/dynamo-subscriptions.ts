@@ -18,16 +18,15 @@ import {
 import type { RateLimiter } from "../core/subscriptions/limits.ts";
 import type { Subscriber, SubscriberStore } from "../core/subscriptions/ports.ts";
 import { hashToken } from "../core/subscriptions/tokens.ts";
-import { TABLE_KEYS } from "./table.ts";
+import { GSI1_PARTITION, KEY_PREFIX, TABLE_KEYS } from "../contract.ts";
 
-export const SUBSCRIPTION_KEYS = {
-  rateLimit: "RL#",
-  digestSlot: "DIGEST#",
-  subscriber: "SUB#",
-  address: "SUBADDR#",
-  token: "SUBTOK#",
-  /** gsi1 partition of confirmed local subscribers. */
-  confirmedPartition: "SUBSCRIBERS",
+const SUBSCRIPTION_KEYS = {
+  rateLimit: KEY_PREFIX.rateLimit,
+  digestSlot: KEY_PREFIX.digestSlot,
+  subscriber: KEY_PREFIX.subscriber,
+  address: KEY_PREFIX.subscriberAddress,
+  token: KEY_PREFIX.subscriberToken,
+  confirmedPartition: GSI1_PARTITION.subscribers,
 } as const;
 
 /** Digest slots are kept this long, far past any schedule's period. */

@@ -37,19 +37,21 @@ export interface RateLimiter {
   take(key: string, limit: number, windowSeconds: number, now: Date): Promise<boolean>;
 }
 
+/** Environment variable suffixes of each limit (after the SIGNUP_ prefix the contract names). */
+export const SIGNUP_LIMIT_ENV: Record<keyof SignupLimits, string> = {
+  maxBodyBytes: "MAX_BODY_BYTES",
+  perClientPerHour: "PER_CLIENT_PER_HOUR",
+  perAddressPerDay: "PER_ADDRESS_PER_DAY",
+  confirmationsPerDay: "CONFIRMATIONS_PER_DAY",
+};
+
 /**
  * Reads limit overrides from `HEISTWATCH_SIGNUP_*`-style variables (or any record), keeping the
  * defaults for absent ones. Throws naming the variable for a value that is not a positive integer.
  */
 export function readSignupLimits(env: Record<string, string | undefined>, prefix = "SIGNUP_"): SignupLimits {
   const limits = { ...DEFAULT_SIGNUP_LIMITS };
-  const names: Record<keyof SignupLimits, string> = {
-    maxBodyBytes: "MAX_BODY_BYTES",
-    perClientPerHour: "PER_CLIENT_PER_HOUR",
-    perAddressPerDay: "PER_ADDRESS_PER_DAY",
-    confirmationsPerDay: "CONFIRMATIONS_PER_DAY",
-  };
-  for (const [key, suffix] of Object.entries(names) as [keyof SignupLimits, string][]) {
+  for (const [key, suffix] of Object.entries(SIGNUP_LIMIT_ENV) as [keyof SignupLimits, string][]) {
     const raw = env[`${prefix}${suffix}`]?.trim();
     if (!raw) continue;
     const value = Number(raw);
