@@ -5,6 +5,8 @@
  * configured hour with rights to read stories, claim digest slots and publish to the alerts topic.
  * cdk-nag cleanliness with sign-up on is test/infra/nag.test.ts (its default includes sign-up).
  */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../infra/app.ts";
@@ -20,9 +22,10 @@ interface Statement {
 
 let template: Template;
 let resources: Resources;
+let assemblyDir: string;
 
 beforeAll(() => {
-  const { stack } = buildApp({
+  const { app, stack } = buildApp({
     context: {
       opsEmail: "ops@example.org",
       digestHourUtc: "6",
@@ -30,6 +33,7 @@ beforeAll(() => {
       signupPerAddressPerDay: "2",
     },
   });
+  assemblyDir = app.synth().directory;
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources as Resources;
 }, 180_000);
@@ -155,6 +159,17 @@ describe("sign-up on AWS", () => {
       for (const action of actionsOf(s)) expect(action).not.toMatch(/\*$/);
       if (s.Resource === "*") expect(actionsOf(s).every((a) => a.startsWith("xray:"))).toBe(true);
     }
+  });
+
+  it("keeps nodemailer (local mode only) out of every Lambda bundle", () => {
+    const bundles = readdirSync(assemblyDir)
+      .filter((name) => name.startsWith("asset.") && existsSync(join(assemblyDir, name, "index.mjs")))
+      .map((name) => readFileSync(join(assemblyDir, name, "index.mjs"), "utf8"));
+    expect(bundles.length).toBe(4); // schedule, poll, api, digest
+    expect(bundles.some((code) => code.includes("sns:Subscribe") || code.includes("SubscribeCommand"))).toBe(
+      true,
+    );
+    for (const code of bundles) expect(code).not.toMatch(/nodemailer|smtp-connection/i);
   });
 
   it("leaves sign-up out entirely when signupEnabled is false", () => {
