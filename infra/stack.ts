@@ -286,6 +286,7 @@ export class HeistwatchStack extends Stack {
     if (config.signup.enabled) {
       new Subscriptions(this, "Subscriptions", {
         config: config.signup,
+        smsEnabled: config.smsEnabled,
         logRetentionDays: config.logRetentionDays,
         apiFunction: apiFn,
         httpApi,

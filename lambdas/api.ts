@@ -6,12 +6,16 @@
  * Environment: TABLE_NAME (required); PUBLIC_BASE_URL (optional absolute http(s) URL used in
  * feed links, e.g. a custom domain; defaults to the domain the request arrived on);
  * SITE_TITLE (optional); ALERTS_TOPIC_ARN (sign-up on when set); SUBSCRIPTION_DLQ_ARN
- * (optional); SIGNUP_* limits (see core/subscriptions/limits.ts).
+ * (optional); SMS_SIGNUP_ENABLED ("true": phone sign-up with an SMS code); SIGNUP_* limits
+ * (see core/subscriptions/limits.ts).
  */
 
 import { SNSClient } from "@aws-sdk/client-sns";
 import { ENV } from "./contract.ts";
-import { createDynamoRateLimiter } from "./adapters/dynamo-subscriptions.ts";
+import { createDynamoRateLimiter, createDynamoSmsCodeStore } from "./adapters/dynamo-subscriptions.ts";
+import { createSnsSmsSender } from "./adapters/sns-sms-sender.ts";
+import type { SubscriptionRoutes } from "./core/api/subscription-routes.ts";
+import { createSmsCodeRegistrar, verifySmsCode } from "./core/subscriptions/sms-verification.ts";
 import { createDynamoClient, createDynamoStore } from "./adapters/dynamo-store.ts";
 import { createSnsSubscriber } from "./adapters/sns-subscriber.ts";
 import { createApiGatewayHandler } from "./core/api/apigw.ts";
@@ -37,24 +41,41 @@ export const handler = createApiGatewayHandler(
       description: DEFAULT_SITE.description,
       baseUrl: config.publicBaseUrl,
     },
-    ...(topicArn
-      ? {
-          subscriptions: {
-            signup: {
-              registrar: createSnsSubscriber({
-                client: new SNSClient({}),
-                topicArn,
-                deadLetterQueueArn: process.env[ENV.subscriptionDlqArn]?.trim() || undefined,
-                log,
-              }),
-              limiter: createDynamoRateLimiter({ client: dynamo, tableName: config.tableName }),
-              limits: readSignupLimits(process.env, ENV.signupLimitsPrefix),
-              // Phone sign-ups need a proof-of-ownership code first (not built yet): refused on AWS.
-              smsEnabled: false,
-              clock: () => new Date(),
-            },
-          },
-        }
-      : {}),
+    ...(topicArn ? { subscriptions: signupRoutes(topicArn) } : {}),
   }),
 );
+
+/** Sign-up on AWS: email through SNS's own double opt-in; phones (when enabled) after an SMS code. */
+function signupRoutes(alertsTopicArn: string): SubscriptionRoutes {
+  const sns = new SNSClient({});
+  const clock = () => new Date();
+  const subscriber = createSnsSubscriber({
+    client: sns,
+    topicArn: alertsTopicArn,
+    deadLetterQueueArn: process.env[ENV.subscriptionDlqArn]?.trim() || undefined,
+    log,
+  });
+  const smsEnabled = process.env[ENV.smsSignupEnabled] === "true";
+  const codes = createDynamoSmsCodeStore({ client: dynamo, tableName: config.tableName });
+  const smsCodes = createSmsCodeRegistrar({ store: codes, sender: createSnsSmsSender(sns), clock });
+  return {
+    signup: {
+      registrar: {
+        register: (request, policy) =>
+          request.channel === "sms"
+            ? smsCodes.register(request, policy)
+            : subscriber.register(request, policy),
+      },
+      limiter: createDynamoRateLimiter({ client: dynamo, tableName: config.tableName }),
+      limits: readSignupLimits(process.env, ENV.signupLimitsPrefix),
+      smsEnabled,
+      clock,
+    },
+    ...(smsEnabled
+      ? {
+          smsVerify: (body, contentType) =>
+            verifySmsCode({ store: codes, subscribe: subscriber, clock }, body, contentType),
+        }
+      : {}),
+  };
+}

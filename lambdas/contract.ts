@@ -22,6 +22,8 @@ export const ENV = {
   alertsTopicArn: "ALERTS_TOPIC_ARN",
   /** Dead-letter queue of subscriptions made by sign-up (api). */
   subscriptionDlqArn: "SUBSCRIPTION_DLQ_ARN",
+  /** "true" lets the public sign up phone numbers, proven by an SMS code (api). */
+  smsSignupEnabled: "SMS_SIGNUP_ENABLED",
   /** Prefix of the sign-up limits, e.g. SIGNUP_PER_CLIENT_PER_HOUR (api; core/subscriptions/limits.ts). */
   signupLimitsPrefix: "SIGNUP_",
   /** UTC hour and weekday (0 = Sunday) of the digests (digest). */
@@ -51,6 +53,8 @@ export const KEY_PREFIX = {
   subscriber: "SUB#",
   subscriberAddress: "SUBADDR#",
   subscriberToken: "SUBTOK#",
+  /** Pending phone sign-ups awaiting their SMS code (api). */
+  smsCode: "SMSCODE#",
 } as const;
 
 /** Partitions of index gsi1. */

@@ -172,6 +172,39 @@ describe("sign-up on AWS", () => {
     for (const code of bundles) expect(code).not.toMatch(/nodemailer|smtp-connection/i);
   });
 
+  it("with SMS on, lets the api text codes to numbers but publish to no topic, and routes the code check", () => {
+    const { stack } = buildApp({ context: { smsEnabled: "true" } });
+    const sms = Template.fromStack(stack);
+    const smsResources = sms.toJSON().Resources as Resources;
+    const apiRole = Object.keys(smsResources).find(
+      (id) => id.startsWith("ApiFunctionRole") && smsResources[id]!.Type === "AWS::IAM::Role",
+    )!;
+    const statements = Object.values(smsResources)
+      .filter((r) => r.Type === "AWS::IAM::Policy" && JSON.stringify(r.Properties.Roles).includes(apiRole))
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as Statement[]);
+    const publish = statements.filter((s) => actionsOf(s).includes("sns:Publish"));
+    expect(publish).toEqual([
+      { Effect: "Deny", Action: "sns:Publish", Resource: "arn:aws:sns:*:*:*" },
+      { Effect: "Allow", Action: "sns:Publish", Resource: "*" },
+    ]);
+    const codeWrites = statements.filter((s) => actionsOf(s).includes("dynamodb:DeleteItem"));
+    expect(codeWrites).toEqual([
+      expect.objectContaining({
+        Action: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+        Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["SMSCODE#*"] } },
+      }),
+    ]);
+    const routes = Object.values(smsResources)
+      .filter((r) => r.Type === "AWS::ApiGatewayV2::Route")
+      .map((r) => r.Properties.RouteKey as string)
+      .filter((key) => key.includes("/subscriptions"));
+    expect(routes.sort()).toEqual(["POST /subscriptions", "POST /subscriptions/verify"]);
+    sms.hasResourceProperties("AWS::Lambda::Function", {
+      Description: Match.stringLikeRegexp("serves flagged stories"),
+      Environment: { Variables: Match.objectLike({ SMS_SIGNUP_ENABLED: "true" }) },
+    });
+  }, 180_000);
+
   it("leaves sign-up out entirely when signupEnabled is false", () => {
     const { stack } = buildApp({ context: { signupEnabled: "false" } });
     const json = JSON.stringify(Template.fromStack(stack).toJSON());

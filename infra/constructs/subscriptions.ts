@@ -30,6 +30,8 @@ export const DIGEST_ENTRY = "lambdas/digest.ts";
 
 export interface SubscriptionsProps {
   config: SignupConfig;
+  /** The operator enabled SMS: the public may sign up numbers, proven by an SMS code. */
+  smsEnabled: boolean;
   logRetentionDays: number;
   apiFunction: HeistwatchFunction;
   httpApi: apigwv2.HttpApi;
@@ -57,6 +59,43 @@ export class Subscriptions extends Construct {
   readonly digestFunction: HeistwatchFunction;
   readonly digestDlq: sqs.Queue;
 
+  /**
+   * Phone sign-up: the api texts a code straight to the number (sns:Publish without a topic, which
+   * IAM can only grant on "*"; a Deny on every topic keeps it from publishing anywhere else), keeps
+   * the pending sign-up under SMSCODE#, and subscribes the number once the code is right.
+   */
+  private allowSmsSignup(props: SubscriptionsProps): void {
+    const role = props.apiFunction.role;
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ["sns:Publish"],
+        resources: ["arn:aws:sns:*:*:*"],
+      }),
+    );
+    role.addToPolicy(new iam.PolicyStatement({ actions: ["sns:Publish"], resources: ["*"] }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+        resources: [props.table.tableArn],
+        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${KEY_PREFIX.smsCode}*`] } },
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: "AwsSolutions-IAM5[Resource::*]",
+      reason:
+        "Two '*' resources: X-Ray's xray:PutTraceSegments/PutTelemetryRecords (no resource-level permissions), and " +
+        "sns:Publish for SMS sign-up codes sent straight to a phone number, which has no ARN to grant; a Deny " +
+        "on arn:aws:sns:*:*:* in the same role keeps it from publishing to any topic (test/signup-infra.test.ts).",
+    });
+    props.apiFunction.addEnvironment(ENV.smsSignupEnabled, "true");
+    props.httpApi.addRoutes({
+      path: `${SIGNUP_ROUTE}/verify`,
+      methods: [apigwv2.HttpMethod.POST],
+      integration: props.integration,
+    });
+  }
+
   constructor(scope: Construct, id: string, props: SubscriptionsProps) {
     super(scope, id);
     const { config, apiFunction, alertsTopic, table } = props;
@@ -82,6 +121,7 @@ export class Subscriptions extends Construct {
       methods: [apigwv2.HttpMethod.POST],
       integration: props.integration,
     });
+    if (props.smsEnabled) this.allowSmsSignup(props);
 
     // ---- Digests ----
     this.digestDlq = new sqs.Queue(this, "DigestDlq", {

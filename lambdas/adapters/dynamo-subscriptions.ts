@@ -16,6 +16,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { RateLimiter } from "../core/subscriptions/limits.ts";
+import type { PendingSms, SmsCodeStore } from "../core/subscriptions/sms-verification.ts";
 import type { Subscriber, SubscriberStore } from "../core/subscriptions/ports.ts";
 import { hashToken } from "../core/subscriptions/tokens.ts";
 import { GSI1_PARTITION, KEY_PREFIX, TABLE_KEYS } from "../contract.ts";
@@ -281,5 +282,57 @@ export function createDynamoSubscriberStore(options: {
     },
 
     claimDigestSlot: createDigestSlotClaimer(options),
+  };
+}
+
+/** Pending phone sign-ups (`SMSCODE#<number>`, expiring by TTL); the api's only other writes. */
+export function createDynamoSmsCodeStore(options: {
+  client: DynamoDBClient;
+  tableName: string;
+}): SmsCodeStore {
+  const doc = documentClient(options.client);
+  const TableName = options.tableName;
+  const key = (phone: string) => ({ [TABLE_KEYS.partitionKey]: `${KEY_PREFIX.smsCode}${phone}` });
+  return {
+    async put(pending) {
+      await doc.send(
+        new PutCommand({
+          TableName,
+          Item: {
+            ...key(pending.phone),
+            kind: "sms-code",
+            pending,
+            attempts: 0,
+            [TABLE_KEYS.ttlAttribute]: Math.ceil(Date.parse(pending.expiresAt) / 1000),
+          },
+        }),
+      );
+    },
+    async get(phone) {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: key(phone), ConsistentRead: true }));
+      return Item ? (Item.pending as PendingSms) : null;
+    },
+    async countAttempt(phone) {
+      try {
+        const result = await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: key(phone),
+            UpdateExpression: "ADD attempts :one",
+            ConditionExpression: "attribute_exists(#pk)",
+            ExpressionAttributeNames: { "#pk": TABLE_KEYS.partitionKey },
+            ExpressionAttributeValues: { ":one": 1 },
+            ReturnValues: "UPDATED_NEW",
+          }),
+        );
+        return Number(result.Attributes?.attempts);
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return null;
+        throw error;
+      }
+    },
+    async remove(phone) {
+      await doc.send(new DeleteCommand({ TableName, Key: key(phone) }));
+    },
   };
 }

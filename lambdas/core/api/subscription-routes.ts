@@ -12,6 +12,8 @@ import { errorResponse, json } from "./respond.ts";
 
 export interface SubscriptionRoutes {
   signup: SignupDeps;
+  /** Phone sign-ups: checks the SMS code and subscribes the number (absent while SMS sign-up is off). */
+  smsVerify?: (body: string, contentType: string | undefined) => Promise<unknown>;
   /** Local mode: our own confirmation and unsubscribe links. Absent on AWS (SNS hosts them). */
   links?: {
     confirm(token: string): Promise<boolean>;
@@ -83,9 +85,24 @@ export async function routeSubscriptions(
         clientIp: request.clientIp,
       });
       const message = CHECK_MESSAGE[signup.channel];
-      return html
-        ? page(202, renderSubscriptionPage({ title: "Check your inbox", paragraphs: [message], home }))
-        : noStore(json(202, { status: "pending", message }));
+      if (!html) return noStore(json(202, { status: "pending", message }));
+      if (signup.channel === "email") {
+        return page(202, renderSubscriptionPage({ title: "Check your inbox", paragraphs: [message], home }));
+      }
+      return page(
+        202,
+        renderSubscriptionPage({
+          title: "Check your phone",
+          paragraphs: [message],
+          form: {
+            action: `${baseUrl}${SUBSCRIPTIONS_PATH}/verify`,
+            fields: { phone: signup.address },
+            button: "Confirm",
+            input: { name: "code", label: "Code from the SMS", pattern: "[0-9]{6}", maxLength: 6 },
+          },
+          home,
+        }),
+      );
     } catch (error) {
       if (!(error instanceof SignupError)) throw error;
       if (html) {
@@ -96,6 +113,27 @@ export async function routeSubscriptions(
       }
       return noStore(errorResponse(new HttpError(error.status, error.code, error.message, error.field)));
     }
+  }
+
+  if (path === `${SUBSCRIPTIONS_PATH}/verify` && routes.smsVerify) {
+    if (method !== "POST")
+      throw new HttpError(405, "method_not_allowed", "POST the code here", undefined, { Allow: "POST" });
+    const html = wantsHtml(request);
+    try {
+      await routes.smsVerify(request.body ?? "", request.headers["content-type"]);
+    } catch (error) {
+      if (!(error instanceof SignupError)) throw error;
+      if (html)
+        return page(
+          error.status,
+          renderSubscriptionPage({ title: "Not subscribed", paragraphs: [error.message], home }),
+        );
+      return noStore(errorResponse(new HttpError(error.status, error.code, error.message, error.field)));
+    }
+    const message = "Subscribed: alerts will reach this number. Reply STOP to any of them to end it.";
+    return html
+      ? page(200, renderSubscriptionPage({ title: "Subscribed", paragraphs: [message], home }))
+      : noStore(json(200, { status: "subscribed", message }));
   }
 
   const links = routes.links;

@@ -55,8 +55,13 @@ export interface SubscriptionPage {
   title: string;
   /** Paragraphs of plain text (escaped here). */
   paragraphs: string[];
-  /** One button that POSTs `fields` to `action`. */
-  form?: { action: string; fields: Record<string, string>; button: string };
+  /** One button that POSTs `fields` (and the optional visible `input`) to `action`. */
+  form?: {
+    action: string;
+    fields: Record<string, string>;
+    button: string;
+    input?: { name: string; label: string; pattern: string; maxLength: number };
+  };
   /** A link back to the site. */
   home: string;
 }
@@ -69,6 +74,11 @@ export function renderSubscriptionPage(page: SubscriptionPage): string {
           ([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
         )
         .join("") +
+      (page.form.input
+        ? `<p><label>${escapeHtml(page.form.input.label)} <input name="${escapeHtml(page.form.input.name)}" ` +
+          `required inputmode="numeric" autocomplete="one-time-code" pattern="${escapeHtml(page.form.input.pattern)}" ` +
+          `maxlength="${page.form.input.maxLength}"></label></p>`
+        : "") +
       `<button type="submit">${escapeHtml(page.form.button)}</button></form>`
     : "";
   return [
