@@ -30,15 +30,16 @@ export async function startSmtpInbox(): Promise<SmtpInbox> {
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", async () => {
+      stream.on("end", () => {
         const raw = Buffer.concat(chunks).toString("utf8");
         // Stored before the server answers 250, so a resolved send means the mail is here.
-        mails.push({
-          envelopeTo: session.envelope.rcptTo.map((r) => r.address),
-          parsed: await simpleParser(raw),
-          raw,
-        });
-        callback();
+        simpleParser(raw).then(
+          (parsed) => {
+            mails.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed, raw });
+            callback();
+          },
+          (error: Error) => callback(error),
+        );
       });
     },
   });
