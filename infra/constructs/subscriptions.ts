@@ -3,9 +3,10 @@
  * - POST /subscriptions on the HTTP API, served by the api function, which alone may call
  *   sns:Subscribe, and only on the alerts topic; its rate-limit counters are the only items it
  *   may write (dynamodb:LeadingKeys "RL#*").
- * - A digest function on two EventBridge schedules (daily at the configured UTC hour, weekly on the
+ * - A digest function on two EventBridge rules (daily at the configured UTC hour, weekly on the
  *   configured day), publishing one digest per severity tier; it may write only digest slots.
- * SNS's own confirmation mail is the double opt-in; SMS sign-up stays off (see docs/deploy.md).
+ * SNS's own confirmation mail is the double opt-in; phones sign up only with SMS on, proven by a
+ * code (see docs/deploy.md#public-sign-up).
  */
 import { Duration, Validations } from "aws-cdk-lib";
 import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
@@ -16,9 +17,10 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as destinations from "aws-cdk-lib/aws-lambda-destinations";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as sns from "aws-cdk-lib/aws-sns";
-import * as sqs from "aws-cdk-lib/aws-sqs";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { ENV, KEY_PREFIX } from "../../lambdas/contract.ts";
+import { FUNCTION_SIZES } from "../sizing.ts";
 import { SIGNUP_LIMIT_ENV } from "../../lambdas/core/subscriptions/limits.ts";
 import type { SignupConfig } from "../config.ts";
 import { bindTable, bindTopicPublish } from "./bind.ts";
@@ -38,10 +40,12 @@ export interface SubscriptionsProps {
   integration: HttpLambdaIntegration;
   table: { tableName: string; tableArn: string };
   alertsTopic: sns.ITopic;
-  /** The topic's KMS key, when it has one (publishing then needs the key). */
+  /** The topics' customer-managed key, when topicEncryption=customer (publishing then needs it). */
   topicKey?: kms.IKey;
-  /** Where SNS parks notifications it could not deliver to a subscriber. */
-  subscriptionDlq: sqs.IQueue;
+  /** The stack's one failure queue: undeliverable notifications, a failed digest run. */
+  failureQueue: sqs.IQueue;
+  /** X-Ray tracing on the functions (the `xray` setting). */
+  tracing: boolean;
   /** Absolute path of lambdas/digest.ts. */
   digestEntry: string;
 }
@@ -57,7 +61,6 @@ function signupLimitEnv(config: SignupConfig): Record<string, number> {
 
 export class Subscriptions extends Construct {
   readonly digestFunction: HeistwatchFunction;
-  readonly digestDlq: sqs.Queue;
 
   /**
    * Phone sign-up: the api texts a code straight to the number (sns:Publish without a topic, which
@@ -112,7 +115,7 @@ export class Subscriptions extends Construct {
       }),
     );
     apiFunction.addEnvironment(ENV.alertsTopicArn, alertsTopic.topicArn);
-    apiFunction.addEnvironment(ENV.subscriptionDlqArn, props.subscriptionDlq.queueArn);
+    apiFunction.addEnvironment(ENV.subscriptionDlqArn, props.failureQueue.queueArn);
     for (const [suffix, value] of Object.entries(signupLimitEnv(config))) {
       apiFunction.addEnvironment(`${ENV.signupLimitsPrefix}${suffix}`, String(value));
     }
@@ -124,17 +127,13 @@ export class Subscriptions extends Construct {
     if (props.smsEnabled) this.allowSmsSignup(props);
 
     // ---- Digests ----
-    this.digestDlq = new sqs.Queue(this, "DigestDlq", {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
     this.digestFunction = new HeistwatchFunction(this, "DigestFunction", {
       entry: props.digestEntry,
       description: "heistwatch: publishes the daily and weekly digests to the alerts topic",
       serviceName: "heistwatch-digest",
-      memorySize: 256,
-      timeout: Duration.seconds(60),
+      memorySize: FUNCTION_SIZES.digest.memoryMb,
+      timeout: Duration.seconds(FUNCTION_SIZES.digest.timeoutSeconds),
+      tracing: props.tracing,
       logRetentionDays: props.logRetentionDays,
       environment: {
         [ENV.digestHourUtc]: String(config.digestHourUtc),
@@ -143,8 +142,8 @@ export class Subscriptions extends Construct {
       // A digest slot is claimed before publishing, so a retry would send nothing: park failures instead.
       retryAttempts: 0,
       maxEventAge: Duration.hours(1),
-      deadLetterQueue: this.digestDlq,
-      onFailure: new destinations.SqsDestination(this.digestDlq),
+      deadLetterQueue: props.failureQueue,
+      onFailure: new destinations.SqsDestination(props.failureQueue),
     });
     // Reads stories on the index; writes only its own slot claims.
     bindTable(this.digestFunction, table, { table: [], index: ["dynamodb:Query"] });
@@ -155,14 +154,7 @@ export class Subscriptions extends Construct {
         conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${KEY_PREFIX.digestSlot}*`] } },
       }),
     );
-    if (props.topicKey) {
-      bindTopicPublish(this.digestFunction, alertsTopic, props.topicKey);
-    } else {
-      this.digestFunction.role.addToPolicy(
-        new iam.PolicyStatement({ actions: ["sns:Publish"], resources: [alertsTopic.topicArn] }),
-      );
-      this.digestFunction.addEnvironment(ENV.topicArn, alertsTopic.topicArn);
-    }
+    bindTopicPublish(this.digestFunction, alertsTopic, props.topicKey);
 
     const weekdays = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
     for (const [ruleId, period, schedule] of [
@@ -185,28 +177,24 @@ export class Subscriptions extends Construct {
           event: events.RuleTargetInput.fromObject({ period }),
           retryAttempts: 2,
           maxEventAge: Duration.hours(1),
-          deadLetterQueue: this.digestDlq,
+          deadLetterQueue: props.failureQueue,
         }),
       );
     }
 
-    Validations.of(this.digestFunction.role).acknowledge({
-      id: "AwsSolutions-IAM5[Resource::*]",
-      reason:
-        "X-Ray tracing (Tracing.ACTIVE) needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support " +
-        "no resource-level permissions; they are the only '*' resources in the role.",
-    });
-    Validations.of(this.digestDlq).acknowledge(
-      {
-        id: "AwsSolutions-SQS3",
+    if (props.tracing) {
+      Validations.of(this.digestFunction.role).acknowledge({
+        id: "AwsSolutions-IAM5[Resource::*]",
         reason:
-          "This queue IS the dead-letter queue of the digest function and its schedules; a DLQ of a DLQ only moves the problem.",
-      },
-      {
-        id: "Serverless-SQSRedrivePolicy",
+          "X-Ray tracing (Tracing.ACTIVE) needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support " +
+          "no resource-level permissions; they are the only '*' resources in the role.",
+      });
+    } else {
+      Validations.of(this.digestFunction.function).acknowledge({
+        id: "Serverless-LambdaTracing",
         reason:
-          "This queue IS a dead-letter queue; nothing consumes it, so a redrive policy would never trigger.",
-      },
-    );
+          "X-Ray is off unless -c xray=true (billed per trace); the digest logs one summary line per run.",
+      });
+    }
   }
 }
