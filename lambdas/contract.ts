@@ -51,6 +51,7 @@ export const KEY_PREFIX = {
   article: "A#",
   story: "S#",
   feed: "F#",
+  incident: "I#",
   /** Sign-up rate-limit counters (the only items the api may write). */
   rateLimit: "RL#",
   /** Digest slots claimed (the only items the digest function may write). */

@@ -45,6 +45,15 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): ApiRequest {
 
 /** The core's answer as an API Gateway structured result. */
 export function toApiGatewayResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
+  // Compressed answers travel base64-encoded; API Gateway decodes them before sending.
+  if (response.base64Body !== undefined) {
+    return {
+      statusCode: response.status,
+      headers: response.headers,
+      body: response.base64Body,
+      isBase64Encoded: true,
+    };
+  }
   return {
     statusCode: response.status,
     headers: response.headers,
