@@ -8,9 +8,13 @@
  * SITE_TITLE (optional); ALERTS_TOPIC_ARN (sign-up on when set); SUBSCRIPTION_DLQ_ARN
  * (optional); SMS_SIGNUP_ENABLED ("true": phone sign-up with an SMS code); SIGNUP_* limits
  * (see core/subscriptions/limits.ts).
+ *
+ * Every log line of an invocation carries the Lambda request id (function_request_id) and API
+ * Gateway's request id (api_request_id), so a 500 a reader reports can be found in the logs.
  */
 
 import { SNSClient } from "@aws-sdk/client-sns";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { ENV } from "./contract.ts";
 import { createDynamoRateLimiter, createDynamoSmsCodeStore } from "./adapters/dynamo-subscriptions.ts";
 import { createSnsSmsSender } from "./adapters/sns-sms-sender.ts";
@@ -30,7 +34,7 @@ const dynamo = createDynamoClient();
 const store = createDynamoStore({ client: dynamo, tableName: config.tableName });
 const topicArn = process.env[ENV.alertsTopicArn]?.trim();
 
-export const handler = createApiGatewayHandler(
+const handle = createApiGatewayHandler(
   createApi({
     reader: store,
     log,
@@ -78,4 +82,17 @@ function signupRoutes(alertsTopicArn: string): SubscriptionRoutes {
         }
       : {}),
   };
+}
+
+export async function handler(
+  event: APIGatewayProxyEventV2,
+  context?: Context,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  if (context) logger.addContext(context);
+  logger.appendKeys({ api_request_id: event.requestContext?.requestId });
+  try {
+    return await handle(event);
+  } finally {
+    logger.removeKeys(["api_request_id"]);
+  }
 }

@@ -7,7 +7,7 @@ import { createHttpFetcher } from "../../lambdas/adapters/http-fetcher.ts";
 import { setMaxListeners } from "node:events";
 import { createDynamoStore, type DynamoStore } from "../../lambdas/adapters/dynamo-store.ts";
 import { createTable } from "../../lambdas/adapters/table.ts";
-import { createApiGatewayHandler } from "../../lambdas/core/api/apigw.ts";
+import { type ApiGatewayHandler, createApiGatewayHandler } from "../../lambdas/core/api/apigw.ts";
 import { createApi, DEFAULT_SITE } from "../../lambdas/core/api/app.ts";
 import type { FetchOptions } from "../../lambdas/adapters/http-fetcher.ts";
 import {
@@ -110,7 +110,8 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
     clock,
     log,
     output,
-    baseUrl: () => api?.url ?? `http://${config.host}:${config.port}`,
+    baseUrl: () =>
+      (config.publicUrl ?? api?.url ?? `http://${config.host}:${config.port}`).replace(/\/+$/, ""),
   });
   const notifier = localNotifier(config, output, subscriptions.mailSink);
   const gate: HostGate = createHostGate(config.hostGapMs);
@@ -196,19 +197,24 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
     dynamo,
     runCycle,
     async serveApi(port = config.port) {
-      const handler = createApiGatewayHandler(
+      // Links use the configured public URL, else the address the server listens on (known once
+      // it listens), never a request's Host header.
+      const ready: { handler?: ApiGatewayHandler } = {};
+      api = await startApiServer((event) => ready.handler!(event), {
+        port,
+        host: config.host,
+        ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+        onError: (error) => output.err(`api: request failed: ${errorText(error)}`),
+      });
+      const baseUrl = (config.publicUrl ?? api.url).replace(/\/+$/, "");
+      ready.handler = createApiGatewayHandler(
         createApi({
           reader: store,
           log,
-          site: { ...DEFAULT_SITE, title: "heistwatch (local)" },
+          site: { ...DEFAULT_SITE, title: "heistwatch (local)", baseUrl },
           subscriptions: subscriptions.routes,
         }),
       );
-      api = await startApiServer(handler, {
-        port,
-        host: config.host,
-        onError: (error) => output.err(`api: request failed: ${errorText(error)}`),
-      });
       return api;
     },
     async close() {

@@ -6,6 +6,8 @@ import type { StoryRecord } from "../core/model/ports.ts";
 import type { StoryFeatures } from "../core/stories/story-features.ts";
 import type { FeedState, MatchedTerm, StoredArticle, Story, StorySource } from "../core/model/types.ts";
 import { GSI1_PARTITION, KEY_PREFIX } from "../contract.ts";
+import { removeLoneSurrogates } from "../core/text/characters.ts";
+import { truncate } from "../core/text/truncate.ts";
 
 /** Item budget well under DynamoDB's 400 KB, leaving room for attribute names and growth. */
 export const MAX_ITEM_BYTES = 200_000;
@@ -25,7 +27,7 @@ const CAP = {
 } as const;
 
 const cut = (text: string | undefined, max: number) =>
-  text === undefined ? undefined : text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  text === undefined ? undefined : truncate(removeLoneSurrogates(text), max);
 
 function capMatched(matched: MatchedTerm[]): MatchedTerm[] {
   return matched.slice(0, CAP.matched).map((term) => ({

@@ -14,14 +14,9 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import {
-  type Clock,
-  InvalidCursorError,
-  type Store,
-  type StoryPage,
-  type StoryQuery,
-} from "../core/model/ports.ts";
+import { type Clock, type Store, type StoryPage, type StoryQuery } from "../core/model/ports.ts";
 import type { FeedState, Story } from "../core/model/types.ts";
+import { decodeCursor, encodeCursor } from "../core/api/cursor.ts";
 import {
   fromArticleItem,
   fromStoryItem,
@@ -361,7 +356,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
    */
   async function listStories(query: StoryQuery): Promise<StoryPage> {
     const limit = Math.max(1, Math.min(100, Math.floor(query.limit)));
-    let startKey = query.cursor ? decodeCursor(query.cursor) : undefined;
+    let startKey = query.cursor ? startKeyOf(query.cursor) : undefined;
     const stories: Story[] = [];
     const actor = query.actor?.toLowerCase();
     for (;;) {
@@ -387,7 +382,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
         stories.push(story);
         if (stories.length === limit) {
           const more = index < items.length - 1 || page.LastEvaluatedKey !== undefined;
-          return { stories, nextCursor: more ? encodeCursor(item) : null };
+          return { stories, nextCursor: more ? cursorAfter(story) : null };
         }
       }
       if (!page.LastEvaluatedKey) return { stories, nextCursor: null };
@@ -401,23 +396,19 @@ function fromFeedStateItem(item: Record<string, unknown>): FeedState {
   return state as unknown as FeedState;
 }
 
-function encodeCursor(item: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify({ p: item.pk, s: item.gsi1sk }), "utf8").toString("base64url");
+/** The listing position after a story item (its own publishedAt and id, as in its index key). */
+function cursorAfter(story: Story): string {
+  return encodeCursor({ publishedAt: story.publishedAt, storyId: story.id });
 }
 
-function decodeCursor(cursor: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    if (cursor.length > 1000) throw new Error("too long");
-    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw new InvalidCursorError();
-  }
-  const { p, s } = (parsed ?? {}) as { p?: unknown; s?: unknown };
-  if (typeof p !== "string" || typeof s !== "string" || !p.startsWith(KEY_PREFIX.story)) {
-    throw new InvalidCursorError();
-  }
-  return { pk: p, gsi1pk: GSI1_PARTITION.flagged, gsi1sk: s };
+/** The index key a cursor points at; the shared codec throws InvalidCursorError for a bad one. */
+function startKeyOf(cursor: string): Record<string, unknown> {
+  const { publishedAt, storyId } = decodeCursor(cursor);
+  return {
+    pk: `${KEY_PREFIX.story}${storyId}`,
+    gsi1pk: GSI1_PARTITION.flagged,
+    gsi1sk: `${publishedAt}#${storyId}`,
+  };
 }
 
 type PutItem = { PutRequest: { Item: Record<string, unknown> } };

@@ -112,7 +112,22 @@ async function renderPage(
   return rendered;
 }
 
+/**
+ * Request headers an answer's body was derived from, for `Vary`: the links' origin comes from
+ * the request's domain and scheme only when no base URL is configured.
+ */
+function varyFor(deps: ApiDeps): string | undefined {
+  return deps.site.baseUrl ? undefined : "Host, X-Forwarded-Proto";
+}
+
 async function route(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
+  const response = await routeToDocument(deps, request);
+  const vary = varyFor(deps);
+  if (vary && response.status === 200) response.headers.Vary = vary;
+  return response;
+}
+
+async function routeToDocument(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
   const { path } = request;
   if (path === "/feed.json") {
     const { body, etag, encoded } = await renderPage(deps, request, "json", renderJsonFeed);
