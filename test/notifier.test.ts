@@ -40,6 +40,7 @@ describe("SNS notifier", () => {
         kind: { DataType: "String", StringValue: "new" },
         attribution: { DataType: "String", StringValue: "attributed" },
         actor: { DataType: "String.Array", StringValue: '["Lazarus Group","APT38"]' },
+        target: { DataType: "String", StringValue: "unknown" },
       },
     });
     const body = JSON.parse(input.Message!) as { sms: string };

@@ -62,12 +62,20 @@ describe("extractRecord", () => {
   });
 
   it("says nothing when nothing is named", () => {
-    const record = extractRecord({ title: "Hackers linked to a state stole $2 billion last year", summary: "" });
+    const record = extractRecord({
+      title: "Hackers linked to a state stole $2 billion last year",
+      summary: "",
+    });
     expect(record).toEqual({ target: null, assets: [], vector: null, evidence: [] });
   });
 
   it.each([
-    ["fr", "Piratage d'une plateforme d'échange : de faux recruteurs ont piégé un ingénieur", "exchange", "social-engineering"],
+    [
+      "fr",
+      "Piratage d'une plateforme d'échange : de faux recruteurs ont piégé un ingénieur",
+      "exchange",
+      "social-engineering",
+    ],
     ["de", "Kryptobörse ausgeraubt: Angreifer nutzten private Schlüssel", "exchange", "key-compromise"],
     ["es", "Robo a un banco vía SWIFT tras una oferta de empleo falsa", "bank", "social-engineering"],
     ["ko", "거래소 해킹, 공급망 공격으로 개인키 유출", "exchange", "supply-chain"],
@@ -87,7 +95,9 @@ describe("extractRecord", () => {
 
   it("merges a story's reports: evidence of both, decided again, never lost", () => {
     const first = extractRecord({ title: "Protocol drained of $20 million" });
-    const second = extractRecord({ title: "DeFi lending protocol hit through a flash loan; stolen ether moved" });
+    const second = extractRecord({
+      title: "DeFi lending protocol hit through a flash loan; stolen ether moved",
+    });
     const merged = mergeRecords(first, second)!;
     expect(merged.target).toBe("defi");
     expect(merged.vector).toBe("smart-contract");

@@ -4,6 +4,7 @@
  * untrusted: control characters and line breaks are removed where a channel forbids them, and
  * links are only ever http(s).
  */
+import { recordWords } from "../record/record-view.ts";
 import type { Alert, AttributionStage, Story } from "../model/types.ts";
 
 /** SNS: a Subject must be under 100 characters, with no line breaks or control characters. */
@@ -97,6 +98,7 @@ export function alertEmailText(alert: Alert): string {
     `Amount: ${story.amountUsd === null ? "not stated" : `${formatUsd(story.amountUsd)} (largest stated)`}`,
   );
   lines.push(`Attribution: ${story.attribution === null ? "none" : ATTRIBUTION_WORDS[story.attribution]}`);
+  if (recordWords(story.record)) lines.push(oneLine(recordWords(story.record)));
   lines.push("", `Reported by ${independentSources(story)} source(s):`);
   for (const source of story.sources) {
     lines.push(`- ${oneLine(source.name)}: ${oneLine(source.title)}`);

@@ -10,6 +10,7 @@ import { renderRss } from "../publish/rss.ts";
 import type { RenderContext, SiteConfig } from "../publish/view.ts";
 import type { Story } from "../model/types.ts";
 import { cachedStoryReader } from "./cached-reader.ts";
+import { routeIncidents } from "./incidents-route.ts";
 import { type ApiRequest, type ApiResponse, HttpError } from "./http.ts";
 import { parseStoryQuery } from "./query.ts";
 import { ALLOWED_METHODS, document, errorResponse, etagOf, finalize, json } from "./respond.ts";
@@ -133,6 +134,11 @@ async function route(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
     if (!story) throw new HttpError(404, "not_found", "no story with this id");
     return json(200, toJsonFeedItem(story, siteFor(deps.site, request)));
   }
+  const incidents = await routeIncidents(
+    { reader: deps.reader, site: siteFor(deps.site, request), clock: deps.clock },
+    request,
+  );
+  if (incidents) return incidents;
   throw new HttpError(404, "not_found", "no such path; try /, /feed.json, /feed.xml or /items/{id}");
 }
 

@@ -173,7 +173,8 @@ export interface Alert {
 export type TargetType = "exchange" | "bridge" | "defi" | "wallet" | "bank" | "payments" | "other";
 
 /** How the theft was done, when the text states it. */
-export type AttackVector = "key-compromise" | "social-engineering" | "supply-chain" | "smart-contract" | "insider";
+export type AttackVector =
+  "key-compromise" | "social-engineering" | "supply-chain" | "smart-contract" | "insider";
 
 /** One piece of evidence behind a record field: which rule term matched where. */
 export interface RecordEvidence {

@@ -4,6 +4,7 @@
  * (documented in docs/feed-format.md).
  */
 import type { Story } from "../model/types.ts";
+import { type RecordJson, recordExtension } from "../record/record-view.ts";
 import { safeJsonStringify } from "./escape.ts";
 import { type RenderContext, type SiteConfig, type StoryView, siteUrl, toStoryView } from "./view.ts";
 
@@ -20,6 +21,8 @@ export interface HeistwatchExtension {
   attribution: string | null;
   matched: { term: string; group: string; weight: number; field: string; text: string }[];
   sources: { name: string; title: string; url: string | null; date_published: string }[];
+  /** Target type, assets and vector with their evidence, when the story has a record. */
+  record?: RecordJson;
 }
 
 export interface JsonFeedItem {
@@ -91,6 +94,7 @@ export function toJsonFeedItem(story: Story, site: SiteConfig): JsonFeedItem {
         url: s.url,
         date_published: s.publishedAt,
       })),
+      ...recordExtension(story),
     },
   };
 }

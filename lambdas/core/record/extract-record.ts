@@ -3,13 +3,7 @@
  * chains named, and the attack vector when stated, each with the rule terms that matched
  * (like the score's evidence). The vocabulary is data (record-rules.json); this is pure code.
  */
-import type {
-  AttackVector,
-  IncidentRecord,
-  RecordEvidence,
-  TargetType,
-  TextField,
-} from "../model/types.ts";
+import type { AttackVector, IncidentRecord, RecordEvidence, TargetType, TextField } from "../model/types.ts";
 import rulesJson from "./record-rules.json" with { type: "json" };
 
 export interface RecordRules {
@@ -62,7 +56,10 @@ export function foldKeepingOffsets(text: string): string {
       out += "-";
       continue;
     }
-    const stripped = unit.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    const stripped = unit
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase();
     if (stripped.length === 1) out += stripped;
     else {
       const lower = unit.toLowerCase();
@@ -85,9 +82,11 @@ function compile(rules: RecordRules): CompiledTerm[] {
     terms.push({ role, value, term, folded, weight, inWords: CJK.test(folded), prefix });
   };
   for (const target of rules.targets)
-    for (const entry of target.entries) for (const term of entry.terms) add("target", target.type, term, entry.weight);
+    for (const entry of target.entries)
+      for (const term of entry.terms) add("target", target.type, term, entry.weight);
   for (const vector of rules.vectors)
-    for (const entry of vector.entries) for (const term of entry.terms) add("vector", vector.vector, term, entry.weight);
+    for (const entry of vector.entries)
+      for (const term of entry.terms) add("vector", vector.vector, term, entry.weight);
   for (const asset of rules.assets) for (const term of asset.terms) add("asset", asset.name, term, 1);
   // Longest first, so that when spans overlap the more specific term is kept.
   terms.sort((a, b) => b.folded.length - a.folded.length);
@@ -142,7 +141,11 @@ function matchField(
 }
 
 /** The value with the most points among the evidence for one role; ties go to the earliest match. */
-function strongest(evidence: RecordEvidence[], role: RecordEvidence["role"], minScore: number): string | null {
+function strongest(
+  evidence: RecordEvidence[],
+  role: RecordEvidence["role"],
+  minScore: number,
+): string | null {
   const totals = new Map<string, { points: number; first: number }>();
   evidence.forEach((e, index) => {
     if (e.role !== role) return;
@@ -167,7 +170,8 @@ function strongest(evidence: RecordEvidence[], role: RecordEvidence["role"], min
 /** Assets ordered by points, then first mention. */
 function rankedAssets(evidence: RecordEvidence[]): string[] {
   const points = new Map<string, number>();
-  for (const e of evidence) if (e.role === "asset") points.set(e.value, (points.get(e.value) ?? 0) + e.weight);
+  for (const e of evidence)
+    if (e.role === "asset") points.set(e.value, (points.get(e.value) ?? 0) + e.weight);
   return [...points.entries()].sort((a, b) => b[1] - a[1]).map(([name]) => name);
 }
 
