@@ -28,6 +28,7 @@ export const handler = createApiGatewayHandler(
       title: config.siteTitle ?? DEFAULT_SITE.title,
       description: DEFAULT_SITE.description,
       baseUrl: config.publicBaseUrl,
+      hubUrl: config.websubHubUrl,
     },
   }),
 );

@@ -18,6 +18,8 @@ export const ENV = {
   publicBaseUrl: "PUBLIC_BASE_URL",
   /** Title of the public page and feeds (api). */
   siteTitle: "SITE_TITLE",
+  /** WebSub hub the feeds name and the poller pings after new stories (api, poll; optional). */
+  websubHubUrl: "WEBSUB_HUB_URL",
 } as const;
 
 /** Attribute and index names of the one table (the storage contract). */

@@ -22,6 +22,9 @@ import {
 } from "./core/polling/pipeline.ts";
 import type { FeedConfig, FeedState } from "./core/model/types.ts";
 import { readPollEnv } from "./env.ts";
+import { ENV } from "./contract.ts";
+import { announceNewStories, type WebSubPublisher } from "./core/publish/websub.ts";
+import { websubFromEnv } from "./adapters/websub-ping.ts";
 import { asLog, logger } from "./logger.ts";
 
 /**
@@ -35,6 +38,8 @@ export interface PollDeps {
   pipeline: Omit<PipelineDeps, "log">;
   feeds: FeedConfig[];
   logger: Logger;
+  /** WebSub hub to ping after a batch stored new flagged articles; absent = no pings. */
+  websub?: WebSubPublisher;
 }
 
 /**
@@ -55,6 +60,7 @@ export function createPollHandler(
   const feedsById = new Map(deps.feeds.map((feed) => [feed.id, feed]));
   const processor = new BatchProcessor(EventType.SQS);
   const { logger: log } = deps;
+  let flaggedInBatch = 0;
 
   async function pollRecord(record: SQSRecord, context?: Context): Promise<PollOutcome | null> {
     const { feedId } = parsePollMessage(record.body);
@@ -74,6 +80,7 @@ export function createPollHandler(
     const feedLog = log.createChild({ persistentKeys: { feedId: feed.id, feedName: feed.name } });
     const pipeline: PipelineDeps = { ...deps.pipeline, log: asLog(feedLog) };
     const outcome = await pollFeed(feed, pipeline);
+    flaggedInBatch += outcome.flagged;
     if (outcome.status === "failed") {
       const state = await pipeline.store.getFeedState(feed.id);
       const ageHours = feedFailureAgeHours(state, pipeline.clock());
@@ -92,7 +99,9 @@ export function createPollHandler(
   }
 
   return async (event, context) => {
+    flaggedInBatch = 0;
     const response = await processPartialResponse(event, pollRecord, processor, { context });
+    await announceNewStories(deps.websub, flaggedInBatch, asLog(log));
     try {
       const resent = await retryPendingAlerts({ ...deps.pipeline, log: asLog(log) });
       if (resent > 0) log.info("pending alerts sent", { resent });
@@ -122,6 +131,7 @@ function buildFromEnvironment(): ReturnType<typeof createPollHandler> {
     },
     feeds: bundledFeeds(),
     logger,
+    websub: websubFromEnv(process.env, { hub: ENV.websubHubUrl, baseUrl: ENV.publicBaseUrl }),
   });
 }
 

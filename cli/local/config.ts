@@ -37,6 +37,8 @@ export interface LocalConfig {
   concurrency: number;
   /** Minimum gap between two requests to the same host, in milliseconds. */
   hostGapMs: number;
+  /** WebSub hub the feeds name and each cycle with new flagged articles pings; undefined = none. */
+  websubHub?: string;
   /** Where the config file was read from, if one was. */
   configFile?: string;
 }
@@ -114,6 +116,7 @@ const SETTINGS = {
   },
   concurrency: { env: "HEISTWATCH_CONCURRENCY", flag: "--concurrency", parse: integer(1, 64) },
   hostGapMs: { env: "HEISTWATCH_HOST_GAP_MS", flag: "--host-gap-ms", parse: integer(0, 600_000) },
+  websubHub: { env: "HEISTWATCH_WEBSUB_HUB", flag: "--websub-hub", parse: httpUrl },
 } satisfies Record<string, { env: string; flag: string; parse: Parser<unknown> }>;
 
 type SettingName = keyof typeof SETTINGS;
@@ -133,6 +136,7 @@ export const CONFIG_FLAGS_USAGE = [
   "  --allow-private IPS  comma list of private IPs feeds may use         env HEISTWATCH_ALLOW_PRIVATE_ADDRESSES",
   "  --concurrency N      feeds polled at once (default 6)                env HEISTWATCH_CONCURRENCY",
   "  --host-gap-ms N      minimum gap between requests to one host        env HEISTWATCH_HOST_GAP_MS",
+  "  --websub-hub URL     WebSub hub to name in the feeds and ping        env HEISTWATCH_WEBSUB_HUB",
 ].join("\n");
 
 export interface LoadConfigInput {
@@ -216,6 +220,7 @@ export function loadLocalConfig(input: LoadConfigInput): LoadedConfig {
     allowPrivateAddresses: (parsed.allowPrivateAddresses as string[] | undefined) ?? [],
     concurrency: (parsed.concurrency as number | undefined) ?? DEFAULTS.concurrency,
     hostGapMs: (parsed.hostGapMs as number | undefined) ?? DEFAULTS.hostGapMs,
+    ...(parsed.websubHub ? { websubHub: parsed.websubHub as string } : {}),
     configFile,
   };
   return { config, flags };

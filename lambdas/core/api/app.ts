@@ -20,6 +20,8 @@ export interface ApiSite {
   title: string;
   description: string;
   baseUrl?: string;
+  /** WebSub hub named in /feed.xml and /feed.json; absent = none. */
+  hubUrl?: string;
 }
 
 export interface ApiDeps {
@@ -57,7 +59,12 @@ function isInvalidCursor(error: unknown): boolean {
 
 function siteFor(site: ApiSite, request: ApiRequest): SiteConfig {
   const baseUrl = (site.baseUrl ?? request.origin ?? "http://localhost").replace(/\/+$/, "");
-  return { title: site.title, description: site.description, baseUrl };
+  return {
+    title: site.title,
+    description: site.description,
+    baseUrl,
+    ...(site.hubUrl ? { hubUrl: site.hubUrl } : {}),
+  };
 }
 
 type Renderer = (stories: Story[], ctx: RenderContext) => string;

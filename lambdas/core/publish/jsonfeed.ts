@@ -6,6 +6,7 @@
 import type { Story } from "../model/types.ts";
 import { type RecordJson, recordExtension } from "../record/record-view.ts";
 import { safeJsonStringify } from "./escape.ts";
+import { jsonFeedHubs } from "./websub.ts";
 import { type RenderContext, type SiteConfig, type StoryView, siteUrl, toStoryView } from "./view.ts";
 
 export const JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1";
@@ -46,6 +47,7 @@ export interface JsonFeed {
   description: string;
   language: string;
   next_url?: string;
+  hubs?: { type: string; url: string }[];
   authors: { name: string; url: string }[];
   items: JsonFeedItem[];
 }
@@ -110,6 +112,7 @@ export function buildJsonFeed(stories: Story[], ctx: RenderContext): JsonFeed {
     description: site.description,
     language: "en",
     authors: [{ name: site.title, url: `${site.baseUrl}/` }],
+    ...jsonFeedHubs(site),
     items: stories.map((story) => toJsonFeedItem(story, site)),
   };
   if (nextCursor) feed.next_url = siteUrl(site, "/feed.json", query, nextCursor);

@@ -5,6 +5,7 @@
  */
 import type { Story } from "../model/types.ts";
 import { escapeXml } from "./escape.ts";
+import { rssHubLink } from "./websub.ts";
 import { storyContentText } from "./jsonfeed.ts";
 import { type RenderContext, siteUrl, toStoryView } from "./view.ts";
 
@@ -54,6 +55,7 @@ export function renderRss(stories: Story[], ctx: RenderContext): string {
     element("generator", "heistwatch"),
     lastChange ? element("lastBuildDate", lastChange) : "",
     `<atom:link rel="self" type="application/rss+xml" href="${escapeXml(self)}"/>`,
+    rssHubLink(site),
     nextCursor
       ? `<atom:link rel="next" type="application/rss+xml" href="${escapeXml(siteUrl(site, "/feed.xml", query, nextCursor))}"/>`
       : "",
