@@ -18,11 +18,11 @@ a{color:var(--link)}
 h1{margin:8px 0 4px;font-size:1.6rem}
 p.lead{margin:0 0 12px;color:var(--muted)}
 .record{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
-figure{margin:0;padding:12px;background:var(--card);border:1px solid var(--line);border-radius:10px;flex:1 1 560px;min-width:0}
+figure{margin:0;padding:12px;background:var(--card);border:1px solid var(--line);border-radius:10px;flex:3 1 520px;min-width:0}
 figure svg.chart{width:100%;height:auto;color:var(--ink)}
 figcaption{font-weight:600;margin-bottom:6px}
 ul.legend{list-style:none;margin:6px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:4px 14px;font-size:.88rem}
-.tablebox{flex:1 1 320px;overflow-x:auto;background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px}
+.tablebox{flex:2 1 460px;overflow-x:auto;background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px}
 table.chart-table{border-collapse:collapse;width:100%;font-size:.85rem}
 table.chart-table caption{text-align:left;font-weight:600;margin-bottom:6px}
 table.chart-table th,table.chart-table td{padding:3px 8px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
