@@ -40,6 +40,8 @@ export interface HeistwatchConfig {
   alertPhones: Subscriber[];
   /** Stories scoring below this are listed in the feed but not alerted (env MIN_ALERT_SCORE); undefined = alert every flagged story. */
   minAlertScore: number | undefined;
+  /** WebSub hub the feeds name and the poller pings after new stories (env WEBSUB_HUB_URL); undefined = none. */
+  websubHubUrl: string | undefined;
   /** Minimum severity for SMS subscribers that set none of their own. */
   smsMinSeverity: Severity;
   smsEnabled: boolean;
@@ -101,6 +103,7 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
     alertEmails: p.subscribers("alertEmails", EMAIL, "an email address"),
     alertPhones,
     minAlertScore: p.optionalNumber("minAlertScore", { min: 0, max: 100 }),
+    websubHubUrl: p.optionalString("websubHubUrl", /^https?:\/\/[^\s/]+\S*$/, "an http(s) URL"),
     smsMinSeverity: p.oneOf<Severity>("smsMinSeverity", SEVERITIES, "high"),
     smsEnabled,
     smsSpendAlarmUsd: p.number("smsSpendAlarmUsd", 1, { min: 0.01, max: 100_000 }),
