@@ -7,7 +7,7 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import type { Context, SQSRecord } from "aws-lambda";
+import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { LocalConfig } from "../cli/local/config.ts";
@@ -15,7 +15,6 @@ import { type LocalStack, openLocalStack } from "../cli/local/runtime.ts";
 import { createDynamoStore } from "../lambdas/adapters/dynamo-store.ts";
 import { createHttpFetcher } from "../lambdas/adapters/http-fetcher.ts";
 import { createSnsNotifier } from "../lambdas/adapters/sns-notifier.ts";
-import { encodePollMessage } from "../lambdas/adapters/sqs-queue.ts";
 import { createTable } from "../lambdas/adapters/table.ts";
 import { createWebSubPinger, websubFromEnv } from "../lambdas/adapters/websub-ping.ts";
 import { announceNewStories, publishPingBody, websubTopics } from "../lambdas/core/publish/websub.ts";
@@ -205,25 +204,14 @@ describe("WebSub from the poll Lambda", () => {
           baseUrl: "https://feed.example.org",
         },
       });
-      const record = {
-        messageId: "m1",
-        receiptHandle: "r",
-        body: encodePollMessage({ feedId: "alpha" }),
-        attributes: {},
-        messageAttributes: {},
-        md5OfBody: "x",
-        eventSource: "aws:sqs",
-        eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:q",
-        awsRegion: "us-east-1",
-      } as unknown as SQSRecord;
       const context = { getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
-      await poll({ Records: [record] }, context);
+      await poll({ feedIds: ["alpha"] }, context);
       expect(hub.pings.sort()).toEqual([
         "https://feed.example.org/feed.json",
         "https://feed.example.org/feed.xml",
       ]);
-      // Redelivered: nothing new stored, no second ping.
-      await poll({ Records: [{ ...record, messageId: "m2" }] }, context);
+      // Polled again: nothing new stored, no second ping.
+      await poll({ feedIds: ["alpha"] }, context);
       expect(hub.pings).toHaveLength(2);
     } finally {
       vi.restoreAllMocks();
