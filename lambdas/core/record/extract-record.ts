@@ -12,9 +12,14 @@ export interface RecordRules {
   targets: { type: TargetType; entries: { weight: number; terms: string[] }[] }[];
   vectors: { vector: AttackVector; label: string; entries: { weight: number; terms: string[] }[] }[];
   assets: { name: string; terms: string[] }[];
+  /** Terms that claim their span for the target role but point to no type ("multisig wallet"). */
+  neutralTargetTerms?: string[];
 }
 
 export const DEFAULT_RECORD_RULES = rulesJson as RecordRules;
+
+/** The value of neutral target terms: they take their span and are then dropped. */
+const NEUTRAL = "";
 
 /** Evidence kept per record at most (merged stories would otherwise grow without bound). */
 const MAX_EVIDENCE = 24;
@@ -88,6 +93,7 @@ function compile(rules: RecordRules): CompiledTerm[] {
     for (const entry of vector.entries)
       for (const term of entry.terms) add("vector", vector.vector, term, entry.weight);
   for (const asset of rules.assets) for (const term of asset.terms) add("asset", asset.name, term, 1);
+  for (const term of rules.neutralTargetTerms ?? []) add("target", NEUTRAL, term, 0);
   // Longest first, so that when spans overlap the more specific term is kept.
   terms.sort((a, b) => b.folded.length - a.folded.length);
   compiledCache.set(rules, terms);
@@ -205,7 +211,8 @@ export function extractRecord(input: RecordInput, rules: RecordRules = DEFAULT_R
   ];
   const evidence: RecordEvidence[] = [];
   for (const [field, text] of fields) {
-    if (text) evidence.push(...matchField(text, field, terms, rules.titleWeight));
+    if (text)
+      evidence.push(...matchField(text, field, terms, rules.titleWeight).filter((e) => e.value !== NEUTRAL));
   }
   // Strongest first, so the cap drops the weakest evidence.
   evidence.sort((a, b) => b.weight - a.weight);
