@@ -35,43 +35,46 @@ interface CompiledTerm {
   inWords: boolean;
   /** Trailing "*": any word ending. */
   prefix: boolean;
+  /** The term's first word: a text without it as a whole word cannot contain the term (null: always try). */
+  firstWord: string | null;
 }
 
 const CJK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]/;
 const WORD = /[\p{L}\p{N}]/u;
+const NON_WORD = /[^\p{L}\p{N}]+/u;
 
 /**
  * Case and accent folding that keeps offsets: every UTF-16 unit maps to exactly one, so a
  * match in the folded text is the same span in the text a person reads.
  */
 export function foldKeepingOffsets(text: string): string {
-  let out = "";
+  const out = new Array<string>(text.length);
   for (let i = 0; i < text.length; i++) {
-    const unit = text[i]!;
-    const code = unit.charCodeAt(0);
-    if (code >= 0xd800 && code <= 0xdfff) {
-      out += unit;
-      continue;
-    }
-    if (unit === "\u2019" || unit === "\u2018" || unit === "\u02bc") {
-      out += "'";
-      continue;
-    }
-    if (code >= 0x2010 && code <= 0x2015) {
-      out += "-";
-      continue;
-    }
+    const code = text.charCodeAt(i);
+    // ASCII, the common case, without a normalisation call.
+    if (code < 128) out[i] = code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : text[i]!;
+    else out[i] = foldUnit(text[i]!, code);
+  }
+  return out.join("");
+}
+
+const foldedUnits = new Map<string, string>();
+
+function foldUnit(unit: string, code: number): string {
+  if (code >= 0xd800 && code <= 0xdfff) return unit;
+  if (unit === "\u2019" || unit === "\u2018" || unit === "\u02bc") return "'";
+  if (code >= 0x2010 && code <= 0x2015) return "-";
+  let folded = foldedUnits.get(unit);
+  if (folded === undefined) {
     const stripped = unit
       .normalize("NFKD")
       .replace(/[\u0300-\u036f]/g, "")
       .toLowerCase();
-    if (stripped.length === 1) out += stripped;
-    else {
-      const lower = unit.toLowerCase();
-      out += lower.length === 1 ? lower : unit;
-    }
+    const lower = unit.toLowerCase();
+    folded = stripped.length === 1 ? stripped : lower.length === 1 ? lower : unit;
+    if (foldedUnits.size < 4096) foldedUnits.set(unit, folded);
   }
-  return out;
+  return folded;
 }
 
 const compiledCache = new WeakMap<RecordRules, CompiledTerm[]>();
@@ -84,7 +87,11 @@ function compile(rules: RecordRules): CompiledTerm[] {
     const prefix = term.endsWith("*");
     const folded = foldKeepingOffsets(prefix ? term.slice(0, -1) : term);
     if (folded.length === 0) throw new Error(`record rules: empty term for ${role} ${value}`);
-    terms.push({ role, value, term, folded, weight, inWords: CJK.test(folded), prefix });
+    const inWords = CJK.test(folded);
+    const first = folded.split(NON_WORD)[0] ?? "";
+    // A prefix term's only word may end anywhere, so it cannot be looked up as a whole word.
+    const firstWord = inWords || first === "" || (prefix && !NON_WORD.test(folded)) ? null : first;
+    terms.push({ role, value, term, folded, weight, inWords, prefix, firstWord });
   };
   for (const target of rules.targets)
     for (const entry of target.entries)
@@ -112,9 +119,11 @@ function matchField(
   titleWeight: number,
 ): RecordEvidence[] {
   const folded = foldKeepingOffsets(plain);
+  const words = new Set(folded.split(NON_WORD));
   const taken: Record<CompiledTerm["role"], boolean[]> = { target: [], vector: [], asset: [] };
   const found: RecordEvidence[] = [];
   for (const term of terms) {
+    if (term.firstWord !== null && !words.has(term.firstWord)) continue;
     let from = 0;
     for (;;) {
       const start = folded.indexOf(term.folded, from);
