@@ -9,7 +9,7 @@ import { announceNewStories } from "../../lambdas/core/publish/websub.ts";
 import { setMaxListeners } from "node:events";
 import { createDynamoStore, type DynamoStore } from "../../lambdas/adapters/dynamo-store.ts";
 import { createTable } from "../../lambdas/adapters/table.ts";
-import { createApiGatewayHandler } from "../../lambdas/core/api/apigw.ts";
+import { type ApiGatewayHandler, createApiGatewayHandler } from "../../lambdas/core/api/apigw.ts";
 import { createApi, DEFAULT_SITE } from "../../lambdas/core/api/app.ts";
 import type { FetchOptions } from "../../lambdas/adapters/http-fetcher.ts";
 import {
@@ -42,6 +42,7 @@ import {
   terminalSafe,
 } from "./progress.ts";
 import { runFeeds } from "./scheduler.ts";
+import { createLocalSubscriptionStack, type LocalSubscriptionStack } from "./subscriptions.ts";
 
 /** Flagged articles stored in a cycle (new stories or new sources: the feeds changed). */
 function flaggedIn(outcomes: OutcomeLike[]): number {
@@ -81,6 +82,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   store: DynamoStore;
+  /** Public sign-up: subscribers in the embedded DynamoDB, mail through SMTP (see subscriptions.ts). */
+  subscriptions: LocalSubscriptionStack;
   dynamo: EmbeddedDynamo;
   /** Runs one poll cycle over the due feeds, printing progress. Throws only on systemic failure. */
   runCycle(signal?: AbortSignal): Promise<CycleSummary>;
@@ -98,7 +101,6 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
   const { config, feeds, output } = options;
   const clock = options.clock ?? (() => new Date());
   const dynamo = await startEmbeddedDynamo(options.dataDir);
-  let api: ApiServer | undefined;
   try {
     await createTable(dynamo.client, LOCAL_TABLE_NAME);
   } catch (error) {
@@ -107,7 +109,18 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
   }
   const store = createDynamoStore({ client: dynamo.client, tableName: LOCAL_TABLE_NAME, clock });
   const log = consoleLog(output, options.verbose ?? false);
-  const notifier = localNotifier(config, output);
+  let api: ApiServer | undefined;
+  const subscriptions = createLocalSubscriptionStack({
+    config,
+    client: dynamo.client,
+    tableName: LOCAL_TABLE_NAME,
+    clock,
+    log,
+    output,
+    baseUrl: () =>
+      (config.publicUrl ?? api?.url ?? `http://${config.host}:${config.port}`).replace(/\/+$/, ""),
+  });
+  const notifier = localNotifier(config, output, subscriptions.mailSink);
   const gate: HostGate = createHostGate(config.hostGapMs);
   let cycleNumber = 0;
 
@@ -128,12 +141,15 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
     ...(fetchSignal ? { signal: fetchSignal } : {}),
   });
 
-  // WebSub: the hub is told about the feeds this process serves (its API's URL once it listens).
+  // WebSub: the hub is told about the feeds this process serves, by the URL the feeds name
+  // themselves with (the configured public URL, else the API's address once it listens).
   const pinger = config.websubHub
     ? createWebSubPinger({ hubUrl: config.websubHub, allowAddresses: config.allowPrivateAddresses })
     : undefined;
   const websub = () =>
-    pinger ? { pinger, baseUrl: api?.url ?? `http://${config.host}:${config.port}` } : undefined;
+    pinger
+      ? { pinger, baseUrl: config.publicUrl ?? api?.url ?? `http://${config.host}:${config.port}` }
+      : undefined;
 
   async function runCycle(signal?: AbortSignal): Promise<CycleSummary> {
     const cycle = ++cycleNumber;
@@ -186,6 +202,7 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
       await announceNewStories(websub(), flaggedIn(outcomes), log);
       const hint = offlineHint(summary);
       if (hint) output.out(hint);
+      await subscriptions.sendDueDigests(store);
       return summary;
     } finally {
       signal?.removeEventListener("abort", onStop);
@@ -194,29 +211,38 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
 
   return {
     store,
+    subscriptions,
     dynamo,
     runCycle,
     async serveApi(port = config.port) {
-      const handler = createApiGatewayHandler(
+      // Links use the configured public URL, else the address the server listens on (known once
+      // it listens), never a request's Host header.
+      const ready: { handler?: ApiGatewayHandler } = {};
+      api = await startApiServer((event) => ready.handler!(event), {
+        port,
+        host: config.host,
+        ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+        onError: (error) => output.err(`api: request failed: ${errorText(error)}`),
+      });
+      const baseUrl = (config.publicUrl ?? api.url).replace(/\/+$/, "");
+      ready.handler = createApiGatewayHandler(
         createApi({
           reader: store,
           log,
           site: {
             ...DEFAULT_SITE,
             title: "heistwatch (local)",
+            baseUrl,
             ...(config.websubHub ? { hubUrl: config.websubHub } : {}),
           },
+          subscriptions: subscriptions.routes,
         }),
       );
-      api = await startApiServer(handler, {
-        port,
-        host: config.host,
-        onError: (error) => output.err(`api: request failed: ${errorText(error)}`),
-      });
       return api;
     },
     async close() {
       await api?.close().catch(() => undefined);
+      subscriptions.close();
       await dynamo.close();
     },
   };
@@ -234,10 +260,11 @@ export function isSystemicFailure(summary: CycleSummary): boolean {
   );
 }
 
-function localNotifier(config: LocalConfig, output: Output): Notifier {
+function localNotifier(config: LocalConfig, output: Output, mailSink: NamedNotifier | null): Notifier {
   const sinks: NamedNotifier[] = [{ name: "console", notifier: createConsoleNotifier((t) => output.out(t)) }];
   if (config.webhookUrl)
     sinks.push({ name: "webhook", notifier: createWebhookNotifier({ url: config.webhookUrl }) });
+  if (mailSink) sinks.push(mailSink);
   const fanout = createFanoutNotifier(sinks);
   return {
     async send(alert) {
