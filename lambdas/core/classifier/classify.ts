@@ -33,13 +33,17 @@ export interface ClassifyOptions {
 }
 
 interface CompiledTerm {
+  /** The term as reported: normalised, with a final "*" for a stem. */
   term: string;
+  /** What the automaton looks for: the term without its "*". */
+  pattern: string;
   /** A currency cue ("$", "dollars", "달러"): the field may state an amount, so look for one. */
   cue?: boolean;
   group: string;
   role: GroupRole;
   weight: number;
   actor?: string;
+  steals?: boolean;
   stage?: AttributionStage;
   /** Latin-script ends must sit on a word boundary; Han, kana and Hangul ends need not. */
   boundaryStart: boolean;
@@ -72,25 +76,29 @@ function compile(rules: Rules): CompiledRules {
       const path = `groups.${group}.entries[${entryIndex}]`;
       for (const written of entry.terms) {
         for (const expanded of expandTerm(written)) {
-          const term = normaliseTerm(expanded);
-          if (term === "")
+          const stem = expanded.endsWith("*");
+          const pattern = normaliseTerm(stem ? expanded.slice(0, -1) : expanded);
+          const term = stem ? `${pattern}*` : pattern;
+          if (pattern === "")
             throw new RulesError(`rules: ${path}.terms: "${written}" has no matchable characters`);
-          const previous = seen.get(term);
+          const previous = seen.get(pattern);
           if (previous) {
             throw new RulesError(
               `rules: ${path}.terms: "${term}" (from "${written}") is already a term of ${previous}`,
             );
           }
-          seen.set(term, path);
+          seen.set(pattern, path);
           const compiled: CompiledTerm = {
             term,
+            pattern,
             group,
             role: groupRules.role,
             weight: entry.weight,
-            boundaryStart: wordClass(term.charCodeAt(0)) === 1,
-            boundaryEnd: wordClass(term.charCodeAt(term.length - 1)) === 1,
+            boundaryStart: wordClass(pattern.charCodeAt(0)) === 1,
+            boundaryEnd: !stem && wordClass(pattern.charCodeAt(pattern.length - 1)) === 1,
           };
           if (entry.actor) compiled.actor = entry.actor;
+          if (entry.steals) compiled.steals = true;
           if (entry.stage) compiled.stage = entry.stage;
           terms.push(compiled);
         }
@@ -99,11 +107,12 @@ function compile(rules: Rules): CompiledRules {
   }
   const ruleTermCount = terms.length;
   for (const cue of CURRENCY_CUES) {
-    const existing = terms.find((t) => t.term === cue);
+    const existing = terms.find((t) => t.pattern === cue);
     if (existing) existing.cue = true;
     else {
       terms.push({
         term: cue,
+        pattern: cue,
         cue: true,
         group: "",
         role: "ignore",
@@ -113,7 +122,7 @@ function compile(rules: Rules): CompiledRules {
       });
     }
   }
-  const result = { automaton: buildAutomaton(terms.map((t) => t.term)), terms, ruleTermCount };
+  const result = { automaton: buildAutomaton(terms.map((t) => t.pattern)), terms, ruleTermCount };
   compiledCache.set(rules, result);
   return result;
 }
@@ -263,6 +272,7 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
       points: 0,
     };
     if (rule.actor) evidence.actor = rule.actor;
+    if (rule.steals) evidence.steals = true;
     if (rule.stage) evidence.stage = rule.stage;
     out.push(evidence);
   }
