@@ -61,7 +61,21 @@ const SPACE = 0x20;
 
 // Amounts are parsed only in fields where the automaton saw one of these, which spares the
 // amount pattern's scan of most fields. They ride along in the same pass as the rule terms.
-const CURRENCY_CUES = ["$", "dollar", "dollars", "dolares", "usd", "달러", "ドル", "美元", "美金"];
+const CURRENCY_CUES = [
+  "$",
+  "dollar",
+  "dollars",
+  "dolares",
+  "dolar",
+  "доллар",
+  "долар",
+  "đo la",
+  "usd",
+  "달러",
+  "ドル",
+  "美元",
+  "美金",
+];
 
 // Building the automaton costs a few milliseconds: once per Rules object, never per article.
 const compiledCache = new WeakMap<Rules, CompiledRules>();
