@@ -115,7 +115,8 @@ export const command: Command = {
           if (typeof record.lang === "string") item.lang = record.lang;
           if (typeof record.kind === "string") item.kind = record.kind;
           const amount = record.amount_usd;
-          if (amount === null || (typeof amount === "number" && Number.isFinite(amount))) item.amountUsd = amount;
+          if (amount === null || (typeof amount === "number" && Number.isFinite(amount)))
+            item.amountUsd = amount;
           items.push(item);
         } catch (error) {
           if (!(error instanceof LineError)) throw error;
@@ -129,8 +130,18 @@ export const command: Command = {
       }
       const result = evaluate(items, { rules, threshold });
       if (values.json) {
-        const { confusion, precision, recall, f1, accuracy, misclassified, byLanguage, byKind, amount, spread } =
-          result;
+        const {
+          confusion,
+          precision,
+          recall,
+          f1,
+          accuracy,
+          misclassified,
+          byLanguage,
+          byKind,
+          amount,
+          spread,
+        } = result;
         const summary = {
           file,
           count: result.count,

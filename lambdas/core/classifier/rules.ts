@@ -196,7 +196,12 @@ function validateConditions(value: unknown, path: string): SeverityCondition[] {
         fail(`${path}[${i}].${key}`, "unknown condition (minAmountUsd, minStage, corroborated)");
     }
     if (c.minAmountUsd !== undefined)
-      condition.minAmountUsd = number(c.minAmountUsd, `${path}[${i}].minAmountUsd`, 0, Number.MAX_SAFE_INTEGER);
+      condition.minAmountUsd = number(
+        c.minAmountUsd,
+        `${path}[${i}].minAmountUsd`,
+        0,
+        Number.MAX_SAFE_INTEGER,
+      );
     if (c.minStage !== undefined) {
       if (typeof c.minStage !== "string" || !STAGES.includes(c.minStage))
         fail(`${path}[${i}].minStage`, `expected one of ${STAGES.join(", ")}`);

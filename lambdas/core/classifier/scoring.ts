@@ -6,7 +6,7 @@
  */
 import type { AttributionStage, Classification, MatchedTerm, Severity, TextField } from "../model/types.ts";
 import type { GroupRole, Rules } from "./rules.ts";
-import { severityOf } from "./severity.ts";
+import { severityOf, severityReason } from "./severity.ts";
 
 /** One match before scoring: what the rules say it is and where it stood. */
 export interface Evidence {
@@ -48,8 +48,10 @@ export interface Bonus {
 export interface Explanation {
   classification: Classification;
   threshold: number;
-  /** Sum of all points before clamping to 0..100 and before the actor-and-theft gate. */
+  /** Sum of all points before the bounded transform and before the actor-and-theft gate. */
   rawScore: number;
+  /** Highest score without both actor and theft evidence. */
+  unmetCap: number;
   groups: GroupTotal[];
   bonuses: Bonus[];
   hasActor: boolean;
@@ -179,8 +181,7 @@ export function score(
     } else if (e.role === "background") {
       // The headline is the event by definition: only summary and content sentences are background.
       if (e.field !== "title") background.add(sentenceKey(e));
-    }
-    else if (e.role === "other-amount") otherAmountTerms.push(e);
+    } else if (e.role === "other-amount") otherAmountTerms.push(e);
     else if (e.role === "theft") theftSentences.add(sentenceKey(e));
   }
   const { event: eventAmountEvidence, setAside } = eventAmount(
@@ -337,6 +338,7 @@ export function score(
     classification,
     threshold,
     rawScore,
+    unmetCap: scoring.unmetCap,
     groups: [],
     bonuses,
     hasActor,
@@ -395,6 +397,11 @@ export function score(
     );
   } else reasons.push("no theft evidence: no theft, laundering or intrusion words");
   if (amountUsd !== null) reasons.push(`the event's stated amount: ${formatUsd(amountUsd)}`);
+  reasons.push(
+    flagged
+      ? `severity ${severity}: ${severityReason({ amountUsd, attribution }, scoring.severity)}`
+      : "severity low: not flagged",
+  );
   if (setAside.length > 0) {
     reasons.push(
       `amounts set aside (background, total, price or fine): ${setAside.map((e) => `"${e.text}"`).join(", ")}`,

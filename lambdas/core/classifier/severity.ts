@@ -36,3 +36,22 @@ export function severityOf(facts: SeverityFacts, levels: SeverityRules): Severit
   if (levels.medium.some((c) => holds(c, facts))) return "medium";
   return levels.otherwise;
 }
+
+function describe(condition: SeverityCondition): string {
+  const parts: string[] = [];
+  if (condition.minAmountUsd !== undefined)
+    parts.push(`amount >= $${condition.minAmountUsd.toLocaleString("en-US")}`);
+  if (condition.minStage !== undefined) parts.push(`attribution ${condition.minStage} or firmer`);
+  if (condition.corroborated !== undefined)
+    parts.push(condition.corroborated ? "corroborated" : "not corroborated");
+  return parts.join(" and ");
+}
+
+/** Which condition set the level, in words ("amount >= $100,000,000"), for explanations. */
+export function severityReason(facts: SeverityFacts, levels: SeverityRules): string {
+  for (const level of [levels.high, levels.medium]) {
+    const condition = level.find((c) => holds(c, facts));
+    if (condition) return describe(condition);
+  }
+  return "no amount or attribution condition of medium or high holds";
+}
