@@ -39,6 +39,9 @@ describe("heistwatch classify", () => {
     expect(Object.keys(lines[0])).toEqual([
       "id",
       "score",
+      "rawScore",
+      "scoreScale",
+      "threshold",
       "flagged",
       "severity",
       "actors",
