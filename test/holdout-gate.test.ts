@@ -53,6 +53,17 @@ describe("held-out regression gate", () => {
     });
   }
 
+  for (const set of SETS) {
+    it(`spreads flagged items of test/fixtures/${set.file}: top score <= 25%, no severity level > 60% (issue 12)`, () => {
+      const { spread } = evaluate(readSet(set.file), { threshold: DEFAULT_THRESHOLD });
+      expect(spread.flagged).toBeGreaterThan(10);
+      expect(spread.topScoreShare).toBeLessThanOrEqual(0.25);
+      for (const level of ["low", "medium", "high"] as const) {
+        expect(spread.severities[level] / spread.flagged, level).toBeLessThanOrEqual(0.6);
+      }
+    });
+  }
+
   it("holds positives and negatives of every kind the labelling policy names", () => {
     const kinds = new Set<string>();
     for (const set of SETS) {
