@@ -37,6 +37,8 @@ interface CompiledTerm {
   term: string;
   /** What the automaton looks for: the term without its "*". */
   pattern: string;
+  /** A stem ("ukrad*"): the match runs on to the end of the word. */
+  stem?: boolean;
   /** A currency cue ("$", "dollars", "달러"): the field may state an amount, so look for one. */
   cue?: boolean;
   group: string;
@@ -113,6 +115,7 @@ function compile(rules: Rules): CompiledRules {
           };
           if (entry.actor) compiled.actor = entry.actor;
           if (entry.steals) compiled.steals = true;
+          if (stem) compiled.stem = true;
           if (entry.stage) compiled.stage = entry.stage;
           terms.push(compiled);
         }
@@ -251,7 +254,9 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
     if (term >= ruleTermCount) continue;
     if (rule.boundaryStart && start > 0 && wordClass(codeAt(text, start - 1)) === 1) continue;
     if (rule.boundaryEnd && end < length && wordClass(codeAt(text, end)) === 1) continue;
-    raw.push({ term, start, end });
+    let wordEnd = end;
+    if (rule.stem) while (wordEnd < length && wordClass(codeAt(text, wordEnd)) === 1) wordEnd++;
+    raw.push({ term, start, end: wordEnd });
   }
   if (raw.length === 0 && !currency) return;
 
