@@ -56,7 +56,10 @@ function report(file: string, r: EvalReport): string {
     `  label 1  ${String(tp).padStart(8)}  ${String(fn).padStart(11)}`,
     `  label 0  ${String(fp).padStart(8)}  ${String(tn).padStart(11)}`,
     "",
-    ...sliceTable("per language:", r.byLanguage),
+    ...sliceTable("per language (declared):", r.byLanguage),
+    r.languageDetection.declared === 0
+      ? "language detection: no item declares a language"
+      : `language detection agrees with the declared language on ${r.languageDetection.agreed} of ${r.languageDetection.declared} items`,
     "",
     ...sliceTable("per kind:", r.byKind),
     "",
@@ -140,6 +143,7 @@ export const command: Command = {
           byLanguage,
           byKind,
           amount,
+          languageDetection,
           spread,
         } = result;
         const summary = {
@@ -154,6 +158,7 @@ export const command: Command = {
           byLanguage,
           byKind,
           amount,
+          languageDetection: result.languageDetection,
           spread,
           misclassified: misclassified.map((m) => ({
             id: m.id,

@@ -5,6 +5,7 @@
  * the score is traceable to a matched term with its offsets in the field's plain text.
  */
 import { findAmounts } from "./amounts.ts";
+import { detectLanguage } from "./language.ts";
 import { type Automaton, buildAutomaton, scan } from "./automaton.ts";
 import { normaliseShared, normaliseTerm, SIMPLE_FOLD, sourceEnd, wordClass } from "./normalise.ts";
 import { scanOneToOne } from "./one-pass.ts";
@@ -23,6 +24,8 @@ export interface ClassifyInput {
   title: string;
   summary?: string;
   content?: string;
+  /** The article's language (ISO 639-1) when the feed declares it; otherwise it is detected. */
+  language?: string;
 }
 
 export interface ClassifyOptions {
@@ -342,7 +345,12 @@ function analyse(
   if (typeof input.title === "string") collectEvidence(input.title, "title", compiled, evidence);
   if (typeof input.summary === "string") collectEvidence(input.summary, "summary", compiled, evidence);
   if (typeof input.content === "string") collectEvidence(input.content, "content", compiled, evidence);
-  return score(evidence, rules, threshold, withReasons);
+  const explanation = score(evidence, rules, threshold, withReasons);
+  explanation.classification.language =
+    typeof input.language === "string" && input.language !== ""
+      ? input.language
+      : detectLanguage(`${input.title}\n${input.summary ?? input.content ?? ""}`);
+  return explanation;
 }
 
 /**

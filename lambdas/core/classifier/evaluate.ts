@@ -84,6 +84,8 @@ export interface EvalReport {
   /** Per kind (items without one under "?"). */
   byKind: Record<string, SliceReport>;
   amount: AmountReport;
+  /** Items with a declared language, and how many of them the detector agrees with. */
+  languageDetection: { declared: number; agreed: number };
   spread: SpreadReport;
   /** False positives then false negatives, each in input order. */
   misclassified: Misclassified[];
@@ -122,12 +124,19 @@ export function evaluate(
   const byLanguage: Record<string, SliceReport> = {};
   const byKind: Record<string, SliceReport> = {};
   const amount: AmountReport = { stated: 0, matched: 0, accuracy: 0, misses: [] };
+  const languageDetection = { declared: 0, agreed: 0 };
   const scoreCounts = new Map<number, number>();
   const severities: Record<Severity, number> = { low: 0, medium: 0, high: 0 };
   const falsePositives: Misclassified[] = [];
   const falseNegatives: Misclassified[] = [];
   for (const item of items) {
-    const result = classify(item, options);
+    // The declared language is the label; classify detects its own, to be compared with it.
+    const { lang, ...input } = item;
+    const result = classify(input, options);
+    if (lang !== undefined) {
+      languageDetection.declared++;
+      if (result.language === lang) languageDetection.agreed++;
+    }
     const wrong = result.flagged !== (item.label === 1);
     tally(confusion, item.label, result.flagged);
     for (const [slices, key] of [
@@ -178,6 +187,7 @@ export function evaluate(
     byLanguage: finish(byLanguage),
     byKind: finish(byKind),
     amount,
+    languageDetection,
     spread: {
       flagged,
       topScore: scores[0]?.score ?? null,

@@ -80,6 +80,8 @@ export interface Classification {
   scoreScale?: number;
   /** The flagging threshold the score was compared with. */
   threshold?: number;
+  /** The article's language (ISO 639-1): declared by the feed, else detected; "und" when unknown. */
+  language?: string;
   /** score >= the configured threshold (and both actor and theft evidence present). */
   flagged: boolean;
   severity: Severity;
