@@ -158,7 +158,7 @@ export const command: Command = {
           byLanguage,
           byKind,
           amount,
-          languageDetection: result.languageDetection,
+          languageDetection,
           spread,
           misclassified: misclassified.map((m) => ({
             id: m.id,
