@@ -47,6 +47,7 @@ describe("heistwatch classify", () => {
       "actors",
       "amountUsd",
       "attribution",
+      "language",
       "matched",
     ]);
     expect(lines[0]).toMatchObject({

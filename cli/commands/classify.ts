@@ -16,7 +16,7 @@ const usage = `usage: heistwatch classify [FILE] [--rules FILE] [--threshold N]
 
 Scores JSON Lines articles from FILE (or stdin) and prints one JSON line per article, in order:
   {"id","score","rawScore","scoreScale","threshold","flagged","severity","actors","amountUsd",
-   "attribution","matched"}
+   "attribution","language","matched"}
 
 Input fields: id, title (required), summary, content (optional); other fields are ignored.
 A bad line is reported on stderr with its line number; the other lines are still classified,
@@ -59,6 +59,7 @@ export const command: Command = {
               actors: c.actors,
               amountUsd: c.amountUsd,
               attribution: c.attribution,
+              language: c.language,
               matched: c.matched,
             })}\n`,
           );
