@@ -5,9 +5,17 @@
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
+import {
+  ConfigError,
+  describeValue as describe,
+  E164,
+  EMAIL,
+  SEVERITIES,
+  validateFeedList,
+} from "../lambdas/core/model/config-schema.ts";
 import type { FeedConfig, Severity } from "../lambdas/core/model/types.ts";
 
-export const SEVERITIES: readonly Severity[] = ["low", "medium", "high"];
+export { ConfigError, SEVERITIES };
 
 /** Filters one subscription applies through an SNS filter policy (all optional). */
 export interface SubscriberFilter {
@@ -26,6 +34,13 @@ export interface Subscriber extends SubscriberFilter {
 
 export type TableRemovalPolicy = "retain" | "snapshot" | "destroy";
 
+/**
+ * How the topics are encrypted. "aws-managed": the alerts topic uses SNS's AWS-managed key (no
+ * charge) and the ops topic is unencrypted, because CloudWatch and Budgets cannot publish to a topic
+ * under the AWS-managed key. "customer": one rotating customer-managed key for both ($1/month).
+ */
+export type TopicEncryption = "aws-managed" | "customer";
+
 export interface HeistwatchConfig {
   feeds: FeedConfig[];
   alertEmails: Subscriber[];
@@ -35,7 +50,7 @@ export interface HeistwatchConfig {
   /** Minimum severity for SMS subscribers that set none of their own. */
   smsMinSeverity: Severity;
   smsEnabled: boolean;
-  /** Alarm when the account's SMS month-to-date spend passes this many USD (only when SMS is enabled). */
+  /** Alarm when the account's SMS month-to-date spend reaches this many USD (only when SMS is enabled); below smsSpendLimitUsd. */
   smsSpendAlarmUsd: number;
   /** Email subscribed to the operations (alarm) topic, if any. */
   opsEmail: string | undefined;
@@ -51,14 +66,14 @@ export interface HeistwatchConfig {
   pollBatchSize: number;
   /** Alarm when a feed has been failing for longer than this. */
   feedFailureAlarmHours: number;
-}
-
-/** Thrown when one or more context values are invalid; the message lists each key and what is wrong. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid heistwatch configuration:\n  - ${problems.join("\n  - ")}`);
-    this.name = "ConfigError";
-  }
+  /** Topic encryption (see TopicEncryption). */
+  topicEncryption: TopicEncryption;
+  /** X-Ray active tracing on the functions (billed per trace). */
+  xray: boolean;
+  /** Monthly AWS Budgets limit in USD for the account, alerting the ops topic; 0 creates no budget. */
+  budgetUsd: number;
+  /** The account's SMS monthly spend limit (an account setting AWS enforces); the SMS alarm fires below it. */
+  smsSpendLimitUsd: number;
 }
 
 /** Log retention values CloudWatch Logs accepts (days). */
@@ -66,9 +81,6 @@ const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
-const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
-const E164 = /^\+[1-9]\d{6,14}$/;
-const FEED_ID = /^[a-z0-9-]{1,64}$/;
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\(\S+( \S+){5}\)$/;
 
@@ -98,6 +110,7 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
   const tableDeletionProtection = p.boolean("tableDeletionProtection", true);
   const apiThrottleRate = p.number("apiThrottleRate", 20, { min: 1, max: 10_000 });
   const apiThrottleBurst = p.number("apiThrottleBurst", 40, { min: 1, max: 5_000, integer: true });
+  const smsSpendLimitUsd = p.number("smsSpendLimitUsd", 1, { min: 0.01, max: 100_000 });
 
   const config: HeistwatchConfig = {
     feeds: p.feeds("feeds"),
@@ -106,7 +119,11 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
     minAlertScore: p.optionalNumber("minAlertScore", { min: 0, max: 100 }),
     smsMinSeverity: p.oneOf<Severity>("smsMinSeverity", SEVERITIES, "high"),
     smsEnabled,
-    smsSpendAlarmUsd: p.number("smsSpendAlarmUsd", 1, { min: 0.01, max: 100_000 }),
+    // Below the limit: AWS stops sending SMS at the limit, so an alarm there would come too late.
+    smsSpendAlarmUsd: p.number("smsSpendAlarmUsd", Math.round(smsSpendLimitUsd * 80) / 100, {
+      min: 0.01,
+      max: 100_000,
+    }),
     opsEmail: p.optionalString("opsEmail", EMAIL, "an email address"),
     schedule: p.schedule("schedule", "rate(5 minutes)"),
     logRetentionDays: p.logRetention("logRetentionDays", 30),
@@ -115,8 +132,12 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
     apiThrottleRate,
     apiThrottleBurst,
     pollReservedConcurrency: p.number("pollReservedConcurrency", 2, { min: 0, max: 1000, integer: true }),
-    pollBatchSize: p.number("pollBatchSize", 5, { min: 1, max: 10, integer: true }),
+    pollBatchSize: p.number("pollBatchSize", 20, { min: 1, max: 100, integer: true }),
     feedFailureAlarmHours: p.number("feedFailureAlarmHours", 24, { min: 1, max: 24 * 30 }),
+    topicEncryption: p.oneOf<TopicEncryption>("topicEncryption", ["aws-managed", "customer"], "aws-managed"),
+    xray: p.boolean("xray", false),
+    budgetUsd: p.number("budgetUsd", 2, { min: 0, max: 1_000_000 }),
+    smsSpendLimitUsd,
   };
 
   if (alertPhones.length > 0 && !smsEnabled) {
@@ -137,12 +158,13 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
         "the burst bucket must hold at least one second of the rate",
     );
   }
-  if (config.pollReservedConcurrency === 1) {
+  if (config.smsSpendAlarmUsd >= smsSpendLimitUsd) {
     problems.push(
-      "pollReservedConcurrency: 1 is below what an SQS event source may run (2); use 0 (reserve none) or 2 or more",
+      `smsSpendAlarmUsd: ${config.smsSpendAlarmUsd} is not below smsSpendLimitUsd ${smsSpendLimitUsd}; ` +
+        "AWS stops sending SMS at the limit, so the alarm must fire before it",
     );
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(problems, "Invalid heistwatch configuration");
   return config;
 }
 
@@ -270,40 +292,13 @@ class Parser {
         return [];
       }
     }
-    if (!Array.isArray(value) || value.length === 0) {
-      this.fail(source, "expected a non-empty array of { id, name, url }");
+    try {
+      return validateFeedList(value, source);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      this.problems.push(...error.problems);
       return [];
     }
-    const feeds: FeedConfig[] = [];
-    const seen = new Set<string>();
-    value.forEach((item: unknown, index) => {
-      const where = `${source}[${index}]`;
-      if (typeof item !== "object" || item === null) {
-        this.fail(where, "expected an object { id, name, url }");
-        return;
-      }
-      const { id, name, url } = item as Record<string, unknown>;
-      const label = typeof id === "string" ? `${where} (feed '${id}')` : where;
-      if (typeof id !== "string" || !FEED_ID.test(id)) {
-        this.fail(label, `id must be 1-64 characters of a-z, 0-9 and '-', got ${describe(id)}`);
-        return;
-      }
-      if (seen.has(id)) {
-        this.fail(label, "duplicate id; ids key the feed's stored state, so each must be unique");
-        return;
-      }
-      if (typeof name !== "string" || name.trim() === "") {
-        this.fail(label, "name must be a non-empty string");
-        return;
-      }
-      if (typeof url !== "string" || !isHttpUrl(url)) {
-        this.fail(label, `url must be an http(s) URL, got ${describe(url)}`);
-        return;
-      }
-      seen.add(id);
-      feeds.push({ id, name: name.trim(), url });
-    });
-    return feeds;
   }
 
   /**
@@ -387,21 +382,6 @@ class Parser {
     });
     return result;
   }
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
-  } catch {
-    return false;
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = typeof value === "string" ? `'${value}'` : JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** The severities at or above `min`, as an SNS filter policy allow-list. */

@@ -1,7 +1,10 @@
 /**
  * Typed Lambda environment, read once per container. A missing or malformed variable fails the
  * first invocation with the variable's name, instead of surfacing later as an odd AWS error.
+ * Variable names come from the contract the stack also uses (lambdas/contract.ts).
  */
+import * as v from "valibot";
+import { ENV } from "./contract.ts";
 
 /** Thrown when a required environment variable is missing or malformed. */
 export class EnvError extends Error {
@@ -22,16 +25,24 @@ function required(env: Env, name: string): string {
 function optionalNumber(env: Env, name: string, min: number, max: number): number | undefined {
   const text = env[name]?.trim();
   if (!text) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < min || value > max) {
+  const result = v.safeParse(
+    v.pipe(v.string(), v.decimal(), v.transform(Number), v.minValue(min), v.maxValue(max)),
+    text,
+  );
+  if (!result.success) {
     throw new EnvError(`Environment variable ${name} must be a number from ${min} to ${max}, got '${text}'`);
   }
-  return value;
+  return result.output;
 }
 
 export interface ScheduleEnv {
   tableName: string;
-  queueUrl: string;
+  /** The poll Lambda, invoked asynchronously once per batch of due feeds. */
+  pollFunctionName: string;
+  /** Feeds per poll invocation. */
+  pollBatchSize: number;
+  /** Feeds failing longer than this many hours are reported every cycle (the alarm's signal). */
+  feedFailureAlarmHours: number;
 }
 
 export interface PollEnv {
@@ -39,18 +50,26 @@ export interface PollEnv {
   topicArn: string;
   /** Stories scoring below this are stored and listed but not alerted; undefined = the pipeline's default. */
   minAlertScore: number | undefined;
+  /** Feeds polled at once; undefined = the handler's default. */
+  concurrency: number | undefined;
 }
 
-/** The schedule Lambda's settings (TABLE_NAME, QUEUE_URL). */
+/** The schedule Lambda's settings (TABLE_NAME, POLL_FUNCTION_NAME, POLL_BATCH_SIZE, FEED_FAILURE_ALARM_HOURS). */
 export function readScheduleEnv(env: Env = process.env): ScheduleEnv {
-  return { tableName: required(env, "TABLE_NAME"), queueUrl: required(env, "QUEUE_URL") };
+  return {
+    tableName: required(env, ENV.tableName),
+    pollFunctionName: required(env, ENV.pollFunctionName),
+    pollBatchSize: optionalNumber(env, ENV.pollBatchSize, 1, 1000) ?? 20,
+    feedFailureAlarmHours: optionalNumber(env, ENV.feedFailureAlarmHours, 1, 24 * 30) ?? 24,
+  };
 }
 
-/** The poll Lambda's settings (TABLE_NAME, TOPIC_ARN, optional MIN_ALERT_SCORE 0..100). */
+/** The poll Lambda's settings (TABLE_NAME, TOPIC_ARN, optional MIN_ALERT_SCORE 0..100 and POLL_CONCURRENCY). */
 export function readPollEnv(env: Env = process.env): PollEnv {
   return {
-    tableName: required(env, "TABLE_NAME"),
-    topicArn: required(env, "TOPIC_ARN"),
-    minAlertScore: optionalNumber(env, "MIN_ALERT_SCORE", 0, 100),
+    tableName: required(env, ENV.tableName),
+    topicArn: required(env, ENV.topicArn),
+    minAlertScore: optionalNumber(env, ENV.minAlertScore, 0, 100),
+    concurrency: optionalNumber(env, ENV.pollConcurrency, 1, 100),
   };
 }

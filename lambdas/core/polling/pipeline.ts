@@ -6,9 +6,10 @@
  */
 import { classify } from "../classifier/classify.ts";
 import type { Fetcher } from "../acquire/fetcher.ts";
-import type { Clock, Log, Notifier, Store, StoryRecord } from "../model/ports.ts";
+import type { Clock, Log, Notifier, PipelineStore, StoryRecord } from "../model/ports.ts";
 import { readFeed } from "../acquire/read-feed.ts";
 import { nextPollAfterFailure } from "./next-poll.ts";
+import { itemIdsHash } from "./item-ids-hash.ts";
 import {
   DEFAULT_STORY_WINDOW_HOURS,
   findMatchingStory,
@@ -19,7 +20,7 @@ import { extractFeatures } from "../stories/story-features.ts";
 import type { Article, FeedConfig, FeedState, StoredArticle } from "../model/types.ts";
 
 export interface PipelineDeps {
-  store: Store;
+  store: PipelineStore;
   notifier: Notifier;
   clock: Clock;
   log: Log;
@@ -112,15 +113,22 @@ export async function pollFeed(feed: FeedConfig, deps: PipelineDeps): Promise<Po
           (failures > 1 ? (previous?.failingSince ?? previous?.lastOkAt) : undefined) ?? now.toISOString(),
         consecutiveFailures: failures,
         nextPollAt: nextPollAfterFailure(now, failures, result.retryAfterSeconds, deps.random).toISOString(),
+        itemIdsHash: sameUrl ? previous?.itemIdsHash : undefined,
       });
       deps.log.warn("feed failed", { feedId: feed.id, kind: result.kind, failures, message: result.message });
       return failed(outcome, result.kind, result.message, finish);
     }
 
     let storeFailure: string | undefined;
+    let idsHash = sameUrl ? previous?.itemIdsHash : undefined;
     if (result.status === "ok") {
       outcome.fetched = result.articles.length;
-      storeFailure = await storeArticles(result.articles, deps, outcome);
+      const hash = itemIdsHash(result.articles.map((article) => article.id));
+      // The same items as the last fully stored poll: every one is known, so skip the known-ids read.
+      if (hash !== idsHash) {
+        storeFailure = await storeArticles(result.articles, deps, outcome);
+        if (!storeFailure) idsHash = hash;
+      }
     } else {
       outcome.status = "not-modified";
     }
@@ -137,6 +145,7 @@ export async function pollFeed(feed: FeedConfig, deps: PipelineDeps): Promise<Po
       lastPolledAt: now.toISOString(),
       lastOkAt: storeFailure ? previous?.lastOkAt : now.toISOString(),
       consecutiveFailures: 0,
+      itemIdsHash: idsHash,
     };
     if (!previous || stateChanged(previous, next)) await deps.store.putFeedState(next);
     if (storeFailure) return failed(outcome, "store", storeFailure, finish);
@@ -165,6 +174,7 @@ function stateChanged(previous: FeedState, next: FeedState): boolean {
     "lastError",
     "consecutiveFailures",
     "nextPollAt",
+    "itemIdsHash",
   ];
   return keys.some((key) => (previous[key] ?? null) !== (next[key] ?? null));
 }
