@@ -32,7 +32,7 @@ const CJK_UNIT = "조|억|만|億|万|亿|萬";
 // does not read as five billion.
 const AMOUNT = new RegExp(
   [
-    String.raw`(?<sym>US\$|USD ?|\$)\s?(?<symNum>${BROKEN_DECIMAL}|${NUMBER})(?:\s?(?<symUnit>${SYMBOL_UNIT})(?![\p{L}\p{N}]))?`,
+    String.raw`(?<sym>US\$|USD ?|\$)\s?(?<symNum>${BROKEN_DECIMAL}|${NUMBER})(?:\s?(?<symUnit>${SYMBOL_UNIT}|${WORD_UNIT})(?![\p{L}\p{N}]))?`,
     String.raw`(?<![\p{L}\p{N}.,])(?<wNum>${NUMBER})\s?(?:(?<wUnit>${WORD_UNIT})\.?)?\s?(?:(?:of|de|d'|di)\s?)?(?:US[\s-]?)?(?:${DOLLAR_WORD})(?![\p{L}\p{N}])(?:\s?(?:AS|americanos|USA|США))?`,
     String.raw`(?<![\p{N}.,])(?<cNum>${NUMBER})\s?(?<cUnit>${CJK_UNIT})?(?:\s?(?<cNum2>${NUMBER})\s?(?<cUnit2>만|万|萬))?\s?(?:미\s?달러|달러|米ドル|ドル|美元|美金)`,
   ].join("|"),
