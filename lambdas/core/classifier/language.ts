@@ -27,7 +27,7 @@ for (const [lang, words] of Object.entries(data.words)) {
 }
 
 /** Looks at this many characters: a headline and the start of a summary say enough. */
-const SAMPLE = 400;
+const SAMPLE = 240;
 
 const HANGUL = 1;
 const KANA = 2;

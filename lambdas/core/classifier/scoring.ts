@@ -112,7 +112,8 @@ function formatUsd(usd: number): string {
   return `$${String(usd).replace(/\B(?=(\d{3})+$)/g, ",")}`;
 }
 
-const sentenceKey = (e: Evidence) => `${e.field}:${e.sentence}`;
+/** One number per sentence of the article (field, then sentence), cheaper than a string key. */
+const sentenceKey = (e: Evidence) => FIELD_ORDER[e.field] * 1_000_000 + e.sentence;
 
 /** Maps raw points to the 0..100 score: bounded, so more evidence always ranks higher. */
 export function boundedScore(raw: number, scale: number): number {
@@ -125,7 +126,7 @@ export function boundedScore(raw: number, scale: number): number {
  */
 function eventAmount(
   amounts: readonly Evidence[],
-  background: ReadonlySet<string>,
+  background: ReadonlySet<number>,
   otherAmountTerms: readonly Evidence[],
   reach: number,
 ): { event: Evidence | undefined; setAside: Evidence[] } {
@@ -169,8 +170,8 @@ export function score(
 
   // Context first: which sentences are background, which hold theft words, where amounts stand.
   let moneyContext = false;
-  const background = new Set<string>();
-  const theftSentences = new Set<string>();
+  const background = new Set<number>();
+  const theftSentences = new Set<number>();
   const amounts: Evidence[] = [];
   const otherAmountTerms: Evidence[] = [];
   for (const e of evidence) {
