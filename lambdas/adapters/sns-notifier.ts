@@ -1,6 +1,8 @@
 /**
  * The Notifier port on SNS: one Publish per alert, with a per-protocol body (email, SMS) and
  * message attributes that subscription filter policies can match (score, severity, actor...).
+ * Every message carries the alert's stable delivery id, as the `delivery_id` attribute and as
+ * the email/default body's last line, so a receiver can drop a redelivery.
  */
 import {
   type MessageAttributeValue,
@@ -8,7 +10,13 @@ import {
   type PublishCommandInput,
   type SNSClient,
 } from "@aws-sdk/client-sns";
-import { alertEmailText, alertSmsText, alertSubject, independentSources } from "../core/alerts/messages.ts";
+import {
+  alertEmailText,
+  alertSmsText,
+  alertSubject,
+  deliveryId,
+  independentSources,
+} from "../core/alerts/messages.ts";
 import type { Notifier } from "../core/model/ports.ts";
 import type { Alert } from "../core/model/types.ts";
 
@@ -40,10 +48,17 @@ export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
   };
 }
 
+/** The body's last line, naming the delivery id (kept when a long body is truncated). */
+export function deliveryIdLine(alert: Alert): string {
+  return `\n\nDelivery id: ${deliveryId(alert)}`;
+}
+
 function messageJson(alert: Alert): string {
   const email = alertEmailText(alert);
   const sms = alertSmsText(alert);
-  const build = (body: string) => JSON.stringify({ default: body, email: body, sms });
+  const footer = deliveryIdLine(alert);
+  const build = (body: string) =>
+    JSON.stringify({ default: `${body}${footer}`, email: `${body}${footer}`, sms });
   const whole = build(email);
   if (Buffer.byteLength(whole, "utf8") <= MAX_MESSAGE_BYTES) return whole;
   // Multi-byte text counts by bytes: binary-search the longest email prefix (in code points,
@@ -70,6 +85,7 @@ function messageAttributes(alert: Alert): Record<string, MessageAttributeValue> 
     corroborated: { DataType: "String", StringValue: String(independentSources(story) >= 2) },
     kind: { DataType: "String", StringValue: alert.kind },
     attribution: { DataType: "String", StringValue: story.attribution ?? "none" },
+    delivery_id: { DataType: "String", StringValue: deliveryId(alert) },
   };
   // Filter policies match String.Array members individually ({"actor": ["APT38"]}).
   attributes.actor =

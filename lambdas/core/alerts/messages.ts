@@ -4,7 +4,14 @@
  * untrusted: control characters and line breaks are removed where a channel forbids them, and
  * links are only ever http(s).
  */
+import { createHash } from "node:crypto";
 import type { Alert, AttributionStage, Story } from "../model/types.ts";
+import { oneLine } from "../text/characters.ts";
+import { safeHttpUrl } from "../text/links.ts";
+import { formatUsd as formatMoney } from "../text/money.ts";
+import { truncate } from "../text/truncate.ts";
+
+export { oneLine };
 
 /** SNS: a Subject must be under 100 characters, with no line breaks or control characters. */
 export const SUBJECT_MAX_CHARS = 99;
@@ -12,11 +19,6 @@ export const SUBJECT_MAX_CHARS = 99;
 export const SMS_GSM7_MAX = 160;
 /** ...or 70 UTF-16 code units once any character needs UCS-2 (emoji, CJK, RTL scripts). */
 export const SMS_UCS2_MAX = 70;
-
-const CONTROL_OR_BREAK = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g;
-// Bidi overrides and isolates can make a title display as something else; drop them from one-line texts.
-const BIDI_CONTROLS = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-const SPACES = /\s+/g;
 
 const GSM7_BASIC = new Set(
   "@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà",
@@ -29,45 +31,29 @@ const ATTRIBUTION_WORDS: Record<AttributionStage, string> = {
   confirmed: "confirmed by an authority",
 };
 
-/** One line of untrusted text: no control characters, line breaks or bidi overrides. */
-export function oneLine(text: string): string {
-  return text.replace(CONTROL_OR_BREAK, " ").replace(BIDI_CONTROLS, "").replace(SPACES, " ").trim();
-}
-
-/** Cuts to at most `max` code points (never splitting a surrogate pair), ending with `ellipsis`. */
+/** Cuts to at most `max` code points (never splitting a character), ending with `ellipsis`. */
 function cutCodePoints(text: string, max: number, ellipsis = "…"): string {
-  const points = Array.from(text);
-  if (points.length <= max) return text;
-  return `${points
-    .slice(0, max - Array.from(ellipsis).length)
-    .join("")
-    .trimEnd()}${ellipsis}`;
+  return truncate(text, max, { ellipsis });
 }
 
-/** "$1.5 billion", "$275 million", "$900,000". */
+/** "$1.5 billion", "$275 million", "$900,000"; short: "$1.5B", "$275M" (the text policy's formatUsd). */
 export function formatUsd(amount: number, short = false): string {
-  const units: [number, string, string][] = [
-    [1e9, "billion", "B"],
-    [1e6, "million", "M"],
-  ];
-  for (const [size, long, abbr] of units) {
-    if (amount >= size) {
-      const value = Number((amount / size).toFixed(amount / size >= 100 ? 0 : 1));
-      return short ? `$${value}${abbr}` : `$${value} ${long}`;
-    }
-  }
-  return `$${Math.round(amount).toLocaleString("en-US")}`;
+  return formatMoney(amount, short ? "short" : "long") ?? "$0";
 }
 
-/** A link is printed only when it is http(s); anything else (javascript:, data:) is dropped. */
-export function safeLink(url: string | null | undefined): string | null {
-  if (!url) return null;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
-  } catch {
-    return null;
-  }
+/** A link is printed only when the text policy allows it (http(s), no credentials). */
+export const safeLink = safeHttpUrl;
+
+/**
+ * A stable id for one alert, the same on every redelivery of it (a retry after a crash or a
+ * failed publish), so receivers can deduplicate: the story, the kind, and for an update the
+ * state it announces. Sent as a header/attribute and in the body.
+ */
+export function deliveryId(alert: Alert): string {
+  const { story } = alert;
+  const escalation =
+    alert.kind === "update" ? [story.severity, story.attribution ?? "", story.amountUsd ?? ""].join("|") : "";
+  return createHash("sha256").update(`${story.id}|${alert.kind}|${escalation}`).digest("hex").slice(0, 32);
 }
 
 /** Distinct reporting outlets (by feed), the basis of "corroborated". */
@@ -146,7 +132,8 @@ export function alertSmsText(alert: Alert): string {
     .join(" ");
   const sources = independentSources(story);
   const tail = sources > 1 ? ` (${sources} sources)` : "";
-  const title = oneLine(story.title) || "untitled story";
+  // No SMS holds more than 160 characters of title: cap first, so the loop below stays short.
+  const title = truncate(oneLine(story.title), SMS_GSM7_MAX, { ellipsis: "" }) || "untitled story";
   const full = `${head} ${title}${tail}`;
   const measured = smsLength(full);
   if (measured.length <= measured.max) return full;
