@@ -37,6 +37,8 @@ const context = {
   minAlertScore: "45",
   xray: "true",
   topicEncryption: "customer",
+  // Public sign-up adds a function, a queue, a route and api rights: test/signup-infra.test.ts asserts those.
+  signupEnabled: "false",
 };
 
 beforeAll(() => {

@@ -12,6 +12,7 @@ import type { Story } from "../model/types.ts";
 import { cachedStoryReader } from "./cached-reader.ts";
 import { type ApiRequest, type ApiResponse, type EncodedBodies, HttpError } from "./http.ts";
 import { parseStoryQuery } from "./query.ts";
+import { isSubscriptionPath, routeSubscriptions, type SubscriptionRoutes } from "./subscription-routes.ts";
 import { ALLOWED_METHODS, document, errorResponse, etagOf, finalize, json } from "./respond.ts";
 
 /** Site identity; `baseUrl` may be left out to use the origin each request arrived on. */
@@ -32,6 +33,8 @@ export interface ApiDeps {
   cacheTtlMs?: number;
   /** Time source for the cache; tests control it. */
   clock?: Clock;
+  /** Public sign-up (POST /subscriptions and, locally, the confirm/unsubscribe links); absent = no sign-up. */
+  subscriptions?: SubscriptionRoutes;
 }
 
 export type ApiApp = (request: ApiRequest) => Promise<ApiResponse>;
@@ -178,6 +181,8 @@ export function createApi(options: ApiDeps): ApiApp {
           },
           body: "",
         };
+      } else if (deps.subscriptions && isSubscriptionPath(request.path)) {
+        response = await routeSubscriptions(deps.subscriptions, request, siteFor(deps.site, request).baseUrl);
       } else if (request.method !== "GET" && request.method !== "HEAD") {
         throw new HttpError(
           405,
