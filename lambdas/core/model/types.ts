@@ -72,14 +72,22 @@ export interface MatchedTerm {
 
 /** The explainable verdict on one article. */
 export interface Classification {
-  /** 0..100. */
+  /** 0..100: a bounded transform of rawScore, 100 * (1 - exp(-rawScore / scoreScale)). */
   score: number;
+  /** The evidence's points before the transform (sum of matched weights and bonuses). */
+  rawScore?: number;
+  /** Raw points at which the score reaches 63; the score approaches 100 and never passes it. */
+  scoreScale?: number;
+  /** The flagging threshold the score was compared with. */
+  threshold?: number;
+  /** The article's language (ISO 639-1): declared by the feed, else detected; "und" when unknown. */
+  language?: string;
   /** score >= the configured threshold (and both actor and theft evidence present). */
   flagged: boolean;
   severity: Severity;
   /** Canonical actor names found, most specific first ("Lazarus Group", "DPRK"). */
   actors: string[];
-  /** Largest stated amount in US dollars, or null. */
+  /** This event's stated amount in US dollars (not totals, prices or fines), or null. */
   amountUsd: number | null;
   /** Null when there is no actor attribution at all. */
   attribution: AttributionStage | null;
@@ -89,6 +97,8 @@ export interface Classification {
 /** An article as stored: the article, its verdict, and the story it joined. */
 export interface StoredArticle extends Article, Classification {
   storyId: string | null;
+  /** Target, assets and vector of a flagged article (see core/record). */
+  record?: IncidentRecord;
   /** Epoch seconds; only on unflagged articles (they expire, flagged ones stay). */
   ttl?: number;
 }
@@ -128,6 +138,8 @@ export interface Story {
   categories: string[];
   authors: string[];
   sources: StorySource[];
+  /** Target, assets and vector, merged over the story's reports (see core/record). */
+  record?: IncidentRecord;
   /** Set once, conditionally, when the first alert was sent. */
   alertedAt?: string;
   /** What the subscribers were last told, to decide whether a later change is an escalation. */
@@ -165,4 +177,39 @@ export interface Alert {
   story: Story;
   /** For updates: what escalated, in words ("attribution upgraded to confirmed"). */
   reasons: string[];
+}
+
+/** What kind of target an incident robbed (the record of heists). */
+export type TargetType = "exchange" | "bridge" | "defi" | "wallet" | "bank" | "payments" | "other";
+
+/** How the theft was done, when the text states it. */
+export type AttackVector =
+  "key-compromise" | "social-engineering" | "supply-chain" | "smart-contract" | "insider";
+
+/** One piece of evidence behind a record field: which rule term matched where. */
+export interface RecordEvidence {
+  /** The record field the match speaks for. */
+  role: "target" | "vector" | "asset";
+  /** The value it supports ("bridge", "supply-chain", "Ethereum"). */
+  value: string;
+  /** The rule's term as written in the rules. */
+  term: string;
+  /** Points (title matches count more). */
+  weight: number;
+  field: TextField;
+  start: number;
+  end: number;
+  /** The matched text as it stands in the field. */
+  text: string;
+}
+
+/** The rest of an incident's record, extracted from its reports' text with evidence. */
+export interface IncidentRecord {
+  /** Null when no target is named. */
+  target: TargetType | null;
+  /** Assets and chains named, most mentioned first. */
+  assets: string[];
+  /** Null when the text does not say how. */
+  vector: AttackVector | null;
+  evidence: RecordEvidence[];
 }
