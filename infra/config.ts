@@ -66,6 +66,8 @@ export interface HeistwatchConfig {
   pollBatchSize: number;
   /** Alarm when a feed has been failing for longer than this. */
   feedFailureAlarmHours: number;
+  /** Public sign-up (POST /subscriptions) and digests; see infra/constructs/subscriptions.ts. */
+  signup: SignupConfig;
   /** Topic encryption (see TopicEncryption). */
   topicEncryption: TopicEncryption;
   /** X-Ray active tracing on the functions (billed per trace). */
@@ -74,6 +76,17 @@ export interface HeistwatchConfig {
   budgetUsd: number;
   /** The account's SMS monthly spend limit (an account setting AWS enforces); the SMS alarm fires below it. */
   smsSpendLimitUsd: number;
+}
+
+export interface SignupConfig {
+  enabled: boolean;
+  /** UTC hour the daily (and weekly) digest goes out. */
+  digestHourUtc: number;
+  /** Weekday of the weekly digest, 0 = Sunday. */
+  digestWeekday: number;
+  perClientPerHour: number;
+  perAddressPerDay: number;
+  confirmationsPerDay: number;
 }
 
 /** Log retention values CloudWatch Logs accepts (days). */
@@ -134,6 +147,18 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
     pollReservedConcurrency: p.number("pollReservedConcurrency", 2, { min: 0, max: 1000, integer: true }),
     pollBatchSize: p.number("pollBatchSize", 20, { min: 1, max: 100, integer: true }),
     feedFailureAlarmHours: p.number("feedFailureAlarmHours", 24, { min: 1, max: 24 * 30 }),
+    signup: {
+      enabled: p.boolean("signupEnabled", true),
+      digestHourUtc: p.number("digestHourUtc", 7, { min: 0, max: 23, integer: true }),
+      digestWeekday: p.number("digestWeekday", 1, { min: 0, max: 6, integer: true }),
+      perClientPerHour: p.number("signupPerClientPerHour", 10, { min: 1, max: 1_000_000, integer: true }),
+      perAddressPerDay: p.number("signupPerAddressPerDay", 3, { min: 1, max: 1_000_000, integer: true }),
+      confirmationsPerDay: p.number("signupConfirmationsPerDay", 500, {
+        min: 1,
+        max: 1_000_000,
+        integer: true,
+      }),
+    },
     topicEncryption: p.oneOf<TopicEncryption>("topicEncryption", ["aws-managed", "customer"], "aws-managed"),
     xray: p.boolean("xray", false),
     budgetUsd: p.number("budgetUsd", 2, { min: 0, max: 1_000_000 }),

@@ -38,6 +38,7 @@ import {
   TABLE_ACCESS,
 } from "./constructs/bind.ts";
 import { HeistwatchFunction } from "./constructs/function.ts";
+import { DIGEST_ENTRY, Subscriptions } from "./constructs/subscriptions.ts";
 import { FUNCTION_SIZES, scheduleIntervalMinutes } from "./sizing.ts";
 
 /** Handler entry files, relative to the project root. */
@@ -305,6 +306,24 @@ export class HeistwatchStack extends Stack {
     }
     const baseUrl = stage.url; // ends with "/"
     apiFn.addEnvironment(ENV.publicBaseUrl, baseUrl);
+
+    // ---- Public sign-up and digests (infra/constructs/subscriptions.ts) ----
+    if (config.signup.enabled) {
+      new Subscriptions(this, "Subscriptions", {
+        config: config.signup,
+        smsEnabled: config.smsEnabled,
+        logRetentionDays: config.logRetentionDays,
+        apiFunction: apiFn,
+        httpApi,
+        integration,
+        table,
+        alertsTopic,
+        topicKey: customerKey,
+        failureQueue,
+        tracing: config.xray,
+        digestEntry: entry(DIGEST_ENTRY),
+      });
+    }
 
     // ---- Alarms -> ops topic: three by default (docs/deploy.md#alarms says what each watches) ----
     const alarmAction = new cwActions.SnsAction(opsTopic);

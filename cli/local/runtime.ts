@@ -40,6 +40,7 @@ import {
   terminalSafe,
 } from "./progress.ts";
 import { runFeeds } from "./scheduler.ts";
+import { createLocalSubscriptionStack, type LocalSubscriptionStack } from "./subscriptions.ts";
 
 /** The table's name inside the embedded DynamoDB (any valid name works: the store takes it as given). */
 export const LOCAL_TABLE_NAME = "heistwatch";
@@ -74,6 +75,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   store: DynamoStore;
+  /** Public sign-up: subscribers in the embedded DynamoDB, mail through SMTP (see subscriptions.ts). */
+  subscriptions: LocalSubscriptionStack;
   dynamo: EmbeddedDynamo;
   /** Runs one poll cycle over the due feeds, printing progress. Throws only on systemic failure. */
   runCycle(signal?: AbortSignal): Promise<CycleSummary>;
@@ -91,7 +94,6 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
   const { config, feeds, output } = options;
   const clock = options.clock ?? (() => new Date());
   const dynamo = await startEmbeddedDynamo(options.dataDir);
-  let api: ApiServer | undefined;
   try {
     await createTable(dynamo.client, LOCAL_TABLE_NAME);
   } catch (error) {
@@ -100,7 +102,18 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
   }
   const store = createDynamoStore({ client: dynamo.client, tableName: LOCAL_TABLE_NAME, clock });
   const log = consoleLog(output, options.verbose ?? false);
-  const notifier = localNotifier(config, output);
+  let api: ApiServer | undefined;
+  const subscriptions = createLocalSubscriptionStack({
+    config,
+    client: dynamo.client,
+    tableName: LOCAL_TABLE_NAME,
+    clock,
+    log,
+    output,
+    baseUrl: () =>
+      (config.publicUrl ?? api?.url ?? `http://${config.host}:${config.port}`).replace(/\/+$/, ""),
+  });
+  const notifier = localNotifier(config, output, subscriptions.mailSink);
   const gate: HostGate = createHostGate(config.hostGapMs);
   let cycleNumber = 0;
 
@@ -171,6 +184,7 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
       output.out(formatCycleSummary(summary));
       const hint = offlineHint(summary);
       if (hint) output.out(hint);
+      await subscriptions.sendDueDigests(store);
       return summary;
     } finally {
       signal?.removeEventListener("abort", onStop);
@@ -179,6 +193,7 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
 
   return {
     store,
+    subscriptions,
     dynamo,
     runCycle,
     async serveApi(port = config.port) {
@@ -193,12 +208,18 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
       });
       const baseUrl = (config.publicUrl ?? api.url).replace(/\/+$/, "");
       ready.handler = createApiGatewayHandler(
-        createApi({ reader: store, log, site: { ...DEFAULT_SITE, title: "heistwatch (local)", baseUrl } }),
+        createApi({
+          reader: store,
+          log,
+          site: { ...DEFAULT_SITE, title: "heistwatch (local)", baseUrl },
+          subscriptions: subscriptions.routes,
+        }),
       );
       return api;
     },
     async close() {
       await api?.close().catch(() => undefined);
+      subscriptions.close();
       await dynamo.close();
     },
   };
@@ -216,10 +237,11 @@ export function isSystemicFailure(summary: CycleSummary): boolean {
   );
 }
 
-function localNotifier(config: LocalConfig, output: Output): Notifier {
+function localNotifier(config: LocalConfig, output: Output, mailSink: NamedNotifier | null): Notifier {
   const sinks: NamedNotifier[] = [{ name: "console", notifier: createConsoleNotifier((t) => output.out(t)) }];
   if (config.webhookUrl)
     sinks.push({ name: "webhook", notifier: createWebhookNotifier({ url: config.webhookUrl }) });
+  if (mailSink) sinks.push(mailSink);
   const fanout = createFanoutNotifier(sinks);
   return {
     async send(alert) {

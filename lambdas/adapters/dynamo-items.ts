@@ -85,6 +85,14 @@ function capFeatures(features: StoryFeatures): StoryFeatures {
     numbers: features.numbers.slice(0, CAP.featureTerms),
     years: features.years.slice(0, CAP.featureTerms),
     attribution: features.attribution.slice(0, CAP.featureTerms),
+    titleWords: capList(features.titleWords, CAP.featureWords),
+    // Incident identity (absent on features stored before it existed: kept absent).
+    ...(features.victims ? { victims: capList(features.victims, CAP.featureTerms) } : {}),
+    ...(features.kinds ? { kinds: capList(features.kinds, CAP.featureTerms) } : {}),
+    ...(features.authorities ? { authorities: capList(features.authorities, CAP.featureTerms) } : {}),
+    ...(features.specificActors
+      ? { specificActors: capList(features.specificActors, CAP.featureTerms) }
+      : {}),
   };
 }
 

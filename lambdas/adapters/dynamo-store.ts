@@ -6,6 +6,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -33,13 +34,19 @@ export interface DynamoStoreOptions {
   clock?: Clock;
   /** Days an unflagged article is remembered (only to skip it on later polls). Default 30. */
   unflaggedTtlDays?: number;
+  /** Wait before retry `attempt` of unprocessed batch items. Default: full jitter up to 50 ms * 2^attempt, at most 2 s. */
+  retryDelay?: (attempt: number) => Promise<void>;
 }
 
 /** The DynamoDB store: the pipeline's Store and the public API's StoryReader. */
 export type DynamoStore = Store;
 
 const BATCH_GET_LIMIT = 100;
+/** Incident keys outlive any story window (weeks) comfortably, then expire. */
+const INCIDENT_KEY_TTL_DAYS = 90;
 const BATCH_GET_ATTEMPTS = 8;
+const BATCH_WRITE_LIMIT = 25;
+const BATCH_WRITE_ATTEMPTS = 8;
 const KNOWN_ARTICLE_PROJECTION = "pk, #ttl";
 
 /** Creates the DynamoDB-backed Store (also a StoryReader for the public API). */
@@ -50,6 +57,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
   const TableName = options.tableName;
   const clock = options.clock ?? (() => new Date());
   const ttlDays = options.unflaggedTtlDays ?? 30;
+  const retryDelay = options.retryDelay ?? backoff;
   const nowEpoch = () => Math.floor(clock().getTime() / 1000);
   const isExpired = (item: Record<string, unknown> | undefined) =>
     typeof item?.ttl === "number" && item.ttl <= nowEpoch();
@@ -89,7 +97,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
           if (attempt === BATCH_GET_ATTEMPTS) {
             throw new Error(`BatchGetItem left ${keys.length} keys unprocessed after ${attempt} attempts`);
           }
-          if (attempt > 0) await backoff(attempt);
+          if (attempt > 0) await retryDelay(attempt);
           const result = await doc.send(
             new BatchGetCommand({
               RequestItems: {
@@ -124,6 +132,40 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
           }),
         ),
       );
+    },
+
+    async putNewArticles(articles) {
+      const failed: { id: string; error: string }[] = [];
+      const expires = nowEpoch() + ttlDays * 86_400;
+      for (let start = 0; start < articles.length; start += BATCH_WRITE_LIMIT) {
+        const chunk = articles.slice(start, start + BATCH_WRITE_LIMIT);
+        let requests: Record<string, unknown>[] = chunk.map((article) => ({
+          PutRequest: { Item: toArticleItem(article, expires) },
+        }));
+        try {
+          for (let attempt = 0; requests.length > 0; attempt++) {
+            if (attempt === BATCH_WRITE_ATTEMPTS) {
+              throw new Error(
+                `BatchWriteItem left ${requests.length} item(s) unprocessed after ${attempt} attempts`,
+              );
+            }
+            if (attempt > 0) await retryDelay(attempt);
+            const result = await doc.send(
+              new BatchWriteCommand({ RequestItems: { [TableName]: requests as never } }),
+            );
+            requests = (result.UnprocessedItems?.[TableName] as Record<string, unknown>[] | undefined) ?? [];
+          }
+        } catch (error) {
+          // Whatever is still in `requests` was not written; the rest of the chunk was.
+          const left = new Set(requests.map((r) => String((r as PutItem).PutRequest.Item.pk)));
+          for (const article of chunk) {
+            if (left.has(`${KEY_PREFIX.article}${article.id}`)) {
+              failed.push({ id: article.id, error: error instanceof Error ? error.message : String(error) });
+            }
+          }
+        }
+      }
+      return failed;
     },
 
     async getArticle(id) {
@@ -165,6 +207,38 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
     async getStoryRecord(id) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: storyKey(id), ConsistentRead: true }));
       return Item ? fromStoryItem(Item) : null;
+    },
+
+    async claimIncidentKey(claim, staleBefore, takeOverFrom) {
+      const Key = { pk: `${KEY_PREFIX.incident}${claim.key}` };
+      // Kept a while past the window it serves, then expired by TTL.
+      const ttl = Math.floor(Date.parse(claim.publishedAt) / 1000) + INCIDENT_KEY_TTL_DAYS * 86_400;
+      const claimed = await conditional(() =>
+        doc.send(
+          new PutCommand({
+            TableName,
+            Item: { ...Key, kind: "incident", ...claim, ttl },
+            ConditionExpression:
+              "attribute_not_exists(pk) OR storyId = :me OR publishedAt < :stale" +
+              (takeOverFrom ? " OR storyId = :from" : ""),
+            ExpressionAttributeValues: {
+              ":me": claim.storyId,
+              ":stale": staleBefore,
+              ...(takeOverFrom ? { ":from": takeOverFrom } : {}),
+            },
+          }),
+        ),
+      );
+      if (claimed) return null;
+      const { Item } = await doc.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
+      if (!Item) return null;
+      const { key, storyId, publishedAt, claimedAt } = Item as Record<string, string>;
+      return {
+        key: key ?? claim.key,
+        storyId: storyId ?? "",
+        publishedAt: publishedAt ?? "",
+        claimedAt: claimedAt ?? "",
+      };
     },
 
     async createStory(record) {
@@ -336,6 +410,8 @@ function startKeyOf(cursor: string): Record<string, unknown> {
     gsi1sk: `${publishedAt}#${storyId}`,
   };
 }
+
+type PutItem = { PutRequest: { Item: Record<string, unknown> } };
 
 async function backoff(attempt: number): Promise<void> {
   // Full jitter: a random wait up to 50 ms * 2^attempt, capped at 2 s.

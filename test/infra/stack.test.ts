@@ -37,6 +37,8 @@ const context = {
   minAlertScore: "45",
   xray: "true",
   topicEncryption: "customer",
+  // Public sign-up adds a function, a queue, a route and api rights: test/signup-infra.test.ts asserts those.
+  signupEnabled: "false",
 };
 
 beforeAll(() => {
@@ -225,7 +227,13 @@ describe("least privilege", () => {
     const statements = statementsOf("Poll");
     expect(statements).toContainEqual(
       expect.objectContaining({
-        Action: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+        Action: [
+          "dynamodb:GetItem",
+          "dynamodb:BatchGetItem",
+          "dynamodb:PutItem",
+          "dynamodb:UpdateItem",
+          "dynamodb:BatchWriteItem",
+        ],
         Resource: tableArn(),
       }),
     );

@@ -37,11 +37,24 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): ApiRequest {
     headers,
     origin: host && HOST.test(host) ? `${proto}://${host}${prefix}` : undefined,
     requestId: event.requestContext?.requestId,
+    ...(event.body !== undefined
+      ? { body: event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body }
+      : {}),
+    clientIp: event.requestContext?.http?.sourceIp,
   };
 }
 
 /** The core's answer as an API Gateway structured result. */
 export function toApiGatewayResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
+  // Compressed answers travel base64-encoded; API Gateway decodes them before sending.
+  if (response.base64Body !== undefined) {
+    return {
+      statusCode: response.status,
+      headers: response.headers,
+      body: response.base64Body,
+      isBase64Encoded: true,
+    };
+  }
   return {
     statusCode: response.status,
     headers: response.headers,

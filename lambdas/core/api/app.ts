@@ -10,8 +10,9 @@ import { renderRss } from "../publish/rss.ts";
 import type { RenderContext, SiteConfig } from "../publish/view.ts";
 import type { Story } from "../model/types.ts";
 import { cachedStoryReader } from "./cached-reader.ts";
-import { type ApiRequest, type ApiResponse, HttpError } from "./http.ts";
+import { type ApiRequest, type ApiResponse, type EncodedBodies, HttpError } from "./http.ts";
 import { parseStoryQuery } from "./query.ts";
+import { isSubscriptionPath, routeSubscriptions, type SubscriptionRoutes } from "./subscription-routes.ts";
 import { ALLOWED_METHODS, document, errorResponse, etagOf, finalize, json } from "./respond.ts";
 
 /** Site identity; `baseUrl` may be left out to use the origin each request arrived on. */
@@ -32,6 +33,8 @@ export interface ApiDeps {
   cacheTtlMs?: number;
   /** Time source for the cache; tests control it. */
   clock?: Clock;
+  /** Public sign-up (POST /subscriptions and, locally, the confirm/unsubscribe links); absent = no sign-up. */
+  subscriptions?: SubscriptionRoutes;
 }
 
 export type ApiApp = (request: ApiRequest) => Promise<ApiResponse>;
@@ -64,6 +67,8 @@ type Renderer = (stories: Story[], ctx: RenderContext) => string;
 interface Rendered {
   body: string;
   etag: string;
+  /** The body's compressed forms, made on first demand and cached with the rendering. */
+  encoded: EncodedBodies;
 }
 
 /**
@@ -97,7 +102,7 @@ async function renderPage(
   const done = renderings?.get(key);
   if (done) return done;
   const body = render(page.stories, { site, query, nextCursor: page.nextCursor });
-  const rendered = { body, etag: etagOf(body) };
+  const rendered: Rendered = { body, etag: etagOf(body), encoded: {} };
   if (!renderings) {
     renderings = new Map();
     renderedByPage.set(page, renderings);
@@ -125,16 +130,16 @@ async function route(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
 async function routeToDocument(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
   const { path } = request;
   if (path === "/feed.json") {
-    const { body, etag } = await renderPage(deps, request, "json", renderJsonFeed);
-    return { ...document("application/feed+json; charset=utf-8", body), etag };
+    const { body, etag, encoded } = await renderPage(deps, request, "json", renderJsonFeed);
+    return { ...document("application/feed+json; charset=utf-8", body), etag, encoded };
   }
   if (path === "/feed.xml") {
-    const { body, etag } = await renderPage(deps, request, "rss", renderRss);
-    return { ...document("application/rss+xml; charset=utf-8", body), etag };
+    const { body, etag, encoded } = await renderPage(deps, request, "rss", renderRss);
+    return { ...document("application/rss+xml; charset=utf-8", body), etag, encoded };
   }
   if (path === "/" || path === "/index.html") {
-    const { body, etag } = await renderPage(deps, request, "html", renderHtml);
-    return { ...document("text/html; charset=utf-8", body, HTML_CSP), etag };
+    const { body, etag, encoded } = await renderPage(deps, request, "html", renderHtml);
+    return { ...document("text/html; charset=utf-8", body, HTML_CSP), etag, encoded };
   }
   if (path.startsWith("/items/")) {
     let id: string;
@@ -176,6 +181,8 @@ export function createApi(options: ApiDeps): ApiApp {
           },
           body: "",
         };
+      } else if (deps.subscriptions && isSubscriptionPath(request.path)) {
+        response = await routeSubscriptions(deps.subscriptions, request, siteFor(deps.site, request).baseUrl);
       } else if (request.method !== "GET" && request.method !== "HEAD") {
         throw new HttpError(
           405,

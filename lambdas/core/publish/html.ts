@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import type { Story } from "../model/types.ts";
 import { escapeHtml } from "./escape.ts";
 import { ABOUT_ANCHOR } from "./jsonfeed.ts";
+import { renderSignupSection, SIGNUP_STYLE } from "./signup-form.ts";
 import { type RenderContext, type StoryView, siteUrl, toStoryView } from "./view.ts";
 
 const STYLE = `
@@ -59,7 +60,8 @@ footer code{font-size:.85em}
 @media (max-width:520px){.story{grid-template-columns:52px 1fr;padding:12px}.score b{font-size:1.3rem}}
 `
   .trim()
-  .replace(/\n/g, "");
+  .replace(/\n/g, "")
+  .concat(SIGNUP_STYLE);
 
 /**
  * Content-Security-Policy for the page: nothing may load or run except this one stylesheet
@@ -206,11 +208,12 @@ export function renderHtml(stories: Story[], ctx: RenderContext): string {
     '</head><body><div class="wrap">',
     `<header class="site"><h1>${title}</h1><p>${escapeHtml(site.description)}</p>`,
     `<nav class="feeds"><a href="${jsonFeed}">JSON Feed</a><a href="${rss}">RSS</a>` +
-      `<a href="#${ABOUT_ANCHOR}">About</a></nav></header>`,
+      `<a href="#get-alerts">Get alerts</a><a href="#${ABOUT_ANCHOR}">About</a></nav></header>`,
     "<main>",
     renderFilters(ctx),
     list,
     pager,
+    renderSignupSection(`${site.baseUrl}/subscriptions`),
     "</main>",
     renderAbout(ctx),
     "</div></body></html>",

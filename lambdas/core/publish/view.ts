@@ -116,6 +116,6 @@ export function siteUrl(
 }
 
 /** Page size when the request names none. */
-export const DEFAULT_LIMIT = 50;
+export const DEFAULT_LIMIT = 20;
 /** Largest page a request may ask for. */
 export const MAX_LIMIT = 100;
