@@ -47,6 +47,8 @@ export interface HeistwatchConfig {
   alertPhones: Subscriber[];
   /** Stories scoring below this are listed in the feed but not alerted (env MIN_ALERT_SCORE); undefined = alert every flagged story. */
   minAlertScore: number | undefined;
+  /** WebSub hub the feeds name and the poller pings after new stories (env WEBSUB_HUB_URL); undefined = none. */
+  websubHubUrl: string | undefined;
   /** Minimum severity for SMS subscribers that set none of their own. */
   smsMinSeverity: Severity;
   smsEnabled: boolean;
@@ -130,6 +132,7 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
     alertEmails: p.subscribers("alertEmails", EMAIL, "an email address"),
     alertPhones,
     minAlertScore: p.optionalNumber("minAlertScore", { min: 0, max: 100 }),
+    websubHubUrl: p.optionalString("websubHubUrl", /^https?:\/\/[^\s/]+\S*$/, "an http(s) URL"),
     smsMinSeverity: p.oneOf<Severity>("smsMinSeverity", SEVERITIES, "high"),
     smsEnabled,
     // Below the limit: AWS stops sending SMS at the limit, so an alarm there would come too late.

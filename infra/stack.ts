@@ -52,7 +52,17 @@ export const LAMBDA_ENTRIES = {
  * Paths the public API serves (GET, HEAD, and OPTIONS for browsers' CORS preflight, e.g. when a page
  * script sends If-None-Match); anything else is a 404 from API Gateway itself, never reaching the Lambda.
  */
-export const API_ROUTES = ["/", "/feed.json", "/feed.xml", "/items/{id}"] as const;
+export const API_ROUTES = [
+  "/",
+  "/feed.json",
+  "/feed.xml",
+  "/items/{id}",
+  // The record of heists (core/api/incidents-route.ts).
+  "/incidents.json",
+  "/incidents.csv",
+  "/incidents.schema.json",
+  "/record",
+] as const;
 
 /**
  * The feed list reaches the schedule and poll bundles as a compile-time constant (esbuild define),
@@ -306,6 +316,12 @@ export class HeistwatchStack extends Stack {
     }
     const baseUrl = stage.url; // ends with "/"
     apiFn.addEnvironment(ENV.publicBaseUrl, baseUrl);
+    if (config.websubHubUrl) {
+      // WebSub: the feeds name the hub; the poller pings it with the feeds' public URLs.
+      apiFn.addEnvironment(ENV.websubHubUrl, config.websubHubUrl);
+      pollFn.addEnvironment(ENV.websubHubUrl, config.websubHubUrl);
+      pollFn.addEnvironment(ENV.publicBaseUrl, baseUrl);
+    }
 
     // ---- Public sign-up and digests (infra/constructs/subscriptions.ts) ----
     if (config.signup.enabled) {

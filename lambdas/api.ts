@@ -44,6 +44,7 @@ const handle = createApiGatewayHandler(
       title: config.siteTitle ?? DEFAULT_SITE.title,
       description: DEFAULT_SITE.description,
       baseUrl: config.publicBaseUrl,
+      hubUrl: config.websubHubUrl,
     },
     ...(topicArn ? { subscriptions: signupRoutes(topicArn) } : {}),
   }),

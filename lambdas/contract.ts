@@ -24,6 +24,8 @@ export const ENV = {
   publicBaseUrl: "PUBLIC_BASE_URL",
   /** Title of the public page and feeds (api). */
   siteTitle: "SITE_TITLE",
+  /** WebSub hub the feeds name and the poller pings after new stories (api, poll; optional). */
+  websubHubUrl: "WEBSUB_HUB_URL",
   /** The alerts topic public sign-up subscribes to; sign-up is on when set (api). */
   alertsTopicArn: "ALERTS_TOPIC_ARN",
   /** Dead-letter queue of subscriptions made by sign-up (api). */

@@ -47,6 +47,7 @@ describe("SNS notifier", () => {
         attribution: { DataType: "String", StringValue: "attributed" },
         delivery_id: { DataType: "String", StringValue: deliveryId(alert) },
         actor: { DataType: "String.Array", StringValue: '["Lazarus Group","APT38"]' },
+        target: { DataType: "String", StringValue: "unknown" },
       },
     });
     const body = JSON.parse(input.Message!) as { sms: string };

@@ -47,6 +47,8 @@ export interface LocalConfig {
   digestHour?: number;
   /** Weekday of the weekly digest (0 = Sunday .. 6; default 1). */
   digestWeekday?: number;
+  /** WebSub hub the feeds name and each cycle with new flagged articles pings; undefined = none. */
+  websubHub?: string;
   /** Where the config file was read from, if one was. */
   configFile?: string;
 }
@@ -155,6 +157,7 @@ const SETTINGS = {
   mailFrom: { env: "HEISTWATCH_MAIL_FROM", flag: "--mail-from", parse: mailAddress },
   digestHour: { env: "HEISTWATCH_DIGEST_HOUR", flag: "--digest-hour", parse: integer(0, 23) },
   digestWeekday: { env: "HEISTWATCH_DIGEST_WEEKDAY", flag: "--digest-weekday", parse: integer(0, 6) },
+  websubHub: { env: "HEISTWATCH_WEBSUB_HUB", flag: "--websub-hub", parse: httpUrl },
 } satisfies Record<string, { env: string; flag: string; parse: Parser<unknown> }>;
 
 type SettingName = keyof typeof SETTINGS;
@@ -179,6 +182,7 @@ export const CONFIG_FLAGS_USAGE = [
   "  --mail-from ADDR     From address of subscriber mail                 env HEISTWATCH_MAIL_FROM",
   "  --digest-hour N      UTC hour digests go out (default 7)             env HEISTWATCH_DIGEST_HOUR",
   "  --digest-weekday N   weekday of the weekly digest, 0=Sun (default 1)  env HEISTWATCH_DIGEST_WEEKDAY",
+  "  --websub-hub URL     WebSub hub to name in the feeds and ping        env HEISTWATCH_WEBSUB_HUB",
 ].join("\n");
 
 export interface LoadConfigInput {
@@ -266,6 +270,7 @@ export function loadLocalConfig(input: LoadConfigInput): LoadedConfig {
     mailFrom: (parsed.mailFrom as string | undefined) ?? DEFAULTS.mailFrom,
     digestHour: (parsed.digestHour as number | undefined) ?? DEFAULTS.digestHour,
     digestWeekday: (parsed.digestWeekday as number | undefined) ?? DEFAULTS.digestWeekday,
+    ...(parsed.websubHub ? { websubHub: parsed.websubHub as string } : {}),
     configFile,
   };
   return { config, flags };

@@ -4,6 +4,8 @@
  * `start`, `poll` and `demo` are thin commands over this.
  */
 import { createHttpFetcher } from "../../lambdas/adapters/http-fetcher.ts";
+import { createWebSubPinger } from "../../lambdas/adapters/websub-ping.ts";
+import { announceNewStories } from "../../lambdas/core/publish/websub.ts";
 import { setMaxListeners } from "node:events";
 import { createDynamoStore, type DynamoStore } from "../../lambdas/adapters/dynamo-store.ts";
 import { createTable } from "../../lambdas/adapters/table.ts";
@@ -41,6 +43,11 @@ import {
 } from "./progress.ts";
 import { runFeeds } from "./scheduler.ts";
 import { createLocalSubscriptionStack, type LocalSubscriptionStack } from "./subscriptions.ts";
+
+/** Flagged articles stored in a cycle (new stories or new sources: the feeds changed). */
+function flaggedIn(outcomes: OutcomeLike[]): number {
+  return outcomes.reduce((sum, outcome) => sum + outcome.flagged, 0);
+}
 
 /** The table's name inside the embedded DynamoDB (any valid name works: the store takes it as given). */
 export const LOCAL_TABLE_NAME = "heistwatch";
@@ -134,6 +141,16 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
     ...(fetchSignal ? { signal: fetchSignal } : {}),
   });
 
+  // WebSub: the hub is told about the feeds this process serves, by the URL the feeds name
+  // themselves with (the configured public URL, else the API's address once it listens).
+  const pinger = config.websubHub
+    ? createWebSubPinger({ hubUrl: config.websubHub, allowAddresses: config.allowPrivateAddresses })
+    : undefined;
+  const websub = () =>
+    pinger
+      ? { pinger, baseUrl: config.publicUrl ?? api?.url ?? `http://${config.host}:${config.port}` }
+      : undefined;
+
   async function runCycle(signal?: AbortSignal): Promise<CycleSummary> {
     const cycle = ++cycleNumber;
     const started = performance.now();
@@ -182,6 +199,7 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
         durationMs: performance.now() - started,
       };
       output.out(formatCycleSummary(summary));
+      await announceNewStories(websub(), flaggedIn(outcomes), log);
       const hint = offlineHint(summary);
       if (hint) output.out(hint);
       await subscriptions.sendDueDigests(store);
@@ -211,7 +229,12 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
         createApi({
           reader: store,
           log,
-          site: { ...DEFAULT_SITE, title: "heistwatch (local)", baseUrl },
+          site: {
+            ...DEFAULT_SITE,
+            title: "heistwatch (local)",
+            baseUrl,
+            ...(config.websubHub ? { hubUrl: config.websubHub } : {}),
+          },
           subscriptions: subscriptions.routes,
         }),
       );

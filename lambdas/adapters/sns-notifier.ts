@@ -19,6 +19,7 @@ import {
 } from "../core/alerts/messages.ts";
 import type { Notifier } from "../core/model/ports.ts";
 import type { Alert } from "../core/model/types.ts";
+import { recordAttributes } from "../core/record/record-view.ts";
 
 /** SNS's limit is 256 KB in bytes, message and attributes together; keep headroom for the attributes. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 - 6 * 1024;
@@ -92,5 +93,5 @@ function messageAttributes(alert: Alert): Record<string, MessageAttributeValue> 
     story.actors.length > 0
       ? { DataType: "String.Array", StringValue: JSON.stringify(story.actors) }
       : { DataType: "String", StringValue: "none" };
-  return attributes;
+  return { ...attributes, ...recordAttributes(story) };
 }

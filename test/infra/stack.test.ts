@@ -375,7 +375,16 @@ describe("public API", () => {
       .map((r) => r.Properties.RouteKey)
       .sort();
     expect(routeKeys).toEqual(
-      ["/", "/feed.json", "/feed.xml", "/items/{id}"]
+      [
+        "/",
+        "/feed.json",
+        "/feed.xml",
+        "/items/{id}",
+        "/incidents.json",
+        "/incidents.csv",
+        "/incidents.schema.json",
+        "/record",
+      ]
         .flatMap((p) => [`GET ${p}`, `HEAD ${p}`, `OPTIONS ${p}`])
         .sort(),
     );

@@ -5,6 +5,7 @@
  * links are only ever http(s).
  */
 import { createHash } from "node:crypto";
+import { recordWords } from "../record/record-view.ts";
 import type { Alert, AttributionStage, Story } from "../model/types.ts";
 import { oneLine } from "../text/characters.ts";
 import { safeHttpUrl } from "../text/links.ts";
@@ -83,6 +84,7 @@ export function alertEmailText(alert: Alert): string {
     `Amount: ${story.amountUsd === null ? "not stated" : `${formatUsd(story.amountUsd)} (largest stated)`}`,
   );
   lines.push(`Attribution: ${story.attribution === null ? "none" : ATTRIBUTION_WORDS[story.attribution]}`);
+  if (recordWords(story.record)) lines.push(oneLine(recordWords(story.record)));
   lines.push("", `Reported by ${independentSources(story)} source(s):`);
   for (const source of story.sources) {
     lines.push(`- ${oneLine(source.name)}: ${oneLine(source.title)}`);

@@ -10,6 +10,7 @@ import { renderRss } from "../publish/rss.ts";
 import type { RenderContext, SiteConfig } from "../publish/view.ts";
 import type { Story } from "../model/types.ts";
 import { cachedStoryReader } from "./cached-reader.ts";
+import { routeIncidents } from "./incidents-route.ts";
 import { type ApiRequest, type ApiResponse, type EncodedBodies, HttpError } from "./http.ts";
 import { parseStoryQuery } from "./query.ts";
 import { isSubscriptionPath, routeSubscriptions, type SubscriptionRoutes } from "./subscription-routes.ts";
@@ -20,6 +21,8 @@ export interface ApiSite {
   title: string;
   description: string;
   baseUrl?: string;
+  /** WebSub hub named in /feed.xml and /feed.json; absent = none. */
+  hubUrl?: string;
 }
 
 export interface ApiDeps {
@@ -59,7 +62,12 @@ function isInvalidCursor(error: unknown): boolean {
 
 function siteFor(site: ApiSite, request: ApiRequest): SiteConfig {
   const baseUrl = (site.baseUrl ?? request.origin ?? "http://localhost").replace(/\/+$/, "");
-  return { title: site.title, description: site.description, baseUrl };
+  return {
+    title: site.title,
+    description: site.description,
+    baseUrl,
+    ...(site.hubUrl ? { hubUrl: site.hubUrl } : {}),
+  };
 }
 
 type Renderer = (stories: Story[], ctx: RenderContext) => string;
@@ -153,6 +161,11 @@ async function routeToDocument(deps: ApiDeps, request: ApiRequest): Promise<ApiR
     if (!story) throw new HttpError(404, "not_found", "no story with this id");
     return json(200, toJsonFeedItem(story, siteFor(deps.site, request)));
   }
+  const incidents = await routeIncidents(
+    { reader: deps.reader, site: siteFor(deps.site, request), clock: deps.clock },
+    request,
+  );
+  if (incidents) return incidents;
   throw new HttpError(404, "not_found", "no such path; try /, /feed.json, /feed.xml or /items/{id}");
 }
 

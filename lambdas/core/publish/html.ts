@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Story } from "../model/types.ts";
+import { recordWords } from "../record/record-view.ts";
 import { escapeHtml } from "./escape.ts";
 import { ABOUT_ANCHOR } from "./jsonfeed.ts";
 import { renderSignupSection, SIGNUP_STYLE } from "./signup-form.ts";
@@ -137,6 +138,7 @@ function renderStory(story: Story): string {
     time(view.publishedAt),
     view.actors.length ? `<span>Actor: ${escapeHtml(view.actors.join(", "))}</span>` : "",
     view.amountText ? `<span>Amount: <strong>${escapeHtml(view.amountText)}</strong></span>` : "",
+    recordWords(story.record) ? `<span class="record">${escapeHtml(recordWords(story.record))}</span>` : "",
   ].filter(Boolean);
   return (
     `<li><article class="story ${severity}" id="story-${escapeHtml(view.id)}">` +
@@ -208,7 +210,7 @@ export function renderHtml(stories: Story[], ctx: RenderContext): string {
     '</head><body><div class="wrap">',
     `<header class="site"><h1>${title}</h1><p>${escapeHtml(site.description)}</p>`,
     `<nav class="feeds"><a href="${jsonFeed}">JSON Feed</a><a href="${rss}">RSS</a>` +
-      `<a href="#get-alerts">Get alerts</a><a href="#${ABOUT_ANCHOR}">About</a></nav></header>`,
+      `<a href="${escapeHtml(`${site.baseUrl}/record`)}">The record</a><a href="#get-alerts">Get alerts</a><a href="#${ABOUT_ANCHOR}">About</a></nav></header>`,
     "<main>",
     renderFilters(ctx),
     list,
