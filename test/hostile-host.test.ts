@@ -35,6 +35,13 @@ function getWithHost(url: string, host: string): Promise<{ headers: Record<strin
   });
 }
 
+/** The request headers an answer says it varies on, lower-cased. */
+const varies = (headers: Record<string, unknown>) =>
+  String(headers.vary ?? "")
+    .split(",")
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+
 async function serve(baseUrl?: string, publicUrl?: string) {
   const handler = createApiGatewayHandler(
     createApi({
@@ -62,7 +69,7 @@ describe("a forged Host header", () => {
     expect(body).not.toContain("evil.example");
   });
 
-  it("does not change links when a public URL is configured, and then nothing varies", async () => {
+  it("does not change links when a public URL is configured, and then nothing varies on Host", async () => {
     const server = await serve("https://feed.example.org", "https://feed.example.org");
     for (const path of ["/feed.json?limit=2", "/feed.xml?limit=2", "/?limit=2"]) {
       const { headers, body } = await getWithHost(`${server.url}${path}`, "evil.example");
@@ -102,7 +109,7 @@ describe("a forged Host header", () => {
     );
   });
 
-  it("does not change the links `npm start` serves; a configured publicUrl does, and nothing varies", async () => {
+  it("does not change the links `npm start` serves; a configured publicUrl does, and nothing varies on Host", async () => {
     for (const publicUrl of [undefined, "https://heists.example.org/watch"]) {
       const stack = await openLocalStack({
         config: {
@@ -124,7 +131,7 @@ describe("a forged Host header", () => {
         const api = await stack.serveApi(0);
         const { headers, body } = await getWithHost(`${api.url}/feed.json`, "evil.example");
         expect(JSON.parse(body).feed_url).toBe(`${publicUrl ?? api.url}/feed.json`);
-        expect(headers.vary).toBeUndefined();
+        expect(varies(headers)).not.toContain("host");
       } finally {
         await stack.close();
       }

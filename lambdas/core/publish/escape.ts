@@ -34,8 +34,10 @@ export function escapeXml(text: string): string {
 
 // Sequences that could open a tag ("<" before a letter, "/", "!" or "?") or start an entity that
 // decodes to "<" or "&" (numeric, lt, amp) once a reader decodes text as HTML.
-const TAG_OPENER = /<(?=[A-Za-z/!?])/g;
-const ENTITY_OPENER = /&(?=#|lt|LT|amp|AMP)/g;
+// A "<" or "&" at the very end is neutralised too: a reader that strips tags and joins the text of
+// two paragraphs or elements would otherwise let it open a tag with the next text ("…<" + "Score").
+const TAG_OPENER = /<(?=[A-Za-z/!?]|$)/g;
+const ENTITY_OPENER = /&(?=#|lt|LT|amp|AMP|$)/g;
 
 /**
  * Plain text that reads the same whether a reader shows it as text or decodes it as HTML any
