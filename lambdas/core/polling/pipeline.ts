@@ -16,7 +16,9 @@ import {
   newStoryRecord,
 } from "../stories/story.ts";
 import { extractFeatures } from "../stories/story-features.ts";
-import type { Article, FeedConfig, FeedState, StoredArticle } from "../model/types.ts";
+import { applyArrival } from "../stories/corroboration.ts";
+import { planDelivery } from "../alerts/delivery.ts";
+import type { Article, FeedConfig, FeedState, SourceTier, StoredArticle } from "../model/types.ts";
 
 export interface PipelineDeps {
   store: Store;
@@ -120,7 +122,7 @@ export async function pollFeed(feed: FeedConfig, deps: PipelineDeps): Promise<Po
     let storeFailure: string | undefined;
     if (result.status === "ok") {
       outcome.fetched = result.articles.length;
-      storeFailure = await storeArticles(result.articles, deps, outcome);
+      storeFailure = await storeArticles(result.articles, feed.tier ?? "news", deps, outcome);
     } else {
       outcome.status = "not-modified";
     }
@@ -176,6 +178,7 @@ function stateChanged(previous: FeedState, next: FeedState): boolean {
  */
 async function storeArticles(
   articles: Article[],
+  tier: SourceTier,
   deps: PipelineDeps,
   outcome: PollOutcome,
 ): Promise<string | undefined> {
@@ -195,7 +198,7 @@ async function storeArticles(
       const stored: StoredArticle = { ...article, ...verdict, storyId: null };
       // Story first, article last: the article's conditional put is what marks it known, so a
       // crash in between leaves it unknown and the (idempotent) story step is simply redone.
-      if (verdict.flagged) stored.storyId = await joinStory(stored, deps);
+      if (verdict.flagged) stored.storyId = await joinStory(stored, tier, deps);
       if (await deps.store.putArticleIfNew(stored)) {
         outcome.new++;
         if (verdict.flagged) outcome.flagged++;
@@ -216,7 +219,7 @@ async function storeArticles(
 }
 
 /** Adds a flagged article to its story (existing or new) and returns the story id. Idempotent. */
-async function joinStory(article: StoredArticle, deps: PipelineDeps): Promise<string> {
+async function joinStory(article: StoredArticle, tier: SourceTier, deps: PipelineDeps): Promise<string> {
   const windowHours = deps.storyWindowHours ?? DEFAULT_STORY_WINDOW_HOURS;
   const features = extractFeatures({
     articleId: article.id,
@@ -245,8 +248,10 @@ async function joinStory(article: StoredArticle, deps: PipelineDeps): Promise<st
     );
     if (match) {
       const record = candidates.find((candidate) => candidate.story.id === match.storyId)!;
-      const merged = mergeIntoStory(record, article, features, deps.clock());
-      if (await deps.store.replaceStory(merged.record, record.version)) {
+      const now = deps.clock();
+      const merged = mergeIntoStory(record, article, features, now);
+      const finished = applyArrival(record, merged.record, { articleId: article.id, tier }, now);
+      if (await deps.store.replaceStory(finished, record.version)) {
         deps.log.info("story merged", {
           storyId: match.storyId,
           articleId: article.id,
@@ -255,7 +260,8 @@ async function joinStory(article: StoredArticle, deps: PipelineDeps): Promise<st
         return match.storyId;
       }
     } else {
-      const record = newStoryRecord(article, features, deps.clock());
+      const now = deps.clock();
+      const record = applyArrival(null, newStoryRecord(article, features, now), { articleId: article.id, tier }, now);
       if (await deps.store.createStory(record)) return record.story.id;
       // Someone created a story with this id first (a racing poller on the same article).
       const existing = await deps.store.getStoryRecord(record.story.id);
@@ -266,40 +272,54 @@ async function joinStory(article: StoredArticle, deps: PipelineDeps): Promise<st
   throw new Error(`story for article ${article.id} kept changing under us; will retry next poll`);
 }
 
+/** Messages one story can owe at once: the first or a corroboration, then an update. */
+const MAX_MESSAGES_PER_DELIVERY = 3;
+
 /**
- * Sends the alert a story owes, at most once: claim (conditional, with a lease), publish,
+ * Sends the alerts a story owes, each at most once: claim (conditional, with a lease), publish,
  * record. A failed publish releases the claim and leaves the alert owed for a later cycle.
- * Returns 1 when an alert was published, else 0.
+ * Returns how many alerts were published.
  */
 async function deliverAlert(storyId: string, deps: PipelineDeps): Promise<number> {
+  let sent = 0;
+  for (let round = 0; round < MAX_MESSAGES_PER_DELIVERY; round++) {
+    const outcome = await deliverOne(storyId, deps);
+    if (outcome === "none" || outcome === "failed") break;
+    if (outcome === "sent") sent++;
+  }
+  return sent;
+}
+
+async function deliverOne(storyId: string, deps: PipelineDeps): Promise<"sent" | "settled" | "failed" | "none"> {
   const now = deps.clock();
   const record = await deps.store.claimAlert(storyId, now, deps.alertLeaseSeconds ?? 120);
-  if (!record) return 0;
-  const { story, alert } = record;
-  const snapshot = {
-    severity: story.severity,
-    attribution: story.attribution,
-    amountUsd: story.amountUsd,
-    at: now.toISOString(),
-  };
-  const maxAgeMs = (deps.maxAlertAgeHours ?? 168) * 3_600_000;
-  if (story.score < (deps.minAlertScore ?? 0) || now.getTime() - Date.parse(story.publishedAt) > maxAgeMs) {
-    // Not worth a message (backlog or below the alert score): settle it so it is not retried forever.
-    await deps.store.completeAlert(storyId, alert.dueSeq, snapshot);
-    deps.log.info("alert suppressed", { storyId, score: story.score, publishedAt: story.publishedAt });
-    return 0;
+  if (!record) return "none";
+  const plan = planDelivery(record, now, {
+    minAlertScore: deps.minAlertScore ?? 0,
+    maxAlertAgeHours: deps.maxAlertAgeHours ?? 168,
+  });
+  if (plan.action === "suppress") {
+    // Not worth a message: settle it so it is not retried forever, and say why.
+    await deps.store.completeAlert(storyId, plan.seq, plan.snapshot);
+    deps.log.info("alert suppressed", {
+      storyId,
+      kind: plan.kind,
+      reason: plan.reason,
+      score: record.story.score,
+      publishedAt: record.story.publishedAt,
+    });
+    return "settled";
   }
-  const kind = alert.sentSeq === 0 ? "new" : alert.kind;
   try {
-    await deps.notifier.send({ kind, story, reasons: kind === "update" ? alert.reasons : [] });
+    await deps.notifier.send(plan.alert);
   } catch (error) {
     await deps.store.releaseAlert(storyId, errorMessage(error));
     deps.log.warn("alert not sent, will retry", { storyId, error: errorMessage(error) });
-    return 0;
+    return "failed";
   }
-  await deps.store.completeAlert(storyId, alert.dueSeq, snapshot);
-  deps.log.info("alert sent", { storyId, kind, sources: story.sources.length });
-  return 1;
+  await deps.store.completeAlert(storyId, plan.seq, plan.snapshot);
+  deps.log.info("alert sent", { storyId, kind: plan.alert.kind, sources: record.story.sources.length });
+  return "sent";
 }
 
 /**
