@@ -29,6 +29,21 @@ function optionalNumber(env: Env, name: string, min: number, max: number): numbe
   return value;
 }
 
+function optionalHttpUrl(env: Env, name: string): string | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new EnvError(`Environment variable ${name} must be an absolute http(s) URL, got '${text}'`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new EnvError(`Environment variable ${name} must be an absolute http(s) URL, got '${text}'`);
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
 export interface ScheduleEnv {
   tableName: string;
   queueUrl: string;
@@ -39,6 +54,8 @@ export interface PollEnv {
   topicArn: string;
   /** Stories scoring below this are stored and listed but not alerted; undefined = the pipeline's default. */
   minAlertScore: number | undefined;
+  /** The public site's base URL, for links to story pages in alerts (PUBLIC_BASE_URL, optional). */
+  publicBaseUrl: string | undefined;
 }
 
 /** The schedule Lambda's settings (TABLE_NAME, QUEUE_URL). */
@@ -46,11 +63,12 @@ export function readScheduleEnv(env: Env = process.env): ScheduleEnv {
   return { tableName: required(env, "TABLE_NAME"), queueUrl: required(env, "QUEUE_URL") };
 }
 
-/** The poll Lambda's settings (TABLE_NAME, TOPIC_ARN, optional MIN_ALERT_SCORE 0..100). */
+/** The poll Lambda's settings (TABLE_NAME, TOPIC_ARN, optional MIN_ALERT_SCORE 0..100 and PUBLIC_BASE_URL). */
 export function readPollEnv(env: Env = process.env): PollEnv {
   return {
     tableName: required(env, "TABLE_NAME"),
     topicArn: required(env, "TOPIC_ARN"),
     minAlertScore: optionalNumber(env, "MIN_ALERT_SCORE", 0, 100),
+    publicBaseUrl: optionalHttpUrl(env, "PUBLIC_BASE_URL"),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The Notifier port on SNS: one Publish per alert, with a per-protocol body (email, SMS) and
- * message attributes that subscription filter policies can match (score, severity, actor...).
+ * the message attributes of the contract in core/alerts/attributes.ts, which subscription
+ * filter policies match (kind, severity, score, amount_usd, actor, corroborated).
  */
 import {
   type MessageAttributeValue,
@@ -8,26 +9,36 @@ import {
   type PublishCommandInput,
   type SNSClient,
 } from "@aws-sdk/client-sns";
-import { alertEmailText, alertSmsText, alertSubject, independentSources } from "../core/alerts/messages.ts";
+import { alertAttributes } from "../core/alerts/attributes.ts";
+import {
+  alertEmailText,
+  alertSmsText,
+  alertSubject,
+  type MessageOptions,
+} from "../core/alerts/messages.ts";
 import type { Notifier } from "../core/model/ports.ts";
 import type { Alert } from "../core/model/types.ts";
 
 /** SNS's limit is 256 KB in bytes, message and attributes together; keep headroom for the attributes. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 - 6 * 1024;
 
-export interface SnsNotifierOptions {
+export interface SnsNotifierOptions extends MessageOptions {
   client: SNSClient;
   topicArn: string;
 }
 
 /** Builds the exact PublishCommand input for an alert (exported so tests and tools can inspect it). */
-export function publishInput(alert: Alert, topicArn: string): PublishCommandInput {
+export function publishInput(
+  alert: Alert,
+  topicArn: string,
+  options: MessageOptions = {},
+): PublishCommandInput {
   return {
     TopicArn: topicArn,
     Subject: alertSubject(alert),
     MessageStructure: "json",
-    Message: messageJson(alert),
-    MessageAttributes: messageAttributes(alert),
+    Message: messageJson(alert, options),
+    MessageAttributes: alertAttributes(alert) satisfies Record<string, MessageAttributeValue>,
   };
 }
 
@@ -35,14 +46,15 @@ export function publishInput(alert: Alert, topicArn: string): PublishCommandInpu
 export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
   return {
     async send(alert) {
-      await options.client.send(new PublishCommand(publishInput(alert, options.topicArn)));
+      const { client, topicArn, ...texts } = options;
+      await client.send(new PublishCommand(publishInput(alert, topicArn, texts)));
     },
   };
 }
 
-function messageJson(alert: Alert): string {
-  const email = alertEmailText(alert);
-  const sms = alertSmsText(alert);
+function messageJson(alert: Alert, options: MessageOptions): string {
+  const email = alertEmailText(alert, options);
+  const sms = alertSmsText(alert, options);
   const build = (body: string) => JSON.stringify({ default: body, email: body, sms });
   const whole = build(email);
   if (Buffer.byteLength(whole, "utf8") <= MAX_MESSAGE_BYTES) return whole;
@@ -60,21 +72,4 @@ function messageJson(alert: Alert): string {
     else high = middle - 1;
   }
   return build(points.slice(0, low).join("") + marker);
-}
-
-function messageAttributes(alert: Alert): Record<string, MessageAttributeValue> {
-  const { story } = alert;
-  const attributes: Record<string, MessageAttributeValue> = {
-    score: { DataType: "Number", StringValue: String(story.score) },
-    severity: { DataType: "String", StringValue: story.severity },
-    corroborated: { DataType: "String", StringValue: String(independentSources(story) >= 2) },
-    kind: { DataType: "String", StringValue: alert.kind },
-    attribution: { DataType: "String", StringValue: story.attribution ?? "none" },
-  };
-  // Filter policies match String.Array members individually ({"actor": ["APT38"]}).
-  attributes.actor =
-    story.actors.length > 0
-      ? { DataType: "String.Array", StringValue: JSON.stringify(story.actors) }
-      : { DataType: "String", StringValue: "none" };
-  return attributes;
 }

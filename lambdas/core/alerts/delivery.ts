@@ -54,10 +54,17 @@ export function planDelivery(record: StoryRecord, now: Date, policy: DeliveryPol
   }
   if (!next) {
     // Owed on an earlier state that no longer differs from what was told: settle quietly.
-    return { action: "suppress", kind: "update", reason: "nothing new to tell", seq: alert.dueSeq, snapshot: told! };
+    return {
+      action: "suppress",
+      kind: "update",
+      reason: "nothing new to tell",
+      seq: alert.dueSeq,
+      snapshot: told!,
+    };
   }
   const reason = suppression(story, now, policy);
-  if (reason) return { action: "suppress", kind: next.alert.kind, reason, seq: next.seq, snapshot: next.snapshot };
+  if (reason)
+    return { action: "suppress", kind: next.alert.kind, reason, seq: next.seq, snapshot: next.snapshot };
   return { action: "send", ...next };
 }
 

@@ -5,13 +5,7 @@
  * `applyArrival` after a report founded or joined a story.
  */
 import type { StoryRecord } from "../model/ports.ts";
-import type {
-  Corroboration,
-  SourceTier,
-  Story,
-  StorySource,
-  TimelineEvent,
-} from "../model/types.ts";
+import type { Corroboration, SourceTier, Story, StorySource, TimelineEvent } from "../model/types.ts";
 import { escalationReasons } from "./story.ts";
 import type { StoryFeatures } from "./story-features.ts";
 
@@ -140,7 +134,8 @@ export function corroborationOf(
 /** Whether the story counts as corroborated (stories stored before tracking: two feeds). */
 export function isCorroborated(story: Story): boolean {
   return (
-    story.corroboration?.corroborated ?? new Set(story.sources.map((s) => s.feedId)).size >= INDEPENDENT_SOURCES_NEEDED
+    story.corroboration?.corroborated ??
+    new Set(story.sources.map((s) => s.feedId)).size >= INDEPENDENT_SOURCES_NEEDED
   );
 }
 
@@ -175,7 +170,12 @@ export function applyArrival(
 function headlineFromEarliest(story: Story): Story {
   const earliest = [...story.sources].sort((a, b) => a.publishedAt.localeCompare(b.publishedAt))[0];
   if (!earliest) return story;
-  return { ...story, title: earliest.title || story.title, url: earliest.url, publishedAt: earliest.publishedAt };
+  return {
+    ...story,
+    title: earliest.title || story.title,
+    url: earliest.url,
+    publishedAt: earliest.publishedAt,
+  };
 }
 
 function timelineAfter(
