@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { FeedConfig, Severity } from "../lambdas/core/model/types.ts";
+import { isSourceTier, SOURCE_TIERS } from "../lambdas/core/stories/corroboration.ts";
 
 export const SEVERITIES: readonly Severity[] = ["low", "medium", "high"];
 
@@ -282,7 +283,7 @@ class Parser {
         this.fail(where, "expected an object { id, name, url }");
         return;
       }
-      const { id, name, url } = item as Record<string, unknown>;
+      const { id, name, url, tier } = item as Record<string, unknown>;
       const label = typeof id === "string" ? `${where} (feed '${id}')` : where;
       if (typeof id !== "string" || !FEED_ID.test(id)) {
         this.fail(label, `id must be 1-64 characters of a-z, 0-9 and '-', got ${describe(id)}`);
@@ -300,8 +301,12 @@ class Parser {
         this.fail(label, `url must be an http(s) URL, got ${describe(url)}`);
         return;
       }
+      if (tier !== undefined && !isSourceTier(tier)) {
+        this.fail(label, `tier must be one of ${Object.keys(SOURCE_TIERS).join(", ")}, got ${describe(tier)}`);
+        return;
+      }
       seen.add(id);
-      feeds.push({ id, name: name.trim(), url });
+      feeds.push({ id, name: name.trim(), url, ...(tier === undefined ? {} : { tier }) });
     });
     return feeds;
   }

@@ -1,9 +1,10 @@
 /**
- * Reads the feed list (a JSON array of {id, name, url}) and checks every entry, naming the
+ * Reads the feed list (a JSON array of {id, name, url, tier?}) and checks every entry, naming the
  * entry and the field that is wrong, so a typo in one feed never silently drops it.
  */
 import { readFileSync } from "node:fs";
 import type { FeedConfig } from "../../lambdas/core/model/types.ts";
+import { isSourceTier, SOURCE_TIERS } from "../../lambdas/core/stories/corroboration.ts";
 import { ConfigError } from "./config.ts";
 
 const FEED_ID = /^[a-z0-9-]{1,64}$/;
@@ -32,7 +33,7 @@ export function validateFeeds(data: unknown, where: string): FeedConfig[] {
   return data.map((entry, index) => {
     const label = `feed #${index + 1}${typeof entry?.id === "string" ? ` "${entry.id}"` : ""} in ${where}`;
     if (typeof entry !== "object" || entry === null) throw new ConfigError(`${label} must be an object`);
-    const { id, name, url } = entry as Record<string, unknown>;
+    const { id, name, url, tier } = entry as Record<string, unknown>;
     if (typeof id !== "string" || !FEED_ID.test(id)) {
       throw new ConfigError(`${label}: "id" must be 1-64 characters of a-z, 0-9 and "-"`);
     }
@@ -51,6 +52,9 @@ export function validateFeeds(data: unknown, where: string): FeedConfig[] {
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
       throw new ConfigError(`${label}: "url" must be http(s), got ${parsed.protocol}`);
     }
-    return { id, name: name.trim(), url: parsed.href };
+    if (tier !== undefined && !isSourceTier(tier)) {
+      throw new ConfigError(`${label}: "tier" must be one of ${Object.keys(SOURCE_TIERS).join(", ")}`);
+    }
+    return { id, name: name.trim(), url: parsed.href, ...(tier === undefined ? {} : { tier }) };
   });
 }
