@@ -6,6 +6,7 @@ import { ConfigError, parseConfig } from "../infra/config.ts";
 import { planDelivery } from "../lambdas/core/alerts/delivery.ts";
 import type { StoryRecord } from "../lambdas/core/model/ports.ts";
 import type { StorySource } from "../lambdas/core/model/types.ts";
+import type { StoryFeatures } from "../lambdas/core/stories/story-features.ts";
 import {
   alertsOwed,
   applyArrival,
@@ -71,7 +72,7 @@ describe("independent sources", () => {
     });
     expect(independentGroups([A, copy]).length).toBe(1);
     const features = (articleId: string, words: string[]) =>
-      ({ articleId, words }) as unknown as Parameters<typeof independentGroups>[1][number];
+      ({ articleId, words }) as unknown as StoryFeatures;
     const ownText = [
       features("a", ["lazarus", "drain", "exampleswap", "hot", "wallet"]),
       features("c", ["exchange", "paused", "customers", "whole", "reimburse"]),
