@@ -45,7 +45,14 @@ export const LAMBDA_ENTRIES = {
  * Paths the public API serves (GET, HEAD, and OPTIONS for browsers' CORS preflight, e.g. when a page
  * script sends If-None-Match); anything else is a 404 from API Gateway itself, never reaching the Lambda.
  */
-export const API_ROUTES = ["/", "/feed.json", "/feed.xml", "/items/{id}"] as const;
+export const API_ROUTES = [
+  "/",
+  "/feed.json",
+  "/feed.xml",
+  "/items/{id}",
+  "/stories/{id}",
+  "/status.json",
+] as const;
 
 /**
  * The feed list reaches the schedule and poll bundles as a compile-time constant (esbuild define),
@@ -279,6 +286,8 @@ export class HeistwatchStack extends Stack {
     }
     const baseUrl = stage.url; // ends with "/"
     apiFn.addEnvironment("PUBLIC_BASE_URL", baseUrl);
+    // Alerts link each story's page on this API.
+    pollFn.addEnvironment("PUBLIC_BASE_URL", baseUrl);
 
     // ---- Alarms -> ops topic ----
     const alarmAction = new cwActions.SnsAction(opsTopic);

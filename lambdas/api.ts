@@ -1,6 +1,6 @@
 /**
  * Lambda handler for the public API (API Gateway HTTP API, payload 2.0): GET /, /feed.json,
- * /feed.xml and /items/{id}. Thin: configuration and clients are built once per container;
+ * /feed.xml, /items/{id}, /stories/{id} and /status.json. Thin: configuration and clients are built once per container;
  * the work is in core/api.
  *
  * Environment: TABLE_NAME (required); PUBLIC_BASE_URL (optional absolute http(s) URL used in
@@ -21,6 +21,7 @@ const store = createDynamoStore({ client: createDynamoClient(), tableName: confi
 export const handler = createApiGatewayHandler(
   createApi({
     reader: store,
+    feedStates: store,
     log,
     // A burst of readers costs one query per page per 5 s; answers say max-age=60 anyway.
     cacheTtlMs: 5_000,

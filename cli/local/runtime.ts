@@ -183,7 +183,12 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
     runCycle,
     async serveApi(port = config.port) {
       const handler = createApiGatewayHandler(
-        createApi({ reader: store, log, site: { ...DEFAULT_SITE, title: "heistwatch (local)" } }),
+        createApi({
+          reader: store,
+          feedStates: store,
+          log,
+          site: { ...DEFAULT_SITE, title: "heistwatch (local)" },
+        }),
       );
       api = await startApiServer(handler, {
         port,

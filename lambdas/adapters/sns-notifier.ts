@@ -10,12 +10,7 @@ import {
   type SNSClient,
 } from "@aws-sdk/client-sns";
 import { alertAttributes } from "../core/alerts/attributes.ts";
-import {
-  alertEmailText,
-  alertSmsText,
-  alertSubject,
-  type MessageOptions,
-} from "../core/alerts/messages.ts";
+import { alertEmailText, alertSmsText, alertSubject, type MessageOptions } from "../core/alerts/messages.ts";
 import type { Notifier } from "../core/model/ports.ts";
 import type { Alert } from "../core/model/types.ts";
 

@@ -115,6 +115,7 @@ describe("functions", () => {
     expect(env("Poll")).toMatchObject({ MIN_ALERT_SCORE: "45", POWERTOOLS_SERVICE_NAME: "heistwatch-poll" });
     expect(Object.keys(env("Poll"))).toEqual(expect.arrayContaining(["TABLE_NAME", "TOPIC_ARN"]));
     expect(Object.keys(env("Api"))).toEqual(expect.arrayContaining(["TABLE_NAME", "PUBLIC_BASE_URL"]));
+    expect(Object.keys(env("Poll"))).toEqual(expect.arrayContaining(["PUBLIC_BASE_URL"]));
     expect(env("Api").TOPIC_ARN).toBeUndefined();
     // The feed list is compiled into the bundles, never an env var (4 KB limit).
     expect(JSON.stringify(env("Schedule"))).not.toContain("feedburner");
@@ -328,7 +329,7 @@ describe("public API", () => {
       .map((r) => r.Properties.RouteKey)
       .sort();
     expect(routeKeys).toEqual(
-      ["/", "/feed.json", "/feed.xml", "/items/{id}"]
+      ["/", "/feed.json", "/feed.xml", "/items/{id}", "/stories/{id}", "/status.json"]
         .flatMap((p) => [`GET ${p}`, `HEAD ${p}`, `OPTIONS ${p}`])
         .sort(),
     );

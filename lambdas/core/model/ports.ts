@@ -40,6 +40,11 @@ export interface StoryReader {
   getStory(id: string): Promise<Story | null>;
 }
 
+/** Feed states for the signs of life (page and /status.json); the store implements it. */
+export interface FeedStateReader {
+  listFeedStates(): Promise<FeedState[]>;
+}
+
 /** Everything the pipeline needs from storage. The DynamoDB adapter implements it. */
 export interface Store extends StoryReader {
   /** The subset of ids not yet stored (batched reads). */

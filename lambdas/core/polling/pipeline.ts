@@ -261,7 +261,12 @@ async function joinStory(article: StoredArticle, tier: SourceTier, deps: Pipelin
       }
     } else {
       const now = deps.clock();
-      const record = applyArrival(null, newStoryRecord(article, features, now), { articleId: article.id, tier }, now);
+      const record = applyArrival(
+        null,
+        newStoryRecord(article, features, now),
+        { articleId: article.id, tier },
+        now,
+      );
       if (await deps.store.createStory(record)) return record.story.id;
       // Someone created a story with this id first (a racing poller on the same article).
       const existing = await deps.store.getStoryRecord(record.story.id);
@@ -290,7 +295,10 @@ async function deliverAlert(storyId: string, deps: PipelineDeps): Promise<number
   return sent;
 }
 
-async function deliverOne(storyId: string, deps: PipelineDeps): Promise<"sent" | "settled" | "failed" | "none"> {
+async function deliverOne(
+  storyId: string,
+  deps: PipelineDeps,
+): Promise<"sent" | "settled" | "failed" | "none"> {
   const now = deps.clock();
   const record = await deps.store.claimAlert(storyId, now, deps.alertLeaseSeconds ?? 120);
   if (!record) return "none";

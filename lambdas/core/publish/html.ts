@@ -7,12 +7,13 @@ import { createHash } from "node:crypto";
 import type { Story } from "../model/types.ts";
 import { escapeHtml } from "./escape.ts";
 import { ABOUT_ANCHOR } from "./jsonfeed.ts";
+import { renderStatusLine } from "./status.ts";
 import { type RenderContext, type StoryView, siteUrl, toStoryView } from "./view.ts";
 
 const STYLE = `
 :root{--bg:#f6f7f9;--card:#fff;--ink:#1b1f24;--muted:#5b6470;--line:#dde1e6;--link:#0b57d0;
---high:#b42318;--high-bg:#fee4e2;--medium:#9a5b00;--medium-bg:#fef0c7;--low:#375a7f;--low-bg:#e4ecf5}
-@media (prefers-color-scheme:dark){:root{--bg:#0f1216;--card:#181c22;--ink:#e7eaee;--muted:#9aa4b1;
+--high:#b42318;--high-bg:#fee4e2;--medium:#9a5b00;--medium-bg:#fef0c7;--low:#375a7f;--low-bg:#e4ecf5;--on-link:#fff}
+@media (prefers-color-scheme:dark){:root{--bg:#0f1216;--card:#181c22;--ink:#e7eaee;--muted:#a3adba;--on-link:#0f1216;
 --line:#2a3038;--link:#8ab4f8;--high:#ffb4ab;--high-bg:#5c1a14;--medium:#ffd27a;--medium-bg:#4a3400;
 --low:#b6cdea;--low-bg:#1f3044}}
 *{box-sizing:border-box}
@@ -26,7 +27,7 @@ form.filters{display:flex;flex-wrap:wrap;gap:8px;align-items:end;margin:12px 0 1
 form.filters label{display:flex;flex-direction:column;font-size:.8rem;color:var(--muted);gap:2px}
 form.filters input,form.filters select,form.filters button{font:inherit;padding:4px 8px;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--ink)}
 form.filters input[type=number]{width:6em}
-form.filters button{background:var(--link);color:#fff;border-color:var(--link);cursor:pointer}
+form.filters button{background:var(--link);color:var(--on-link);border-color:var(--link);cursor:pointer}
 ol.stories{list-style:none;margin:0;padding:0}
 .story{display:grid;grid-template-columns:64px 1fr;gap:4px 14px;margin:0 0 14px;padding:14px;background:var(--card);border:1px solid var(--line);border-left:5px solid var(--low);border-radius:10px}
 .story.high{border-left-color:var(--high)}.story.medium{border-left-color:var(--medium)}
@@ -54,6 +55,7 @@ table.why td q{overflow-wrap:anywhere}
 .neg{color:var(--high)}
 .pager{margin:16px 0;text-align:center}
 .empty{padding:24px;text-align:center;color:var(--muted);background:var(--card);border:1px dashed var(--line);border-radius:10px}
+.health{margin:4px 0 0;font-size:.88rem;color:var(--muted)}.health.stale,.health.down{color:var(--high);font-weight:600}
 footer{margin-top:24px;color:var(--muted);font-size:.88rem;border-top:1px solid var(--line)}
 footer code{font-size:.85em}
 @media (max-width:520px){.story{grid-template-columns:52px 1fr;padding:12px}.score b{font-size:1.3rem}}
@@ -206,7 +208,9 @@ export function renderHtml(stories: Story[], ctx: RenderContext): string {
     '</head><body><div class="wrap">',
     `<header class="site"><h1>${title}</h1><p>${escapeHtml(site.description)}</p>`,
     `<nav class="feeds"><a href="${jsonFeed}">JSON Feed</a><a href="${rss}">RSS</a>` +
-      `<a href="#${ABOUT_ANCHOR}">About</a></nav></header>`,
+      `<a href="#${ABOUT_ANCHOR}">About</a></nav>` +
+      (ctx.health ? renderStatusLine(ctx.health, siteUrl(site, "/status.json")) : "") +
+      "</header>",
     "<main>",
     renderFilters(ctx),
     list,

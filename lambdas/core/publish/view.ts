@@ -5,6 +5,7 @@
  */
 import type { StoryQuery } from "../model/ports.ts";
 import type { MatchedTerm, Story } from "../model/types.ts";
+import type { FeedHealth } from "./status.ts";
 import { displayText, MAX_DISPLAY_SUMMARY, MAX_DISPLAY_TITLE, safeHttpUrl } from "./escape.ts";
 
 /** Who publishes the feed and where it lives. */
@@ -23,6 +24,8 @@ export interface RenderContext {
   query: StoryQuery;
   /** The store's cursor for the next page, or null on the last page. */
   nextCursor: string | null;
+  /** Signs of life shown on the page, when the API can read feed states. */
+  health?: FeedHealth;
 }
 
 export interface SourceView {
