@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as Classify from "../lambdas/core/classifier/classify.ts";
 import { parseFeed } from "../lambdas/core/parse/parse-feed.ts";
+import { sharedPath } from "../test/helpers/shared-data.ts";
 import { generate } from "./classify-articles.ts";
 
 type Classifier = typeof Classify;
@@ -22,8 +23,8 @@ const [
   oldRoot,
   newRoot,
   rulesPath,
-  feedsDir = "/work/shared/feeds",
-  corpusPath = "/work/shared/corpus/dev-articles.jsonl",
+  feedsDir = sharedPath("feeds"),
+  corpusPath = new URL("../test/fixtures/dev-articles.jsonl", import.meta.url).pathname,
 ] = process.argv.slice(2);
 if (!oldRoot || !newRoot || !rulesPath) {
   console.error("usage: classify-compare.ts OLD_CHECKOUT NEW_CHECKOUT RULES.json [FEEDS_DIR] [CORPUS.jsonl]");

@@ -3,6 +3,7 @@
  * turning a line into an article (with an error naming the line), loading `--rules FILE`, and
  * checking `--threshold`.
  */
+import { EXIT } from "./command.ts";
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
@@ -132,11 +133,11 @@ export async function runWithUsage(
       e.code?.startsWith("ERR_PARSE_ARGS")
     ) {
       console.error(`heistwatch ${name}: ${e.message}\n\n${usage}`);
-      return 2;
+      return EXIT.usage;
     }
     if (e.code === "ENOENT" || e.code === "EACCES" || e.code === "EISDIR") {
       console.error(`heistwatch ${name}: cannot read ${e.path ?? "input"}: ${e.code}`);
-      return 2;
+      return EXIT.failed;
     }
     throw error;
   }

@@ -3,14 +3,8 @@
  * cli/commands/ and is imported only when used, so `classify` never loads dynalite or the AWS SDK.
  */
 
-export interface Command {
-  /** One line for `heistwatch --help`. */
-  summary: string;
-  /** Full usage text for `heistwatch <name> --help`. */
-  usage: string;
-  /** Runs the command; resolves to the process exit code. */
-  run(args: string[]): Promise<number>;
-}
+import { readFileSync } from "node:fs";
+import { type Command, EXIT } from "./command.ts";
 
 type Loader = () => Promise<{ command: Command }>;
 
@@ -56,31 +50,44 @@ function help(): string {
     "commands:",
     ...lines,
     "",
-    "Run `heistwatch <command> --help` for a command's options.",
+    "Run `heistwatch <command> --help` for a command's options, `heistwatch --version` for the version.",
+    "Exit codes: 0 done, 1 the input or environment could not be used, 2 usage or setting error.",
   ].join("\n");
+}
+
+/** The version in package.json. */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     console.log(help());
-    return name ? 0 : 2;
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  if (name === "--version" || name === "-V" || name === "version") {
+    console.log(`heistwatch ${version()}`);
+    return EXIT.ok;
   }
   const entry = commands[name];
   if (!entry) {
     console.error(`heistwatch: unknown command "${name}"\n\n${help()}`);
-    return 2;
+    return EXIT.usage;
   }
   let command: Command;
   try {
     ({ command } = await entry.load());
   } catch (error) {
     console.error(`heistwatch: the "${name}" command is not available: ${(error as Error).message}`);
-    return 2;
+    return EXIT.failed;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
     console.log(command.usage);
-    return 0;
+    return EXIT.ok;
   }
   return command.run(rest);
 }

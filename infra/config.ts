@@ -5,10 +5,17 @@
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
+import {
+  ConfigError,
+  describeValue as describe,
+  E164,
+  EMAIL,
+  SEVERITIES,
+  validateFeedList,
+} from "../lambdas/core/model/config-schema.ts";
 import type { FeedConfig, Severity } from "../lambdas/core/model/types.ts";
-import { isSourceTier, SOURCE_TIERS } from "../lambdas/core/stories/corroboration.ts";
 
-export const SEVERITIES: readonly Severity[] = ["low", "medium", "high"];
+export { ConfigError, SEVERITIES };
 
 /** Filters one subscription applies through an SNS filter policy (all optional). */
 export interface SubscriberFilter {
@@ -54,22 +61,11 @@ export interface HeistwatchConfig {
   feedFailureAlarmHours: number;
 }
 
-/** Thrown when one or more context values are invalid; the message lists each key and what is wrong. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid heistwatch configuration:\n  - ${problems.join("\n  - ")}`);
-    this.name = "ConfigError";
-  }
-}
-
 /** Log retention values CloudWatch Logs accepts (days). */
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
-const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
-const E164 = /^\+[1-9]\d{6,14}$/;
-const FEED_ID = /^[a-z0-9-]{1,64}$/;
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
 const CRON = /^cron\(\S+( \S+){5}\)$/;
 
@@ -143,7 +139,7 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
       "pollReservedConcurrency: 1 is below what an SQS event source may run (2); use 0 (reserve none) or 2 or more",
     );
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(problems, "Invalid heistwatch configuration");
   return config;
 }
 
@@ -271,44 +267,13 @@ class Parser {
         return [];
       }
     }
-    if (!Array.isArray(value) || value.length === 0) {
-      this.fail(source, "expected a non-empty array of { id, name, url }");
+    try {
+      return validateFeedList(value, source);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      this.problems.push(...error.problems);
       return [];
     }
-    const feeds: FeedConfig[] = [];
-    const seen = new Set<string>();
-    value.forEach((item: unknown, index) => {
-      const where = `${source}[${index}]`;
-      if (typeof item !== "object" || item === null) {
-        this.fail(where, "expected an object { id, name, url }");
-        return;
-      }
-      const { id, name, url, tier } = item as Record<string, unknown>;
-      const label = typeof id === "string" ? `${where} (feed '${id}')` : where;
-      if (typeof id !== "string" || !FEED_ID.test(id)) {
-        this.fail(label, `id must be 1-64 characters of a-z, 0-9 and '-', got ${describe(id)}`);
-        return;
-      }
-      if (seen.has(id)) {
-        this.fail(label, "duplicate id; ids key the feed's stored state, so each must be unique");
-        return;
-      }
-      if (typeof name !== "string" || name.trim() === "") {
-        this.fail(label, "name must be a non-empty string");
-        return;
-      }
-      if (typeof url !== "string" || !isHttpUrl(url)) {
-        this.fail(label, `url must be an http(s) URL, got ${describe(url)}`);
-        return;
-      }
-      if (tier !== undefined && !isSourceTier(tier)) {
-        this.fail(label, `tier must be one of ${Object.keys(SOURCE_TIERS).join(", ")}, got ${describe(tier)}`);
-        return;
-      }
-      seen.add(id);
-      feeds.push({ id, name: name.trim(), url, ...(tier === undefined ? {} : { tier }) });
-    });
-    return feeds;
   }
 
   /**
@@ -392,21 +357,6 @@ class Parser {
     });
     return result;
   }
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
-  } catch {
-    return false;
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = typeof value === "string" ? `'${value}'` : JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** The severities at or above `min`, as an SNS filter policy allow-list. */

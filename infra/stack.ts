@@ -22,6 +22,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as subs from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
+import { ENV, TABLE_KEYS } from "../lambdas/contract.ts";
 import type { Severity } from "../lambdas/core/model/types.ts";
 import { acknowledgeFindings } from "./acknowledgements.ts";
 import { type HeistwatchConfig, type SubscriberFilter, severitiesAtLeast } from "./config.ts";
@@ -84,10 +85,10 @@ export class HeistwatchStack extends Stack {
 
     // ---- Storage: one table, the contract in docs/store-and-alerts.md ----
     const table = new dynamodb.Table(this, "Table", {
-      partitionKey: { name: "pk", type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: "ttl",
+      timeToLiveAttribute: TABLE_KEYS.ttlAttribute,
       deletionProtection: config.tableDeletionProtection,
       removalPolicy: {
         retain: RemovalPolicy.RETAIN,
@@ -97,8 +98,8 @@ export class HeistwatchStack extends Stack {
     });
     table.addGlobalSecondaryIndex({
       indexName: FLAGGED_INDEX,
-      partitionKey: { name: "gsi1pk", type: dynamodb.AttributeType.STRING },
-      sortKey: { name: "gsi1sk", type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: TABLE_KEYS.gsi1PartitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.gsi1SortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
 
@@ -220,7 +221,7 @@ export class HeistwatchStack extends Stack {
       reservedConcurrentExecutions:
         config.pollReservedConcurrency > 0 ? config.pollReservedConcurrency : undefined,
       environment:
-        config.minAlertScore === undefined ? {} : { MIN_ALERT_SCORE: String(config.minAlertScore) },
+        config.minAlertScore === undefined ? {} : { [ENV.minAlertScore]: String(config.minAlertScore) },
     });
     bindTable(pollFn, table, TABLE_ACCESS.poller);
     bindTopicPublish(pollFn, alertsTopic, key);
@@ -285,9 +286,9 @@ export class HeistwatchStack extends Stack {
       });
     }
     const baseUrl = stage.url; // ends with "/"
-    apiFn.addEnvironment("PUBLIC_BASE_URL", baseUrl);
+    apiFn.addEnvironment(ENV.publicBaseUrl, baseUrl);
     // Alerts link each story's page on this API.
-    pollFn.addEnvironment("PUBLIC_BASE_URL", baseUrl);
+    pollFn.addEnvironment(ENV.publicBaseUrl, baseUrl);
 
     // ---- Alarms -> ops topic ----
     const alarmAction = new cwActions.SnsAction(opsTopic);

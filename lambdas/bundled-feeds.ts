@@ -2,6 +2,7 @@
  * The configured feed list, compiled into the schedule and poll bundles by the stack (esbuild define):
  * Lambda caps all environment variables at 4 KB together, which a list of ~40 feeds already exceeds.
  */
+import { validateFeedList } from "./core/model/config-schema.ts";
 import type { FeedConfig } from "./core/model/types.ts";
 
 // Replaced at bundle time by infra/stack.ts (FEEDS_DEFINE): base64 of the JSON feed array.
@@ -20,6 +21,5 @@ export function bundledFeeds(): FeedConfig[] {
 /** Decodes the base64 JSON feed list (exported for tests and the stack's own round-trip check). */
 export function decodeFeeds(base64: string): FeedConfig[] {
   const feeds: unknown = JSON.parse(Buffer.from(base64, "base64").toString("utf8"));
-  if (!Array.isArray(feeds)) throw new Error("The bundled feed list is not an array");
-  return feeds as FeedConfig[];
+  return validateFeedList(feeds, "bundled feed list");
 }

@@ -1,7 +1,10 @@
 /**
  * Typed Lambda environment, read once per container. A missing or malformed variable fails the
  * first invocation with the variable's name, instead of surfacing later as an odd AWS error.
+ * Variable names come from the contract the stack also uses (lambdas/contract.ts).
  */
+import * as v from "valibot";
+import { ENV } from "./contract.ts";
 
 /** Thrown when a required environment variable is missing or malformed. */
 export class EnvError extends Error {
@@ -22,11 +25,14 @@ function required(env: Env, name: string): string {
 function optionalNumber(env: Env, name: string, min: number, max: number): number | undefined {
   const text = env[name]?.trim();
   if (!text) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < min || value > max) {
+  const result = v.safeParse(
+    v.pipe(v.string(), v.decimal(), v.transform(Number), v.minValue(min), v.maxValue(max)),
+    text,
+  );
+  if (!result.success) {
     throw new EnvError(`Environment variable ${name} must be a number from ${min} to ${max}, got '${text}'`);
   }
-  return value;
+  return result.output;
 }
 
 function optionalHttpUrl(env: Env, name: string): string | undefined {
@@ -60,15 +66,15 @@ export interface PollEnv {
 
 /** The schedule Lambda's settings (TABLE_NAME, QUEUE_URL). */
 export function readScheduleEnv(env: Env = process.env): ScheduleEnv {
-  return { tableName: required(env, "TABLE_NAME"), queueUrl: required(env, "QUEUE_URL") };
+  return { tableName: required(env, ENV.tableName), queueUrl: required(env, ENV.queueUrl) };
 }
 
 /** The poll Lambda's settings (TABLE_NAME, TOPIC_ARN, optional MIN_ALERT_SCORE 0..100 and PUBLIC_BASE_URL). */
 export function readPollEnv(env: Env = process.env): PollEnv {
   return {
-    tableName: required(env, "TABLE_NAME"),
-    topicArn: required(env, "TOPIC_ARN"),
-    minAlertScore: optionalNumber(env, "MIN_ALERT_SCORE", 0, 100),
-    publicBaseUrl: optionalHttpUrl(env, "PUBLIC_BASE_URL"),
+    tableName: required(env, ENV.tableName),
+    topicArn: required(env, ENV.topicArn),
+    minAlertScore: optionalNumber(env, ENV.minAlertScore, 0, 100),
+    publicBaseUrl: optionalHttpUrl(env, ENV.publicBaseUrl),
   };
 }

@@ -8,14 +8,14 @@ import type { Context, ScheduledEvent } from "aws-lambda";
 import { createDynamoClient, createDynamoStore } from "./adapters/dynamo-store.ts";
 import { createSqsPollQueue, type PollQueue } from "./adapters/sqs-queue.ts";
 import { bundledFeeds } from "./bundled-feeds.ts";
-import type { Clock, Log, Store } from "./core/model/ports.ts";
+import type { Clock, FeedStateStore, Log } from "./core/model/ports.ts";
 import { dueFeeds } from "./core/polling/next-poll.ts";
 import type { FeedConfig } from "./core/model/types.ts";
 import { readScheduleEnv } from "./env.ts";
 import { asLog, logger } from "./logger.ts";
 
 export interface ScheduleDeps {
-  store: Pick<Store, "listFeedStates">;
+  store: Pick<FeedStateStore, "listFeedStates">;
   queue: PollQueue;
   feeds: FeedConfig[];
   clock: Clock;

@@ -1,8 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/run-cli.ts";
 import { DEFAULT_RULES } from "../lambdas/core/classifier/classify.ts";
 
 /** A rules document as a hand-edited file might hold it: any field can be wrong. */
@@ -12,13 +12,10 @@ type LooseRules = {
   groups: Record<string, { role: unknown; entries: Record<string, unknown>[] }>;
 };
 
-const bin = new URL("../bin/heistwatch.js", import.meta.url).pathname;
-const corpus = new URL("../../shared/corpus/dev-articles.jsonl", import.meta.url).pathname;
+const corpus = new URL("./fixtures/dev-articles.jsonl", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "hw-cli-classify-"));
 
-function run(args: string[], input?: string) {
-  return spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", input, timeout: 30_000 });
-}
+const run = (args: string[], input?: string) => runCli(args, input);
 
 const heist = {
   id: "a1",
@@ -28,8 +25,8 @@ const heist = {
 const quiet = { id: 7, title: "Bitcoin climbs to a new record", extra: "ignored" };
 
 describe("heistwatch classify", () => {
-  it("prints one JSON line per input line, in order, with the documented fields", () => {
-    const result = run(["classify"], `${JSON.stringify(heist)}\n\n${JSON.stringify(quiet)}\n`);
+  it("prints one JSON line per input line, in order, with the documented fields", async () => {
+    const result = await run(["classify"], `${JSON.stringify(heist)}\n\n${JSON.stringify(quiet)}\n`);
     expect(result.status).toBe(0);
     const lines = result.stdout
       .trim()
@@ -55,14 +52,14 @@ describe("heistwatch classify", () => {
     expect(lines[1]).toMatchObject({ flagged: false, actors: [], amountUsd: null, attribution: null });
   });
 
-  it("reports a bad line by number on stderr, still writes the good lines, and exits 1", () => {
+  it("reports a bad line by number on stderr, still writes the good lines, and exits 1", async () => {
     const input = [
       JSON.stringify(heist),
       "{not json",
       JSON.stringify({ id: "x" }),
       JSON.stringify(quiet),
     ].join("\n");
-    const result = run(["classify"], input);
+    const result = await run(["classify"], input);
     expect(result.status).toBe(1);
     expect(
       result.stdout
@@ -74,57 +71,59 @@ describe("heistwatch classify", () => {
     expect(result.stderr).toContain('line 3: missing "title"');
   });
 
-  it("reads a FILE and honours --threshold", () => {
+  it("reads a FILE and honours --threshold", async () => {
     const file = join(dir, "articles.jsonl");
     writeFileSync(file, `${JSON.stringify(heist)}\n`);
-    const result = run(["classify", file, "--threshold", "100"]);
+    const result = await run(["classify", file, "--threshold", "100"]);
     expect(result.status).toBe(0);
     const out = JSON.parse(result.stdout);
     expect(out.score).toBe(100);
     expect(out.flagged).toBe(true);
-    const strict = JSON.parse(run(["classify", file, "--threshold", "99"]).stdout);
+    const strict = JSON.parse((await run(["classify", file, "--threshold", "99"])).stdout);
     expect(strict.flagged).toBe(true);
   });
 
-  it("uses --rules FILE and names the bad field of an invalid one", () => {
+  it("uses --rules FILE and names the bad field of an invalid one", async () => {
     const tuned = structuredClone(DEFAULT_RULES) as unknown as LooseRules;
     tuned.groups.actor!.entries[1]!.weight = 0; // bare "Lazarus" no longer counts
     tuned.groups.state!.entries[0]!.weight = 0;
     const rulesFile = join(dir, "rules.json");
     writeFileSync(rulesFile, JSON.stringify(tuned));
-    const out = JSON.parse(run(["classify", "--rules", rulesFile], JSON.stringify(heist)).stdout);
+    const out = JSON.parse((await run(["classify", "--rules", rulesFile], JSON.stringify(heist))).stdout);
     expect(out.flagged).toBe(false);
 
     tuned.groups.theft!.entries[0]!.weight = "lots";
     writeFileSync(rulesFile, JSON.stringify(tuned));
-    const bad = run(["classify", "--rules", rulesFile], JSON.stringify(heist));
+    const bad = await run(["classify", "--rules", rulesFile], JSON.stringify(heist));
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("groups.theft.entries[0].weight: expected a number");
   });
 
-  it("exits 2 with usage on bad options or a missing file", () => {
+  it("exits 2 with usage on bad options, 1 when the input file cannot be read", async () => {
     for (const args of [
       ["classify", "--threshold", "abc"],
       ["classify", "--nope"],
-      ["classify", join(dir, "missing.jsonl")],
     ]) {
-      const result = run(args, "");
+      const result = await run(args, "");
       expect(result.status, args.join(" ")).toBe(2);
-      expect(result.stderr).toMatch(/threshold|Unknown option|cannot read/);
+      expect(result.stderr).toMatch(/threshold|Unknown option/);
     }
+    const missing = await run(["classify", join(dir, "missing.jsonl")], "");
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/cannot read .*missing\.jsonl: ENOENT/);
   });
 });
 
 describe("heistwatch eval", () => {
-  it("reports precision, recall, F1 and the confusion matrix of the dev corpus", () => {
-    const result = run(["eval", corpus]);
+  it("reports precision, recall, F1 and the confusion matrix of the dev corpus", async () => {
+    const result = await run(["eval", corpus]);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/precision \d\.\d{3} {3}recall \d\.\d{3} {3}F1 \d\.\d{3}/);
     expect(result.stdout).toContain("label 1");
     expect(result.stdout).toContain("misclassified:");
   });
 
-  it("prints a machine-readable summary with --json, listing misclassified items with their terms", () => {
+  it("prints a machine-readable summary with --json, listing misclassified items with their terms", async () => {
     const file = join(dir, "labelled.jsonl");
     const lines = [
       { ...heist, label: 1 },
@@ -133,7 +132,7 @@ describe("heistwatch eval", () => {
       { id: "fp", title: "North Korean hackers stole $5 million from a bank", label: 0 },
     ];
     writeFileSync(file, `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
-    const result = run(["eval", file, "--json"]);
+    const result = await run(["eval", file, "--json"]);
     expect(result.status).toBe(0);
     const summary = JSON.parse(result.stdout);
     expect(summary.confusion).toEqual({ tp: 1, fp: 1, fn: 1, tn: 1 });
@@ -141,23 +140,23 @@ describe("heistwatch eval", () => {
     expect(summary.recall).toBe(0.5);
     expect(summary.misclassified.map((m: { id: string }) => m.id)).toEqual(["fp", "miss"]);
     expect(summary.misclassified[1].matched[0]).toMatchObject({ group: "actor", text: "Lazarus" });
-    expect(run(["eval", file, "--fail-under", "0.9"]).status).toBe(1);
+    expect((await run(["eval", file, "--fail-under", "0.9"])).status).toBe(1);
   });
 
-  it("rejects a line without a 0/1 label, naming it", () => {
-    const result = run(["eval", "-"], `${JSON.stringify({ id: 1, title: "x", label: "yes" })}\n`);
+  it("rejects a line without a 0/1 label, naming it", async () => {
+    const result = await run(["eval", "-"], `${JSON.stringify({ id: 1, title: "x", label: "yes" })}\n`);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('line 1: "label" must be 0 or 1');
   });
 
-  it("exits 2 without a FILE", () => {
-    expect(run(["eval"]).status).toBe(2);
+  it("exits 2 without a FILE", async () => {
+    expect((await run(["eval"])).status).toBe(2);
   });
 });
 
 describe("heistwatch explain", () => {
-  it("explains each term with group, points, field and where it stood, and why it was flagged", () => {
-    const result = run([
+  it("explains each term with group, points, field and where it stood, and why it was flagged", async () => {
+    const result = await run([
       "explain",
       "--title",
       "Lazarus stole $100 million from a bridge",
@@ -172,18 +171,18 @@ describe("heistwatch explain", () => {
     expect(result.stdout).toContain("proximity");
   });
 
-  it("reads a JSON line from stdin or as an argument and says why it was not flagged", () => {
+  it("reads a JSON line from stdin or as an argument and says why it was not flagged", async () => {
     const line = JSON.stringify({ title: "Lazarus Chakwera sworn in as president" });
-    for (const result of [run(["explain"], `${line}\n`), run(["explain", line])]) {
+    for (const result of [await run(["explain"], `${line}\n`), await run(["explain", line])]) {
       expect(result.status).toBe(0);
       expect(result.stdout).toContain("not flagged: a flag needs both actor and theft evidence");
       expect(result.stdout).toContain('"sworn in" (namesake)');
     }
   });
 
-  it("exits 2 on conflicting input and 1 on a bad JSON line", () => {
-    expect(run(["explain", "{}", "--title", "x"]).status).toBe(2);
-    const bad = run(["explain", "{oops"]);
+  it("exits 2 on conflicting input and 1 on a bad JSON line", async () => {
+    expect((await run(["explain", "{}", "--title", "x"])).status).toBe(2);
+    const bad = await run(["explain", "{oops"]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("line 1: not valid JSON");
   });

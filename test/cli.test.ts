@@ -16,6 +16,12 @@ describe("heistwatch command", () => {
     }
   });
 
+  it("prints its version with --version and exits 0", () => {
+    const result = run(["--version"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^heistwatch \d+\.\d+\.\d+$/);
+  });
+
   it("rejects an unknown command with exit code 2 and says which", () => {
     const result = run(["frobnicate"]);
     expect(result.status).toBe(2);

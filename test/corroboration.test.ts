@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import defaultFeeds from "../config/feeds.json" with { type: "json" };
-import { validateFeeds } from "../cli/local/feeds-file.ts";
 import { PROJECT_ROOT } from "../infra/app.ts";
 import { ConfigError, parseConfig } from "../infra/config.ts";
+import { validateFeedList } from "../lambdas/core/model/config-schema.ts";
 import { planDelivery } from "../lambdas/core/alerts/delivery.ts";
 import type { StoryRecord } from "../lambdas/core/model/ports.ts";
 import type { StorySource } from "../lambdas/core/model/types.ts";
@@ -209,15 +209,15 @@ describe("source tiers in the feed list", () => {
     const tiers = (defaultFeeds as { tier?: string }[]).map((f) => f.tier ?? "news");
     expect(tiers.filter((t) => t === "official").length).toBeGreaterThanOrEqual(4);
     expect(tiers).toContain("research");
-    expect(validateFeeds(defaultFeeds, "config/feeds.json").find((f) => f.id === "doj-news")?.tier).toBe(
+    expect(validateFeedList(defaultFeeds, "config/feeds.json").find((f) => f.id === "doj-news")?.tier).toBe(
       "official",
     );
   });
 
   it("a wrong tier is a clear error naming the feed", () => {
     expect(() =>
-      validateFeeds([{ id: "x", name: "X", url: "https://x.example/feed", tier: "gov" }], "feeds.json"),
-    ).toThrow(/feed #1 "x" in feeds.json: "tier" must be one of official, research, news/);
+      validateFeedList([{ id: "x", name: "X", url: "https://x.example/feed", tier: "gov" }], "feeds.json"),
+    ).toThrow(/feeds.json\[0\] \(feed 'x'\): tier must be one of official, research, news, got 'gov'/);
   });
 
   it("the stack keeps tiers and refuses a wrong one, naming the feed", () => {

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadLocalConfig, PACKAGE_ROOT } from "../cli/local/config.ts";
-import { loadFeedsFile, validateFeeds } from "../cli/local/feeds-file.ts";
+import { loadFeedsFile } from "../cli/local/feeds-file.ts";
+import { validateFeedList } from "../lambdas/core/model/config-schema.ts";
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "hw-config-"));
@@ -36,7 +37,7 @@ describe("loadLocalConfig", () => {
         intervalSeconds: 60,
         dataDir: "state",
         feedsFile: "feeds.json",
-        minScore: 40,
+        threshold: 40,
       }),
     );
     const { config } = loadLocalConfig({
@@ -46,7 +47,7 @@ describe("loadLocalConfig", () => {
     });
     expect(config.port).toBe(9100);
     expect(config.intervalSeconds).toBe(30);
-    expect(config.minScore).toBe(40);
+    expect(config.threshold).toBe(40);
     expect(config.dataDir).toBe(join(confDir, "state"));
     expect(config.feedsFile).toBe(join(confDir, "feeds.json"));
     expect(config.webhookUrl).toBe("https://hooks.example/abc");
@@ -76,7 +77,7 @@ describe("loadLocalConfig", () => {
     [{ HEISTWATCH_PORT: "80a" }, /port \(env HEISTWATCH_PORT\) must be a whole number/],
     [{ HEISTWATCH_PORT: "70000" }, /HEISTWATCH_PORT/],
     [{ HEISTWATCH_INTERVAL_SECONDS: "0" }, /intervalSeconds \(env HEISTWATCH_INTERVAL_SECONDS\)/],
-    [{ HEISTWATCH_MIN_SCORE: "101" }, /minScore \(env HEISTWATCH_MIN_SCORE\)/],
+    [{ HEISTWATCH_THRESHOLD: "101" }, /threshold \(env HEISTWATCH_THRESHOLD\)/],
     [
       { HEISTWATCH_WEBHOOK_URL: "ftp://x" },
       /webhookUrl \(env HEISTWATCH_WEBHOOK_URL\) must be an http\(s\) URL/,
@@ -130,7 +131,7 @@ describe("loadLocalConfig", () => {
         "dataDir",
         "feedsFile",
         "intervalSeconds",
-        "minScore",
+        "threshold",
         "webhookUrl",
         "allowPrivateAddresses",
         "concurrency",
@@ -148,18 +149,28 @@ describe("loadFeedsFile", () => {
   });
 
   it.each([
-    [{}, /must be a JSON array/],
-    [[{ id: "Bad Id", name: "x", url: "https://x.example/" }], /feed #1 "Bad Id".*"id" must be/],
-    [[{ id: "a", name: "", url: "https://x.example/" }], /feed #1 "a".*"name"/],
-    [[{ id: "a", name: "A", url: "file:///etc/passwd" }], /feed #1 "a".*must be http\(s\)/],
+    [{}, /feeds\.json: expected a non-empty JSON array/],
+    [
+      [{ id: "Bad Id", name: "x", url: "https://x.example/" }],
+      /feeds\.json\[0\] \(feed 'Bad Id'\): id must be/,
+    ],
+    [[{ id: "a", name: "", url: "https://x.example/" }], /feeds\.json\[0\] \(feed 'a'\): name must be/],
+    [
+      [{ id: "a", name: "A", url: "file:///etc/passwd" }],
+      /feeds\.json\[0\] \(feed 'a'\): url must be an http\(s\) URL/,
+    ],
+    [
+      [{ id: "a", name: "A", url: "https://x.example/", tiers: "x" }],
+      /feeds\.json\[0\] \(feed 'a'\): unknown field 'tiers'/,
+    ],
     [
       [
         { id: "a", name: "A", url: "https://x.example/" },
         { id: "a", name: "B", url: "https://y.example/" },
       ],
-      /feed #2 "a".*duplicate id/,
+      /feeds\.json\[1\] \(feed 'a'\): duplicate id/,
     ],
   ])("names the bad entry: %j", (data, message) => {
-    expect(() => validateFeeds(data, "feeds.json")).toThrow(message);
+    expect(() => validateFeedList(data, "feeds.json")).toThrow(message);
   });
 });

@@ -1,16 +1,24 @@
 /**
  * `heistwatch poll --once` (for cron) and shutdown, as a person runs them: exit codes, one line
- * per feed saying why it failed, and a clean stop on SIGTERM while a feed is stalled.
+ * per feed saying why it failed (in-process), and a clean stop on SIGTERM while a feed is stalled
+ * (the spawned smoke test of the real binary).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runLocal } from "../cli/local/run-local.ts";
 import { startServer, type TestServer } from "./helpers/http-server.ts";
 
 const bin = new URL("../bin/heistwatch.js", import.meta.url).pathname;
-const env = { ...process.env, NODE_NO_WARNINGS: "1", HEISTWATCH_WEBHOOK_URL: "" };
+// No politeness gap between this test's feeds, which all share the host 127.0.0.1.
+const env = {
+  ...process.env,
+  NODE_NO_WARNINGS: "1",
+  HEISTWATCH_WEBHOOK_URL: "",
+  HEISTWATCH_HOST_GAP_MS: "0",
+};
 
 const FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>Good</title><link>https://good.example/</link>
 <description>d</description>
@@ -54,23 +62,17 @@ describe("heistwatch poll --once", () => {
     await server?.close();
   });
 
-  // Asynchronous on purpose: spawnSync would block this process, and with it the feed server.
-  const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [bin, "poll", ...args], {
-        cwd: dir,
-        env: { ...env, ...extraEnv },
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr.on("data", (chunk) => {
-        stderr += chunk;
-      });
-      child.on("close", (status) => resolve({ status, stdout, stderr }));
-    });
+  // In-process: the same runLocal the command runs, with this test's env, cwd and captured output.
+  const run = async (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
+    let stdout = "";
+    let stderr = "";
+    const output = {
+      out: (text: string) => void (stdout += text.endsWith("\n") ? text : `${text}\n`),
+      err: (text: string) => void (stderr += text.endsWith("\n") ? text : `${text}\n`),
+    };
+    const status = await runLocal("poll", { args, env: { ...env, ...extraEnv }, cwd: dir, output });
+    return { status, stdout, stderr };
+  };
 
   it("exits 0 when the cycle ran even though a feed failed, with one line per feed saying why", async () => {
     const result = await run([
@@ -95,9 +97,9 @@ describe("heistwatch poll --once", () => {
   });
 
   it("exits 2 naming a bad setting, and 1 when the data directory cannot be used", async () => {
-    const bad = await run(["--once"], { HEISTWATCH_MIN_SCORE: "high" });
+    const bad = await run(["--once"], { HEISTWATCH_THRESHOLD: "high" });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain("minScore (env HEISTWATCH_MIN_SCORE) must be a whole number");
+    expect(bad.stderr).toContain("threshold (env HEISTWATCH_THRESHOLD) must be a whole number");
 
     writeFileSync(join(dir, "not-a-dir"), "");
     const blocked = await run(["--once", "--feeds", "feeds.json", "--data-dir", "not-a-dir/data"]);

@@ -14,7 +14,7 @@ interface CorpusItem {
   dup_of?: string;
 }
 
-const items: CorpusItem[] = readFileSync("/work/shared/corpus/dev-articles.jsonl", "utf8")
+const items: CorpusItem[] = readFileSync(new URL("./fixtures/dev-articles.jsonl", import.meta.url), "utf8")
   .trim()
   .split("\n")
   .map((line) => JSON.parse(line) as CorpusItem);

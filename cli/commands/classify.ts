@@ -10,7 +10,7 @@ import {
   UsageError,
   writeOut,
 } from "../classify-common.ts";
-import type { Command } from "../main.ts";
+import type { Command } from "../command.ts";
 
 const usage = `usage: heistwatch classify [FILE] [--rules FILE] [--threshold N]
 

@@ -10,7 +10,7 @@ import {
   runWithUsage,
   UsageError,
 } from "../classify-common.ts";
-import type { Command } from "../main.ts";
+import type { Command } from "../command.ts";
 
 const usage = `usage: heistwatch eval FILE [--json] [--threshold N] [--rules FILE] [--fail-under R]
 

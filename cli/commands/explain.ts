@@ -15,7 +15,7 @@ import {
   runWithUsage,
   UsageError,
 } from "../classify-common.ts";
-import type { Command } from "../main.ts";
+import type { Command } from "../command.ts";
 
 const usage = `usage: heistwatch explain [JSON] [--title T] [--summary S] [--content C] [--rules FILE] [--threshold N]
 

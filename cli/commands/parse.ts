@@ -4,12 +4,13 @@
  */
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
+import { parseArgs } from "node:util";
 import { decodeBody } from "../../lambdas/core/acquire/charset.ts";
 import { FeedParseError, parseFeed } from "../../lambdas/core/parse/parse-feed.ts";
 import { createHttpFetcher } from "../../lambdas/adapters/http-fetcher.ts";
 import { readFeed } from "../../lambdas/core/acquire/read-feed.ts";
 import type { Article, FeedConfig } from "../../lambdas/core/model/types.ts";
-import type { Command } from "../main.ts";
+import { type Command, EXIT } from "../command.ts";
 
 const USAGE = `usage: heistwatch parse FILE_OR_URL [options]
 
@@ -23,7 +24,7 @@ options:
   --name NAME          source name put on the articles (default: the host or file name)
   --timeout MS         total fetch deadline in milliseconds (default 10000)
 
-exit codes: 0 parsed; 1 could not fetch or read; 2 not a feed, broken XML, or bad usage`;
+exit codes: 0 parsed; 1 could not fetch or read, not a feed, or broken XML; 2 bad usage`;
 
 interface ParseArgs {
   target: string;
@@ -33,40 +34,37 @@ interface ParseArgs {
   timeoutMs?: number;
 }
 
-function parseArgs(args: string[]): ParseArgs | string {
-  const allowAddresses: string[] = [];
-  let target: string | undefined;
-  let base: string | undefined;
-  let name: string | undefined;
-  let timeoutMs: number | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const value = () => {
-      const next = args[++i];
-      if (next === undefined) throw new Error(`${arg} needs a value`);
-      return next;
-    };
-    try {
-      if (arg === "--allow-address") allowAddresses.push(value());
-      else if (arg === "--base") base = value();
-      else if (arg === "--name") name = value();
-      else if (arg === "--timeout") {
-        timeoutMs = Number(value());
-        if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
-          return "--timeout needs a positive number of milliseconds";
-      } else if (arg.startsWith("--")) return `unknown option ${arg}`;
-      else if (target === undefined) target = arg;
-      else return `unexpected argument "${arg}" (one feed at a time)`;
-    } catch (error) {
-      return (error as Error).message;
-    }
+function readArgs(args: string[]): ParseArgs | string {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        "allow-address": { type: "string", multiple: true },
+        base: { type: "string" },
+        name: { type: "string" },
+        timeout: { type: "string" },
+      },
+    });
+  } catch (error) {
+    return (error as Error).message;
   }
+  const { values, positionals } = parsed;
+  const [target, extra] = positionals;
+  if (extra !== undefined) return `unexpected argument "${extra}" (one feed at a time)`;
   if (!target) return "which feed? give a file path, - for stdin, or an http(s) URL";
+  let timeoutMs: number | undefined;
+  if (values.timeout !== undefined) {
+    timeoutMs = Number(values.timeout);
+    if (!/^\d+$/.test(values.timeout) || timeoutMs <= 0)
+      return "--timeout needs a positive number of milliseconds";
+  }
   return {
     target,
-    allowAddresses,
-    ...(base ? { base } : {}),
-    ...(name ? { name } : {}),
+    allowAddresses: values["allow-address"] ?? [],
+    ...(values.base ? { base: values.base } : {}),
+    ...(values.name ? { name: values.name } : {}),
     ...(timeoutMs ? { timeoutMs } : {}),
   };
 }
@@ -104,7 +102,7 @@ async function parseUrl(args: ParseArgs): Promise<number> {
   }
   const hint = result.kind === "blocked-address" ? " (--allow-address permits a private address)" : "";
   console.error(`heistwatch parse: ${result.message} [${result.kind}]${hint}`);
-  return result.kind === "bad-xml" || result.kind === "not-a-feed" ? 2 : 1;
+  return EXIT.failed;
 }
 
 async function readInput(target: string): Promise<Buffer> {
@@ -144,7 +142,7 @@ async function parseFile(args: ParseArgs): Promise<number> {
   } catch (error) {
     if (error instanceof FeedParseError) {
       console.error(`heistwatch parse: ${label}: ${error.message} [${error.kind}]`);
-      return 2;
+      return EXIT.failed;
     }
     console.error(`heistwatch parse: ${label}: ${(error as Error).message}`);
     return 1;
@@ -155,7 +153,7 @@ export const command: Command = {
   summary: "fetch or read a feed and print its normalised articles as JSON Lines",
   usage: USAGE,
   async run(args) {
-    const parsed = parseArgs(args);
+    const parsed = readArgs(args);
     if (typeof parsed === "string") {
       console.error(`heistwatch parse: ${parsed}\n\n${USAGE}`);
       return 2;

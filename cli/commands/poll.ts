@@ -1,6 +1,6 @@
 import { CONFIG_FLAGS_USAGE } from "../local/config.ts";
 import { runLocal } from "../local/run-local.ts";
-import type { Command } from "../main.ts";
+import type { Command } from "../command.ts";
 
 export const command: Command = {
   summary: "poll the configured feeds without serving the API (use --once for cron)",

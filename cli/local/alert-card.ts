@@ -50,13 +50,7 @@ export function formatAlertCard(alert: Alert): string {
 export function alertPlainLines(alert: Alert): string[] {
   const { story } = alert;
   const head = `${CARD_HEAD[alert.kind][1]} (${story.severity}, score ${story.score}): ${terminalSafe(story.title, 300)}`;
-  return [
-    head,
-    ...changeLine(alert),
-    facts(alert).join("   "),
-    sourcesLine(alert),
-    ...link(story.url, 500),
-  ];
+  return [head, ...changeLine(alert), facts(alert).join("   "), sourcesLine(alert), ...link(story.url, 500)];
 }
 
 function facts(alert: Alert): string[] {

@@ -7,6 +7,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import {
+  ConfigError,
+  httpUrlSchema,
+  parseSetting,
+  wholeNumberSchema,
+} from "../../lambdas/core/model/config-schema.ts";
 
 /** Everything `start`, `poll` and `demo` need to know, resolved and checked. */
 export interface LocalConfig {
@@ -20,8 +27,8 @@ export interface LocalConfig {
   feedsFile: string;
   /** Seconds between the starts of two poll cycles. */
   intervalSeconds: number;
-  /** Classifier threshold (0..100); undefined = the classifier's default. */
-  minScore?: number;
+  /** Classifier threshold (0..100): the score from which an article is flagged; undefined = the rules' own. */
+  threshold?: number;
   /** Slack/Discord-compatible incoming webhook; undefined = console alerts only. */
   webhookUrl?: string;
   /** IP addresses that feeds may resolve to even though they are private/loopback (e.g. "127.0.0.1"). */
@@ -34,10 +41,7 @@ export interface LocalConfig {
   configFile?: string;
 }
 
-/** A configuration value that cannot be used; `message` names the setting and its source. */
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
+export { ConfigError };
 
 /** The repository root (two levels up from cli/local/), where config/feeds.json lives. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -62,15 +66,8 @@ type Parser<T> = (value: unknown, name: string, source: Source) => T;
 
 const integer =
   (min: number, max: number): Parser<number> =>
-  (value, name, source) => {
-    const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-    if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
-      throw new ConfigError(
-        `${name} (${source}) must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`,
-      );
-    }
-    return n;
-  };
+  (value, name, source) =>
+    parseSetting(wholeNumberSchema(min, max), value, `${name} (${source})`);
 
 const text: Parser<string> = (value, name, source) => {
   if (typeof value !== "string" || value.trim() === "") {
@@ -79,19 +76,8 @@ const text: Parser<string> = (value, name, source) => {
   return value.trim();
 };
 
-const httpUrl: Parser<string> = (value, name, source) => {
-  const s = text(value, name, source);
-  let url: URL;
-  try {
-    url = new URL(s);
-  } catch {
-    throw new ConfigError(`${name} (${source}) is not a URL`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError(`${name} (${source}) must be an http(s) URL, got ${url.protocol}`);
-  }
-  return url.href;
-};
+const httpUrl: Parser<string> = (value, name, source) =>
+  parseSetting(httpUrlSchema, value, `${name} (${source})`);
 
 const ipList: Parser<string[]> = (value, name, source) => {
   const items =
@@ -119,7 +105,7 @@ const SETTINGS = {
   dataDir: { env: "HEISTWATCH_DATA_DIR", flag: "--data-dir", parse: text },
   feedsFile: { env: "HEISTWATCH_FEEDS_FILE", flag: "--feeds", parse: text },
   intervalSeconds: { env: "HEISTWATCH_INTERVAL_SECONDS", flag: "--interval", parse: integer(1, 86_400) },
-  minScore: { env: "HEISTWATCH_MIN_SCORE", flag: "--min-score", parse: integer(0, 100) },
+  threshold: { env: "HEISTWATCH_THRESHOLD", flag: "--threshold", parse: integer(0, 100) },
   webhookUrl: { env: "HEISTWATCH_WEBHOOK_URL", flag: "--webhook", parse: httpUrl },
   allowPrivateAddresses: {
     env: "HEISTWATCH_ALLOW_PRIVATE_ADDRESSES",
@@ -142,7 +128,7 @@ export const CONFIG_FLAGS_USAGE = [
   "  --data-dir DIR       data directory (default .heistwatch/data)       env HEISTWATCH_DATA_DIR",
   "  --feeds FILE         feed list JSON (default config/feeds.json)      env HEISTWATCH_FEEDS_FILE",
   "  --interval SECONDS   time between poll cycles (default 300)          env HEISTWATCH_INTERVAL_SECONDS",
-  "  --min-score N        flag threshold 0..100 (default: classifier's)   env HEISTWATCH_MIN_SCORE",
+  "  --threshold N        flag threshold 0..100 (default: the rules')     env HEISTWATCH_THRESHOLD",
   "  --webhook URL        Slack/Discord incoming webhook for alerts       env HEISTWATCH_WEBHOOK_URL",
   "  --allow-private IPS  comma list of private IPs feeds may use         env HEISTWATCH_ALLOW_PRIVATE_ADDRESSES",
   "  --concurrency N      feeds polled at once (default 6)                env HEISTWATCH_CONCURRENCY",
@@ -169,7 +155,7 @@ export interface LoadedConfig {
  * file, env var or flag) for any bad value, unknown key or unknown flag.
  */
 export function loadLocalConfig(input: LoadConfigInput): LoadedConfig {
-  const { flagValues, flags, configPath } = parseArgs(input.args, input.booleanFlags ?? []);
+  const { flagValues, flags, configPath } = readArgs(input.args, input.booleanFlags ?? []);
 
   const raw: Raw = {};
   const sources: Partial<Record<SettingName, Source>> = {};
@@ -225,7 +211,7 @@ export function loadLocalConfig(input: LoadConfigInput): LoadedConfig {
     dataDir: (parsed.dataDir as string | undefined) ?? resolve(input.cwd, DEFAULTS.dataDir),
     feedsFile: (parsed.feedsFile as string | undefined) ?? DEFAULTS.feedsFile,
     intervalSeconds: (parsed.intervalSeconds as number | undefined) ?? DEFAULTS.intervalSeconds,
-    minScore: parsed.minScore as number | undefined,
+    threshold: parsed.threshold as number | undefined,
     webhookUrl: parsed.webhookUrl as string | undefined,
     allowPrivateAddresses: (parsed.allowPrivateAddresses as string[] | undefined) ?? [],
     concurrency: (parsed.concurrency as number | undefined) ?? DEFAULTS.concurrency,
@@ -235,30 +221,41 @@ export function loadLocalConfig(input: LoadConfigInput): LoadedConfig {
   return { config, flags };
 }
 
-function parseArgs(args: string[], booleanFlags: string[]) {
+function readArgs(args: string[], booleanFlags: string[]) {
+  const options: Record<string, { type: "string" | "boolean"; multiple?: boolean }> = {
+    config: { type: "string" },
+  };
+  for (const name of SETTING_NAMES)
+    options[SETTINGS[name].flag.slice(2)] = { type: "string", multiple: true };
+  for (const flag of booleanFlags) options[flag.slice(2)] = { type: "boolean" };
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: false, tokens: true });
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    const flag = /'(--[a-z-]+)/.exec(message)?.[1];
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && flag) {
+      throw new ConfigError(
+        message.includes("does not take") ? `${flag} takes no value` : `${flag} needs a value`,
+      );
+    }
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && flag)
+      throw new ConfigError(`unknown option "${flag}" (see --help)`);
+    throw new ConfigError(`${message.split(". ")[0]} (see --help)`);
+  }
   const flagValues: Array<[string, string]> = [];
   const flags = new Set<string>();
   let configPath: string | undefined;
-  const valueFlags = new Set<string>(SETTING_NAMES.map((n) => SETTINGS[n].flag));
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf("=");
-    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : undefined;
-    if (booleanFlags.includes(flag) && inline === undefined) {
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== "option") continue;
+    const flag = `--${token.name}`;
+    if (booleanFlags.includes(flag)) {
+      if (token.value !== undefined) throw new ConfigError(`${flag} takes no value`);
       flags.add(flag);
-      continue;
-    }
-    if (flag === "--config" || valueFlags.has(flag)) {
-      const value = inline ?? args[++i];
-      if (value === undefined || (inline === undefined && value.startsWith("--"))) {
-        throw new ConfigError(`${flag} needs a value`);
-      }
-      if (flag === "--config") configPath = value;
-      else flagValues.push([flag, value]);
-      continue;
-    }
-    throw new ConfigError(`unknown option "${arg}" (see --help)`);
+    } else if (token.value === undefined || token.value === "")
+      throw new ConfigError(`${flag} needs a value`);
+    else if (flag === "--config") configPath = token.value;
+    else flagValues.push([flag, token.value]);
   }
   return { flagValues, flags, configPath };
 }

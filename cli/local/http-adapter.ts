@@ -144,7 +144,8 @@ export async function startApiServer(handler: HttpApiHandler, options: ApiServer
   const host = options.host ?? "127.0.0.1";
   const onError = options.onError ?? ((error: unknown) => console.error("api server: handler failed", error));
 
-  const server = createServer(async (req, res) => {
+  // Every error is answered inside; the promise is handled here, never left floating.
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const body = await readBody(req);
       const result = await handler(toHttpApiEvent(req, body));
@@ -164,7 +165,8 @@ export async function startApiServer(handler: HttpApiHandler, options: ApiServer
         res.destroy();
       }
     }
-  });
+  };
+  const server = createServer((req, res) => void serve(req, res));
   // Keep-alive connections must not hold close() open for the 5 s default.
   server.keepAliveTimeout = 2_000;
 

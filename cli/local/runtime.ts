@@ -115,7 +115,7 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
     notifier,
     clock,
     log,
-    threshold: config.minScore,
+    threshold: config.threshold,
     ...options.pipeline,
     fetcher,
     ...(fetchSignal ? { signal: fetchSignal } : {}),

@@ -7,10 +7,11 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
+import { ENV, TABLE_KEYS } from "../../lambdas/contract.ts";
 import type { HeistwatchFunction } from "./function.ts";
 
 /** The index the public feed reads (see the storage contract). */
-export const FLAGGED_INDEX = "gsi1";
+export const FLAGGED_INDEX = TABLE_KEYS.gsi1Name;
 
 export type TableAction =
   "dynamodb:GetItem" | "dynamodb:BatchGetItem" | "dynamodb:PutItem" | "dynamodb:UpdateItem";
@@ -53,7 +54,7 @@ export function bindTable(
       }),
     );
   }
-  fn.addEnvironment("TABLE_NAME", table.tableName);
+  fn.addEnvironment(ENV.tableName, table.tableName);
 }
 
 /**
@@ -65,11 +66,11 @@ export function bindTopicPublish(fn: HeistwatchFunction, topic: sns.ITopic, key:
   fn.role.addToPolicy(
     new iam.PolicyStatement({ actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [key.keyArn] }),
   );
-  fn.addEnvironment("TOPIC_ARN", topic.topicArn);
+  fn.addEnvironment(ENV.topicArn, topic.topicArn);
 }
 
 /** Grants sqs:SendMessage (SendMessageBatch is authorised by it) and sets QUEUE_URL. */
 export function bindQueueSend(fn: HeistwatchFunction, queue: sqs.IQueue): void {
   fn.role.addToPolicy(new iam.PolicyStatement({ actions: ["sqs:SendMessage"], resources: [queue.queueArn] }));
-  fn.addEnvironment("QUEUE_URL", queue.queueUrl);
+  fn.addEnvironment(ENV.queueUrl, queue.queueUrl);
 }

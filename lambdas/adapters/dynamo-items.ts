@@ -5,7 +5,7 @@
 import type { StoryRecord } from "../core/model/ports.ts";
 import type { StoryFeatures } from "../core/stories/story-features.ts";
 import type { FeedState, MatchedTerm, StoredArticle, Story, StorySource } from "../core/model/types.ts";
-import { GSI1_PARTITION, KEY_PREFIX } from "./table.ts";
+import { GSI1_PARTITION, KEY_PREFIX } from "../contract.ts";
 
 /** Item budget well under DynamoDB's 400 KB, leaving room for attribute names and growth. */
 export const MAX_ITEM_BYTES = 200_000;

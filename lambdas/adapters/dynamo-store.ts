@@ -28,7 +28,7 @@ import {
   toFeedStateItem,
   toStoryItem,
 } from "./dynamo-items.ts";
-import { GSI1_PARTITION, KEY_PREFIX, TABLE_KEYS } from "./table.ts";
+import { GSI1_PARTITION, KEY_PREFIX, TABLE_KEYS } from "../contract.ts";
 
 export { createDynamoClient, type DynamoClientOptions } from "./dynamo-client.ts";
 

@@ -1,6 +1,6 @@
 /**
- * The one DynamoDB table: key names shared by the store, the CDK stack and local mode,
- * and an idempotent `createTable` for tests and `npm start` (the stack creates it in AWS).
+ * An idempotent `createTable` for tests and `npm start` (the stack creates the table in AWS), from
+ * the key names in the contract (lambdas/contract.ts).
  */
 import {
   CreateTableCommand,
@@ -9,26 +9,7 @@ import {
   ResourceInUseException,
   ResourceNotFoundException,
 } from "@aws-sdk/client-dynamodb";
-
-/** Attribute and index names of the table (the storage contract). */
-export const TABLE_KEYS = {
-  partitionKey: "pk",
-  gsi1Name: "gsi1",
-  gsi1PartitionKey: "gsi1pk",
-  gsi1SortKey: "gsi1sk",
-  ttlAttribute: "ttl",
-  /** Environment variable holding the table name in the Lambdas. */
-  tableNameEnv: "TABLE_NAME",
-} as const;
-
-/** Item key prefixes and GSI partitions. */
-export const KEY_PREFIX = { article: "A#", story: "S#", feed: "F#" } as const;
-export const GSI1_PARTITION = {
-  /** Flagged stories, newest first by `<publishedAt>#<storyId>`. */
-  flagged: "FLAGGED",
-  /** Feed states by feed id, so listing them never scans articles. */
-  feeds: "FEEDS",
-} as const;
+import { TABLE_KEYS } from "../contract.ts";
 
 /**
  * Creates the table (on-demand, `pk` only, GSI `gsi1`) unless it exists, then waits until it is ACTIVE.

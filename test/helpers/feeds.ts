@@ -3,11 +3,11 @@
  * MANIFEST.md) and small generated RSS/Atom documents.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { sharedPath } from "./shared-data.ts";
 import type { FeedConfig } from "../../lambdas/core/model/types.ts";
 
-/** Absolute path of the shared corpus directory. */
-export const FEEDS_DIR = fileURLToPath(new URL("../../../shared/feeds/", import.meta.url));
+/** Absolute path of the shared real-world feed documents (present only where ../shared is: see shared-data.ts). */
+export const FEEDS_DIR = sharedPath("feeds/");
 
 /** The raw bytes of one corpus document, by file name (e.g. "rbren__rss-parser__guardian.rss"). */
 export function loadFeedFixture(name: string): Buffer {

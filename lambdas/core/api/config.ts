@@ -1,4 +1,5 @@
 /** The API Lambda's configuration, read once from the environment and checked at start. */
+import { ENV } from "../../contract.ts";
 
 export interface ApiConfig {
   tableName: string;
@@ -12,11 +13,11 @@ export interface ApiConfig {
  * @throws Error naming the variable when one is missing or malformed.
  */
 export function readApiConfig(env: Record<string, string | undefined>): ApiConfig {
-  const tableName = env.TABLE_NAME?.trim();
-  if (!tableName) throw new Error("TABLE_NAME is not set: the API needs the DynamoDB table name");
+  const tableName = env[ENV.tableName]?.trim();
+  if (!tableName) throw new Error(`${ENV.tableName} is not set: the API needs the DynamoDB table name`);
   const config: ApiConfig = { tableName };
 
-  const base = env.PUBLIC_BASE_URL?.trim();
+  const base = env[ENV.publicBaseUrl]?.trim();
   if (base) {
     let url: URL;
     try {
@@ -32,7 +33,7 @@ export function readApiConfig(env: Record<string, string | undefined>): ApiConfi
     config.publicBaseUrl = url.href.replace(/\/+$/, "");
   }
 
-  const title = env.SITE_TITLE?.trim();
+  const title = env[ENV.siteTitle]?.trim();
   if (title) config.siteTitle = title.slice(0, 200);
   return config;
 }

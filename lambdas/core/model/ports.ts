@@ -40,21 +40,28 @@ export interface StoryReader {
   getStory(id: string): Promise<Story | null>;
 }
 
-/** Feed states for the signs of life (page and /status.json); the store implements it. */
-export interface FeedStateReader {
-  listFeedStates(): Promise<FeedState[]>;
-}
-
-/** Everything the pipeline needs from storage. The DynamoDB adapter implements it. */
-export interface Store extends StoryReader {
+/** Which articles are already stored: the poller stores each article once. */
+export interface ArticleLedger {
   /** The subset of ids not yet stored (batched reads). */
   filterUnknownArticleIds(ids: string[]): Promise<string[]>;
   /** Conditional put: true when this call created it, false when it already existed. */
   putArticleIfNew(article: StoredArticle): Promise<boolean>;
   getArticle(id: string): Promise<StoredArticle | null>;
+}
+
+/** Each feed's polling state (validators, failures, backoff). */
+export interface FeedStateStore {
   getFeedState(feedId: string): Promise<FeedState | null>;
   putFeedState(state: FeedState): Promise<void>;
+  /** Every feed's state (the scheduler decides from it which feeds are due). */
   listFeedStates(): Promise<FeedState[]>;
+}
+
+/** Feed states for the signs of life (the page and /status.json). */
+export type FeedStateReader = Pick<FeedStateStore, "listFeedStates">;
+
+/** Stories as the matcher reads and writes them. */
+export interface StoryStore {
   /** Flagged stories whose first report lies in [from, to] (ISO), for cross-source matching. */
   findStoryCandidates(from: string, to: string): Promise<StoryRecord[]>;
   getStoryRecord(id: string): Promise<StoryRecord | null>;
@@ -65,6 +72,10 @@ export interface Store extends StoryReader {
    * version is still `expectedVersion`; false when someone else changed it first (re-read, retry).
    */
   replaceStory(record: StoryRecord, expectedVersion: number): Promise<boolean>;
+}
+
+/** The alerts each story owes: claimed before sending, recorded after, so none is sent twice. */
+export interface AlertLedger {
   /**
    * Claims the story's owed alert for `leaseSeconds`: succeeds only when an alert is owed
    * (dueSeq > sentSeq) and no unexpired lease is held, so two pollers never both send it.
@@ -78,6 +89,12 @@ export interface Store extends StoryReader {
   /** Flagged stories first reported since `since` (ISO) that still owe an alert. */
   listPendingAlerts(since: string): Promise<StoryRecord[]>;
 }
+
+/** Everything the poll pipeline needs from storage. */
+export type PipelineStore = ArticleLedger & FeedStateStore & StoryStore & AlertLedger;
+
+/** The whole storage port, as the DynamoDB adapter implements it. */
+export interface Store extends StoryReader, PipelineStore {}
 
 /** What the store keeps about the alerts a story owes and has sent. */
 export interface AlertState {

@@ -6,7 +6,7 @@
  */
 import { classify } from "../classifier/classify.ts";
 import type { Fetcher } from "../acquire/fetcher.ts";
-import type { Clock, Log, Notifier, Store, StoryRecord } from "../model/ports.ts";
+import type { Clock, Log, Notifier, PipelineStore, StoryRecord } from "../model/ports.ts";
 import { readFeed } from "../acquire/read-feed.ts";
 import { nextPollAfterFailure } from "./next-poll.ts";
 import {
@@ -21,7 +21,7 @@ import { planDelivery } from "../alerts/delivery.ts";
 import type { Article, FeedConfig, FeedState, SourceTier, StoredArticle } from "../model/types.ts";
 
 export interface PipelineDeps {
-  store: Store;
+  store: PipelineStore;
   notifier: Notifier;
   clock: Clock;
   log: Log;
