@@ -396,14 +396,18 @@ export class HeistwatchStack extends Stack {
 }
 
 /**
- * The SNS filter policy for one subscriber, or undefined to receive every alert.
- * Attributes come from the SNS notifier: severity (String), actor (String.Array), score (Number).
+ * The SNS filter policy for one subscriber. Attributes come from the SNS notifier (the contract in
+ * lambdas/core/alerts/attributes.ts): severity (String), actor (String.Array), score (Number).
+ * `kind` is always limited to new and update, so a story that becomes corroborated later is not
+ * told twice (its one `corroborated` message is for corroborated-only subscriptions).
  */
 export function filterPolicyFor(
   filter: SubscriberFilter,
   defaultMinSeverity?: Severity,
 ): Record<string, sns.SubscriptionFilter> | undefined {
-  const policy: Record<string, sns.SubscriptionFilter> = {};
+  const policy: Record<string, sns.SubscriptionFilter> = {
+    kind: sns.SubscriptionFilter.stringFilter({ allowlist: ["new", "update"] }),
+  };
   const minSeverity = filter.minSeverity ?? defaultMinSeverity;
   if (minSeverity && minSeverity !== "low") {
     policy.severity = sns.SubscriptionFilter.stringFilter({ allowlist: severitiesAtLeast(minSeverity) });

@@ -4,6 +4,7 @@
  * a syndicated copy gives none; an official-tier source alone gives corroborated=true on the
  * first publish. Then two subscriptions' filter policies are evaluated on every publish.
  */
+import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
@@ -219,5 +220,14 @@ describe("corroboration that fires (dynalite + SNS mock)", () => {
       false,
     );
     expect(policyAccepts(FILTER_POLICY_EXAMPLES.everything, published()[1]!.MessageAttributes)).toBe(false);
+  });
+});
+
+describe("the documented filter policies", () => {
+  it("are exactly the ones these tests evaluate", () => {
+    const doc = readFileSync(new URL("../docs/deploy.md", import.meta.url), "utf8");
+    const section = doc.slice(doc.indexOf("## Message attributes and filter policies"));
+    const rows = [...section.matchAll(/^\| [^|]+ \| `(\{.*\})` \|$/gm)].map((m) => JSON.parse(m[1]!));
+    expect(rows).toEqual(Object.values(FILTER_POLICY_EXAMPLES));
   });
 });

@@ -294,13 +294,15 @@ describe("alerts", () => {
     template.hasResourceProperties("AWS::SNS::Subscription", {
       Protocol: "email",
       Endpoint: "everything@example.org",
-      FilterPolicy: Match.absent(),
+      // Issue 12: every plain subscription takes each story once (new, update), never the corroborated repeat.
+      FilterPolicy: { kind: ["new", "update"] },
       RedrivePolicy: { deadLetterTargetArn: dlq },
     });
     template.hasResourceProperties("AWS::SNS::Subscription", {
       Protocol: "email",
       Endpoint: "big-ones@example.org",
       FilterPolicy: {
+        kind: ["new", "update"],
         severity: ["high"],
         actor: ["Lazarus Group"],
         score: [{ numeric: [">=", 70] }],
@@ -311,7 +313,7 @@ describe("alerts", () => {
     template.hasResourceProperties("AWS::SNS::Subscription", {
       Protocol: "sms",
       Endpoint: "+15551234567",
-      FilterPolicy: { severity: ["high"] },
+      FilterPolicy: { kind: ["new", "update"], severity: ["high"] },
       RedrivePolicy: { deadLetterTargetArn: dlq },
     });
     template.hasResourceProperties("AWS::SNS::Subscription", {
