@@ -223,6 +223,9 @@ function localNotifier(config: LocalConfig, output: Output): Notifier {
   const fanout = createFanoutNotifier(sinks);
   return {
     async send(alert) {
+      // Local sinks are one "everything" subscriber: each story once (new), then its escalations;
+      // the corroborated message exists for corroborated-only subscriptions (docs/deploy.md).
+      if (alert.kind !== "new" && alert.kind !== "update") return;
       try {
         await fanout.send(alert);
       } catch (error) {
