@@ -172,6 +172,8 @@ describe("corroboration that fires (dynalite + SNS mock)", () => {
       "corroborated",
       "source",
     ]);
+    // The threshold it was flagged at travels with it, so pages show it without the rules.
+    expect(story?.threshold).toBe(50);
     // Headline, link and date come from the earliest report.
     expect(story).toMatchObject({
       title: FIRST.title,

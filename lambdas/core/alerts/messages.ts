@@ -188,7 +188,7 @@ function whyLines(story: Story, threshold: number): string[] {
  */
 export function alertEmailText(alert: Alert, options: MessageOptions = {}): string {
   const { story } = alert;
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const threshold = options.threshold ?? story.threshold ?? DEFAULT_THRESHOLD;
   const lines: string[] = [...headline(alert), oneLine(story.title) || "untitled story", ""];
   if (story.summary) lines.push(`What happened: ${cutCodePoints(oneLine(story.summary), 400)}`, "");
   lines.push(`Severity: ${story.severity} (on a scale of low, medium, high)`);

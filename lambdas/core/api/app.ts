@@ -4,7 +4,6 @@
  * reads stories through the StoryReader port it is given.
  */
 import type { Clock, FeedStateReader, Log, StoryPage, StoryReader } from "../model/ports.ts";
-import { DEFAULT_THRESHOLD } from "../classifier/classify.ts";
 import { ERROR_PAGE_CSP, prefersHtml, renderErrorPage } from "../publish/error-page.ts";
 import { type FeedHealth, statusCode, summariseFeeds } from "../publish/status.ts";
 import { renderStoryPage, STORY_PAGE_CSP } from "../publish/story-page.ts";
@@ -38,7 +37,7 @@ export interface ApiDeps {
   clock?: Clock;
   /** Feed states, for "last polled / failing" on the page and GET /status.json; absent: neither. */
   feedStates?: FeedStateReader;
-  /** The flagging threshold shown beside scores on story pages; default: the rules' own. */
+  /** Threshold shown on pages of stories stored without one (the API bundle carries no rules). */
   threshold?: number;
 }
 
@@ -157,7 +156,7 @@ async function route(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
     if (!story) throw new HttpError(404, "not_found", "no story with this id");
     const site = siteFor(deps.site, request);
     if (!page) return json(200, toJsonFeedItem(story, site));
-    const body = renderStoryPage(story, { site, threshold: deps.threshold ?? DEFAULT_THRESHOLD });
+    const body = renderStoryPage(story, { site, threshold: story.threshold ?? deps.threshold });
     return document("text/html; charset=utf-8", body, STORY_PAGE_CSP);
   }
   if (path === "/status.json") {

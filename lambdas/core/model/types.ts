@@ -154,6 +154,8 @@ export interface Story {
   updatedAt: string;
   /** Highest score among its articles. */
   score: number;
+  /** The flagging threshold in force when its last report was classified (absent on older stories). */
+  threshold?: number;
   severity: Severity;
   actors: string[];
   amountUsd: number | null;

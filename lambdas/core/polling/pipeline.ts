@@ -4,7 +4,7 @@
  * store, and every step is safe to repeat, so a crash or a second poller never loses an item
  * and never sends an alert twice.
  */
-import { classify } from "../classifier/classify.ts";
+import { classify, DEFAULT_THRESHOLD } from "../classifier/classify.ts";
 import type { Fetcher } from "../acquire/fetcher.ts";
 import type { Clock, Log, Notifier, PipelineStore, StoryRecord } from "../model/ports.ts";
 import { readFeed } from "../acquire/read-feed.ts";
@@ -230,6 +230,7 @@ async function joinStory(article: StoredArticle, tier: SourceTier, deps: Pipelin
     actors: article.actors,
     amountUsd: article.amountUsd,
   });
+  const arrival = { articleId: article.id, tier, threshold: deps.threshold ?? DEFAULT_THRESHOLD };
   const at = Date.parse(article.publishedAt);
   const from = new Date(at - windowHours * 3_600_000).toISOString();
   const to = new Date(at + windowHours * 3_600_000).toISOString();
@@ -250,7 +251,7 @@ async function joinStory(article: StoredArticle, tier: SourceTier, deps: Pipelin
       const record = candidates.find((candidate) => candidate.story.id === match.storyId)!;
       const now = deps.clock();
       const merged = mergeIntoStory(record, article, features, now);
-      const finished = applyArrival(record, merged.record, { articleId: article.id, tier }, now);
+      const finished = applyArrival(record, merged.record, arrival, now);
       if (await deps.store.replaceStory(finished, record.version)) {
         deps.log.info("story merged", {
           storyId: match.storyId,
@@ -261,12 +262,7 @@ async function joinStory(article: StoredArticle, tier: SourceTier, deps: Pipelin
       }
     } else {
       const now = deps.clock();
-      const record = applyArrival(
-        null,
-        newStoryRecord(article, features, now),
-        { articleId: article.id, tier },
-        now,
-      );
+      const record = applyArrival(null, newStoryRecord(article, features, now), arrival, now);
       if (await deps.store.createStory(record)) return record.story.id;
       // Someone created a story with this id first (a racing poller on the same article).
       const existing = await deps.store.getStoryRecord(record.story.id);

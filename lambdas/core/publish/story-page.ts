@@ -56,8 +56,8 @@ export const STORY_PAGE_CSP = [
 
 export interface StoryPageContext {
   site: SiteConfig;
-  /** The flagging threshold shown beside the score. */
-  threshold: number;
+  /** The flagging threshold shown beside the score, when known. */
+  threshold?: number;
 }
 
 const ATTRIBUTION_TEXT: Record<string, string> = {
@@ -131,7 +131,13 @@ function renderEvent(event: TimelineEvent, sources: Map<string, StorySource>): s
   return `<li>${time(event.at)}<br>${what}</li>`;
 }
 
-function renderEvidence(story: Story, threshold: number): string {
+function thresholdText(threshold: number | undefined): string {
+  return threshold === undefined
+    ? "the rules' threshold flags it"
+    : `${escapeHtml(String(threshold))} or more is flagged`;
+}
+
+function renderEvidence(story: Story, threshold: number | undefined): string {
   const terms = [...(story.matched ?? [])].sort((a, b) => b.weight - a.weight);
   if (terms.length === 0) return "";
   const raw = Math.round(terms.reduce((sum, term) => sum + term.weight, 0) * 10) / 10;
@@ -147,7 +153,7 @@ function renderEvidence(story: Story, threshold: number): string {
   return (
     `<section id="evidence"><h2>Why it was flagged</h2>` +
     `<table class="why"><thead><tr><th>points</th><th>matched</th><th>group</th><th>in</th></tr></thead><tbody>${rows}</tbody></table>` +
-    `<p class="muted">Total ${escapeHtml(String(raw))} raw points; the score is capped at 100, and ${escapeHtml(String(threshold))} or more is flagged.</p></section>`
+    `<p class="muted">Total ${escapeHtml(String(raw))} raw points; the score is capped at 100, and ${thresholdText(threshold)}.</p></section>`
   );
 }
 
@@ -178,7 +184,7 @@ export function renderStoryPage(story: Story, ctx: StoryPageContext): string {
     ],
     [
       "Score",
-      `${escapeHtml(String(view.score))}/100 <span class="muted">(how sure the rules are; ${escapeHtml(String(ctx.threshold))} or more is flagged)</span>`,
+      `${escapeHtml(String(view.score))}/100 <span class="muted">(how sure the rules are; ${thresholdText(ctx.threshold)})</span>`,
     ],
     ["Actor", view.actors.length ? escapeHtml(view.actors.join(", ")) : "not named"],
     [

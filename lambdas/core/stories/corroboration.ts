@@ -143,6 +143,8 @@ export function isCorroborated(story: Story): boolean {
 export interface Arrival {
   articleId: string;
   tier: SourceTier;
+  /** The flagging threshold it was classified with, shown beside the score. */
+  threshold?: number;
 }
 
 /**
@@ -162,6 +164,7 @@ export function applyArrival(
   const arrived = sources.find((source) => source.articleId === arrival.articleId);
   const corroboration = corroborationOf(sources, after.features, before?.story.corroboration, now);
   const story: Story = { ...headlineFromEarliest({ ...after.story, sources }), corroboration };
+  if (arrival.threshold !== undefined) story.threshold = arrival.threshold;
   story.timeline = timelineAfter(before?.story ?? null, story, arrived, now);
   return { ...after, story, alert: alertsOwed(after, story) };
 }
