@@ -177,6 +177,14 @@ describe.skipIf(!haveChromium && !mustRun)("the story page in Chromium", () => {
     await page.screenshot({ path: join(outDir, "browser-story-page.png"), fullPage: true });
   });
 
+  it("is reached from the front page's timeline link", async () => {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.locator(`#story-${story.id} a`, { hasText: "timeline" }).click();
+    expect(new URL(page.url()).pathname).toBe(`/stories/${story.id}`);
+    await expect(page.locator("h1").innerText()).resolves.toBe(story.title);
+  });
+
   it("fits a phone screen without sideways scrolling", async () => {
     const page = await context.newPage();
     await page.setViewportSize({ width: 390, height: 844 });

@@ -128,7 +128,7 @@ function renderSources(view: StoryView): string {
   return `<details open><summary>${heading}</summary><ul class="sources">${items}</ul></details>`;
 }
 
-function renderStory(story: Story): string {
+function renderStory(story: Story, site: RenderContext["site"]): string {
   const view = toStoryView(story);
   const severity = SEVERITIES.includes(view.severity) ? view.severity : "low";
   const meta = [
@@ -137,6 +137,7 @@ function renderStory(story: Story): string {
     time(view.publishedAt),
     view.actors.length ? `<span>Actor: ${escapeHtml(view.actors.join(", "))}</span>` : "",
     view.amountText ? `<span>Amount: <strong>${escapeHtml(view.amountText)}</strong></span>` : "",
+    `<a href="${escapeHtml(siteUrl(site, `/stories/${encodeURIComponent(view.id)}`))}">timeline</a>`,
   ].filter(Boolean);
   return (
     `<li><article class="story ${severity}" id="story-${escapeHtml(view.id)}">` +
@@ -191,7 +192,7 @@ export function renderHtml(stories: Story[], ctx: RenderContext): string {
   const jsonFeed = escapeHtml(siteUrl(site, "/feed.json", query));
   const rss = escapeHtml(siteUrl(site, "/feed.xml", query));
   const list = stories.length
-    ? `<ol class="stories">${stories.map(renderStory).join("")}</ol>`
+    ? `<ol class="stories">${stories.map((story) => renderStory(story, site)).join("")}</ol>`
     : '<p class="empty">No flagged stories match yet.</p>';
   const pager = nextCursor
     ? `<nav class="pager"><a href="${escapeHtml(siteUrl(site, "/", query, nextCursor))}" rel="next">Older stories &rarr;</a></nav>`
