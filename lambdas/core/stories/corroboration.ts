@@ -30,6 +30,12 @@ export const SYNDICATED_TEXT_SIMILARITY = 0.6;
 /** Most timeline events kept on a story: the first, then the latest. */
 export const MAX_TIMELINE = 60;
 
+/** Names copied into corroboration and the timeline are capped like stored source names. */
+const MAX_NAME = 200;
+const capName = (name: string) => (name.length > MAX_NAME ? `${name.slice(0, MAX_NAME - 1)}…` : name);
+/** At most this many names in `corroboration.by`. */
+const MAX_BY = 10;
+
 export function isSourceTier(value: unknown): value is SourceTier {
   return typeof value === "string" && Object.hasOwn(SOURCE_TIERS, value);
 }
@@ -73,8 +79,15 @@ export function isSyndicatedCopy(
   featuresA?: StoryFeatures,
   featuresB?: StoryFeatures,
 ): boolean {
-  const wordsA = titleWords(a.title);
-  const wordsB = titleWords(b.title);
+  return similarEnough(titleWords(a.title), titleWords(b.title), featuresA, featuresB);
+}
+
+function similarEnough(
+  wordsA: Set<string>,
+  wordsB: Set<string>,
+  featuresA?: StoryFeatures,
+  featuresB?: StoryFeatures,
+): boolean {
   if (wordsA.size === 0 || wordsB.size === 0) return false;
   if (jaccard(wordsA, wordsB) < SYNDICATED_TITLE_SIMILARITY) return false;
   if (!featuresA || !featuresB) return true;
@@ -88,6 +101,7 @@ export function isSyndicatedCopy(
 export function independentGroups(sources: StorySource[], features: StoryFeatures[] = []): StorySource[][] {
   const byArticle = new Map(features.map((f) => [f.articleId, f]));
   const ordered = [...sources].sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
+  const words = ordered.map((source) => titleWords(source.title));
   const parent = ordered.map((_, index) => index);
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
@@ -98,7 +112,8 @@ export function independentGroups(sources: StorySource[], features: StoryFeature
       const a = ordered[i]!;
       const b = ordered[j]!;
       const same =
-        sameOutlet(a, b) || isSyndicatedCopy(a, b, byArticle.get(a.articleId), byArticle.get(b.articleId));
+        sameOutlet(a, b) ||
+        similarEnough(words[i]!, words[j]!, byArticle.get(a.articleId), byArticle.get(b.articleId));
       if (same) parent[find(i)] = find(j);
     }
   }
@@ -120,7 +135,8 @@ export function corroborationOf(
   const groups = independentGroups(sources, features);
   const alone = sources.filter((source) => SOURCE_TIERS[tierOf(source)].corroboratesAlone);
   const corroborated = alone.length > 0 || groups.length >= INDEPENDENT_SOURCES_NEEDED;
-  const names = (list: StorySource[]) => [...new Set(list.map((source) => source.name))];
+  const names = (list: StorySource[]) =>
+    [...new Set(list.map((source) => capName(source.name)))].slice(0, MAX_BY);
   const result: Corroboration = {
     corroborated,
     independentSources: groups.length,
@@ -190,7 +206,7 @@ function timelineAfter(
   const events = [...(before?.timeline ?? story.timeline ?? [])];
   if (!arrived) return events;
   const at = now.toISOString();
-  const base = { at, articleId: arrived.articleId, sourceName: arrived.name };
+  const base = { at, articleId: arrived.articleId, sourceName: capName(arrived.name) };
   events.push({ ...base, kind: "source" });
   if (before && before.attribution !== story.attribution) {
     events.push({ ...base, kind: "attribution", from: before.attribution, to: story.attribution });
