@@ -33,6 +33,7 @@ const commands: Record<string, { summary: string; load: Loader }> = {
     summary: "poll the configured feeds (use --once for cron)",
     load: () => import("./commands/poll.ts"),
   },
+  cost: { summary: "estimate the monthly AWS bill, line by line", load: () => import("./commands/cost.ts") },
   demo: {
     summary: "offline demo: serve sample feeds on 127.0.0.1, run a cycle, keep the page up",
     load: () => import("./commands/demo.ts"),

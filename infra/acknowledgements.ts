@@ -5,14 +5,17 @@
  */
 import { Validations } from "aws-cdk-lib";
 import type * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
+import type * as sns from "aws-cdk-lib/aws-sns";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
-import type { Construct } from "constructs";
 import type { HeistwatchFunction } from "./constructs/function.ts";
 
 export interface AcknowledgedParts {
-  stack: Construct;
   functions: { schedule: HeistwatchFunction; poll: HeistwatchFunction; api: HeistwatchFunction };
+  /** Whether X-Ray tracing is on (the `xray` setting). */
+  xray: boolean;
   deadLetterQueues: sqs.Queue[];
+  /** The ops topic, when it is unencrypted (topicEncryption=aws-managed). */
+  opsTopic: sns.Topic | undefined;
   httpApi: apigwv2.HttpApi;
 }
 
@@ -21,29 +24,23 @@ const XRAY_REASON =
   "support no resource-level permissions, so their resource must be '*'. These are the only '*' " +
   "resources in the role (asserted by test/infra/stack.test.ts).";
 
+const NO_TRACING_REASON =
+  "X-Ray is off by default to keep the idle bill near zero: every invocation would be a billed trace " +
+  "(~$0.27/month at the default schedule, more than all compute), and each function already logs one " +
+  "structured summary line per run. Turn it on with -c xray=true when debugging latency.";
+
 /** Records the acknowledgements (Validations.of(...).acknowledge) that cdk-nag 3 honours. */
 export function acknowledgeFindings(parts: AcknowledgedParts): void {
-  const { functions, deadLetterQueues, httpApi } = parts;
+  const { functions, deadLetterQueues, httpApi, opsTopic } = parts;
 
   for (const fn of Object.values(functions)) {
-    Validations.of(fn.role).acknowledge({ id: "AwsSolutions-IAM5[Resource::*]", reason: XRAY_REASON });
+    if (parts.xray) {
+      Validations.of(fn.role).acknowledge({ id: "AwsSolutions-IAM5[Resource::*]", reason: XRAY_REASON });
+    } else {
+      Validations.of(fn.function).acknowledge({ id: "Serverless-LambdaTracing", reason: NO_TRACING_REASON });
+    }
   }
 
-  Validations.of(functions.poll.function).acknowledge(
-    {
-      id: "Serverless-LambdaDLQ",
-      reason:
-        "Invoked synchronously by the SQS event source mapping, where a function DLQ never applies (it only " +
-        "catches asynchronous invocations). A failed record returns to PollQueue, whose redrive policy moves " +
-        "it to PollDlq after 3 receives; PollDlqAlarm pages when that happens.",
-    },
-    {
-      id: "Serverless-LambdaEventSourceMappingDestination",
-      reason:
-        "SQS event source mappings do not support on-failure destinations (only stream and Kafka sources " +
-        "do). The failure path is PollQueue's redrive policy to PollDlq (maxReceiveCount 3), alarmed by PollDlqAlarm.",
-    },
-  );
   Validations.of(functions.api.function).acknowledge({
     id: "Serverless-LambdaDLQ",
     reason:
@@ -56,16 +53,27 @@ export function acknowledgeFindings(parts: AcknowledgedParts): void {
       {
         id: "AwsSolutions-SQS3",
         reason:
-          "This queue IS a dead-letter queue (of SNS subscriptions, the EventBridge target and async Lambda " +
-          "invocations, or PollQueue); a DLQ of a DLQ only moves the problem. A CloudWatch alarm pages when it is not empty.",
+          "This queue IS the dead-letter queue (of SNS subscriptions, the EventBridge target and the async " +
+          "Lambda invocations); a DLQ of a DLQ only moves the problem. FailuresAlarm pages when it is not empty.",
       },
       {
         id: "Serverless-SQSRedrivePolicy",
         reason:
-          "This queue IS a dead-letter queue; nothing consumes it, so a redrive policy would never trigger. " +
-          "A CloudWatch alarm pages when it is not empty, and messages are kept 14 days for inspection.",
+          "This queue IS the dead-letter queue; nothing consumes it, so a redrive policy would never trigger. " +
+          "FailuresAlarm pages when it is not empty, and messages are kept 14 days for inspection.",
       },
     );
+  }
+
+  if (opsTopic) {
+    Validations.of(opsTopic).acknowledge({
+      id: "AwsSolutions-SNS2",
+      reason:
+        "CloudWatch alarms and AWS Budgets cannot publish to a topic under SNS's AWS-managed key, and a " +
+        "customer key costs $1/month, more than the rest of the idle stack. The ops topic carries only alarm " +
+        "and budget texts (no subscriber data), over TLS only (enforceSSL). -c topicEncryption=customer " +
+        "encrypts it with a customer key.",
+    });
   }
 
   Validations.of(httpApi).acknowledge({

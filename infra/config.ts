@@ -34,6 +34,13 @@ export interface Subscriber extends SubscriberFilter {
 
 export type TableRemovalPolicy = "retain" | "snapshot" | "destroy";
 
+/**
+ * How the topics are encrypted. "aws-managed": the alerts topic uses SNS's AWS-managed key (no
+ * charge) and the ops topic is unencrypted, because CloudWatch and Budgets cannot publish to a topic
+ * under the AWS-managed key. "customer": one rotating customer-managed key for both ($1/month).
+ */
+export type TopicEncryption = "aws-managed" | "customer";
+
 export interface HeistwatchConfig {
   feeds: FeedConfig[];
   alertEmails: Subscriber[];
@@ -43,7 +50,7 @@ export interface HeistwatchConfig {
   /** Minimum severity for SMS subscribers that set none of their own. */
   smsMinSeverity: Severity;
   smsEnabled: boolean;
-  /** Alarm when the account's SMS month-to-date spend passes this many USD (only when SMS is enabled). */
+  /** Alarm when the account's SMS month-to-date spend reaches this many USD (only when SMS is enabled); below smsSpendLimitUsd. */
   smsSpendAlarmUsd: number;
   /** Email subscribed to the operations (alarm) topic, if any. */
   opsEmail: string | undefined;
@@ -59,6 +66,14 @@ export interface HeistwatchConfig {
   pollBatchSize: number;
   /** Alarm when a feed has been failing for longer than this. */
   feedFailureAlarmHours: number;
+  /** Topic encryption (see TopicEncryption). */
+  topicEncryption: TopicEncryption;
+  /** X-Ray active tracing on the functions (billed per trace). */
+  xray: boolean;
+  /** Monthly AWS Budgets limit in USD for the account, alerting the ops topic; 0 creates no budget. */
+  budgetUsd: number;
+  /** The account's SMS monthly spend limit (an account setting AWS enforces); the SMS alarm fires below it. */
+  smsSpendLimitUsd: number;
 }
 
 /** Log retention values CloudWatch Logs accepts (days). */
@@ -95,6 +110,7 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
   const tableDeletionProtection = p.boolean("tableDeletionProtection", true);
   const apiThrottleRate = p.number("apiThrottleRate", 20, { min: 1, max: 10_000 });
   const apiThrottleBurst = p.number("apiThrottleBurst", 40, { min: 1, max: 5_000, integer: true });
+  const smsSpendLimitUsd = p.number("smsSpendLimitUsd", 1, { min: 0.01, max: 100_000 });
 
   const config: HeistwatchConfig = {
     feeds: p.feeds("feeds"),
@@ -103,7 +119,11 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
     minAlertScore: p.optionalNumber("minAlertScore", { min: 0, max: 100 }),
     smsMinSeverity: p.oneOf<Severity>("smsMinSeverity", SEVERITIES, "high"),
     smsEnabled,
-    smsSpendAlarmUsd: p.number("smsSpendAlarmUsd", 1, { min: 0.01, max: 100_000 }),
+    // Below the limit: AWS stops sending SMS at the limit, so an alarm there would come too late.
+    smsSpendAlarmUsd: p.number("smsSpendAlarmUsd", Math.round(smsSpendLimitUsd * 80) / 100, {
+      min: 0.01,
+      max: 100_000,
+    }),
     opsEmail: p.optionalString("opsEmail", EMAIL, "an email address"),
     schedule: p.schedule("schedule", "rate(5 minutes)"),
     logRetentionDays: p.logRetention("logRetentionDays", 30),
@@ -112,8 +132,12 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
     apiThrottleRate,
     apiThrottleBurst,
     pollReservedConcurrency: p.number("pollReservedConcurrency", 2, { min: 0, max: 1000, integer: true }),
-    pollBatchSize: p.number("pollBatchSize", 5, { min: 1, max: 10, integer: true }),
+    pollBatchSize: p.number("pollBatchSize", 20, { min: 1, max: 100, integer: true }),
     feedFailureAlarmHours: p.number("feedFailureAlarmHours", 24, { min: 1, max: 24 * 30 }),
+    topicEncryption: p.oneOf<TopicEncryption>("topicEncryption", ["aws-managed", "customer"], "aws-managed"),
+    xray: p.boolean("xray", false),
+    budgetUsd: p.number("budgetUsd", 2, { min: 0, max: 1_000_000 }),
+    smsSpendLimitUsd,
   };
 
   if (alertPhones.length > 0 && !smsEnabled) {
@@ -134,9 +158,10 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
         "the burst bucket must hold at least one second of the rate",
     );
   }
-  if (config.pollReservedConcurrency === 1) {
+  if (config.smsSpendAlarmUsd >= smsSpendLimitUsd) {
     problems.push(
-      "pollReservedConcurrency: 1 is below what an SQS event source may run (2); use 0 (reserve none) or 2 or more",
+      `smsSpendAlarmUsd: ${config.smsSpendAlarmUsd} is not below smsSpendLimitUsd ${smsSpendLimitUsd}; ` +
+        "AWS stops sending SMS at the limit, so the alarm must fire before it",
     );
   }
   if (problems.length > 0) throw new ConfigError(problems, "Invalid heistwatch configuration");

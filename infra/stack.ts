@@ -1,13 +1,17 @@
 /**
- * The heistwatch stack, as DESIGN.md draws it:
- * EventBridge schedule -> schedule Lambda -> SQS -> poll Lambda -> DynamoDB + SNS alerts,
- * and an HTTP API -> api Lambda serving the flagged stories. Alarms go to an operations topic.
+ * The heistwatch stack:
+ * EventBridge schedule -> schedule Lambda -> async invocations -> poll Lambda -> DynamoDB + SNS alerts,
+ * and an HTTP API -> api Lambda serving the flagged stories. Alarms and the budget go to an operations topic.
+ *
+ * Cost by design (docs/deploy.md#what-it-costs-per-month): nothing is billed while idle (no queue
+ * long-polled all month, no customer key, no tracing unless asked), and at most three alarms by default.
  */
 import { resolve } from "node:path";
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
 import * as apigw from "aws-cdk-lib/aws-apigateway";
 import * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import * as budgets from "aws-cdk-lib/aws-budgets";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as cwActions from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
@@ -16,7 +20,6 @@ import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as destinations from "aws-cdk-lib/aws-lambda-destinations";
-import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as subs from "aws-cdk-lib/aws-sns-subscriptions";
@@ -24,16 +27,18 @@ import * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { ENV, TABLE_KEYS } from "../lambdas/contract.ts";
 import type { Severity } from "../lambdas/core/model/types.ts";
+import { FEEDS_FAILING_MESSAGE, OLDEST_FAILURE_FIELD } from "../lambdas/schedule-signals.ts";
 import { acknowledgeFindings } from "./acknowledgements.ts";
 import { type HeistwatchConfig, type SubscriberFilter, severitiesAtLeast } from "./config.ts";
 import {
-  bindQueueSend,
+  bindPollInvoke,
   bindTable,
   bindTopicPublish,
   FLAGGED_INDEX,
   TABLE_ACCESS,
 } from "./constructs/bind.ts";
 import { HeistwatchFunction } from "./constructs/function.ts";
+import { FUNCTION_SIZES, scheduleIntervalMinutes } from "./sizing.ts";
 
 /** Handler entry files, relative to the project root. */
 export const LAMBDA_ENTRIES = {
@@ -62,11 +67,20 @@ export const API_ROUTES = [
  */
 export const FEEDS_DEFINE = "__HEISTWATCH_FEEDS_B64__";
 
-/** The metric the poll Lambda's "feed failing" log lines feed (see lambdas/poll.ts). */
+/** The metric the schedule Lambda's "feeds failing" log line feeds (see lambdas/schedule.ts). */
 export const FEED_FAILURE_METRIC = { namespace: "Heistwatch", name: "FeedFailureAgeHours" } as const;
 
-/** The poll Lambda's timeout; the queue's visibility timeout is six times this (AWS's guidance). */
-export const POLL_TIMEOUT = Duration.seconds(60);
+/** The poll Lambda's timeout. */
+export const POLL_TIMEOUT = Duration.seconds(FUNCTION_SIZES.poll.timeoutSeconds);
+
+/** SNS's AWS-managed key: free, but only SNS's callers in the account may use it (not CloudWatch or Budgets). */
+const SNS_MANAGED_KEY_ALIAS = "alias/aws/sns";
+
+/**
+ * The feed-failing alarm's period spans this many schedule cycles: its signal is logged every cycle
+ * while a feed fails too long, so one late or lost cycle cannot clear it (see the alarm below).
+ */
+const FEED_FAILURE_PERIOD_CYCLES = 3;
 
 export interface HeistwatchStackProps extends StackProps {
   config: HeistwatchConfig;
@@ -103,41 +117,57 @@ export class HeistwatchStack extends Stack {
       projectionType: dynamodb.ProjectionType.ALL,
     });
 
-    // ---- Topics: alerts for subscribers, ops for alarms; both encrypted with one rotating key ----
-    const key = new kms.Key(this, "TopicKey", {
-      description: "heistwatch: encrypts the alerts and operations topics",
-      enableKeyRotation: true,
-      removalPolicy: RemovalPolicy.DESTROY,
-      pendingWindow: Duration.days(7),
-    });
-    // CloudWatch alarms publish to the encrypted ops topic, so the service must use the key.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal("cloudwatch.amazonaws.com")],
-        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
-        resources: ["*"], // in a key policy "*" means this key
-        conditions: { StringEquals: { "aws:SourceAccount": this.account } },
-      }),
-    );
+    // ---- Topics: alerts for subscribers, ops for alarms and the budget ----
+    // AWS-managed encryption by default: a customer key costs $1/month and buys nothing here but
+    // letting CloudWatch write to an encrypted ops topic, whose alarm texts hold no secrets.
+    const customerKey = config.topicEncryption === "customer" ? this.topicKey() : undefined;
     const alertsTopic = new sns.Topic(this, "AlertsTopic", {
       displayName: "heistwatch",
-      masterKey: key,
+      masterKey: customerKey ?? kms.Alias.fromAliasName(this, "SnsManagedKey", SNS_MANAGED_KEY_ALIAS),
       enforceSSL: true,
     });
     const opsTopic = new sns.Topic(this, "OpsTopic", {
       displayName: "heistwatch ops",
-      masterKey: key,
+      masterKey: customerKey,
       enforceSSL: true,
     });
+    // enforceSSL leaves the topic a policy with only a Deny, replacing SNS's default policy: without
+    // these Allows no alarm and no budget alert would ever reach the topic.
+    for (const [service, sourceArn] of [
+      ["cloudwatch.amazonaws.com", `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`],
+      ["budgets.amazonaws.com", `arn:${this.partition}:budgets::${this.account}:*`],
+    ] as const) {
+      opsTopic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: `Allow${service.split(".")[0]}Publish`,
+          principals: [new iam.ServicePrincipal(service)],
+          actions: ["sns:Publish"],
+          resources: [opsTopic.topicArn],
+          conditions: {
+            StringEquals: { "aws:SourceAccount": this.account },
+            ArnLike: { "aws:SourceArn": sourceArn },
+          },
+        }),
+      );
+    }
+    if (!config.opsEmail) {
+      Annotations.of(this).addWarningV2(
+        "heistwatch:no-ops-email",
+        "No opsEmail is set: alarms and the budget alert go to the ops topic, which nobody is subscribed " +
+          "to. Deploy with -c opsEmail=you@example.org (or subscribe to OpsTopicArn yourself).",
+      );
+    }
 
-    const subscriptionDlq = this.deadLetterQueue("SubscriptionDlq");
+    // One queue parks every failure: undeliverable alerts, failed cycles, polls that failed their retry.
+    // One queue is one alarm; each message says where it came from.
+    const failureQueue = this.deadLetterQueue("FailureDlq");
     // SNS delivers undeliverable notifications here (the SMS subscription's redrive is set by hand below).
     for (const topic of [alertsTopic, opsTopic]) {
-      subscriptionDlq.addToResourcePolicy(
+      failureQueue.addToResourcePolicy(
         new iam.PolicyStatement({
           principals: [new iam.ServicePrincipal("sns.amazonaws.com")],
           actions: ["sqs:SendMessage"],
-          resources: [subscriptionDlq.queueArn],
+          resources: [failureQueue.queueArn],
           conditions: { ArnEquals: { "aws:SourceArn": topic.topicArn } },
         }),
       );
@@ -146,7 +176,7 @@ export class HeistwatchStack extends Stack {
       alertsTopic.addSubscription(
         new subs.EmailSubscription(subscriber.address, {
           filterPolicy: filterPolicyFor(subscriber),
-          deadLetterQueue: subscriptionDlq,
+          deadLetterQueue: failureQueue,
         }),
       );
     }
@@ -159,44 +189,63 @@ export class HeistwatchStack extends Stack {
         );
         // aws-cdk-lib's SmsSubscription drops deadLetterQueue, so set the redrive policy directly.
         const cfn = subscription.node.defaultChild as sns.CfnSubscription;
-        cfn.redrivePolicy = { deadLetterTargetArn: subscriptionDlq.queueArn };
+        cfn.redrivePolicy = { deadLetterTargetArn: failureQueue.queueArn };
       }
     }
     if (config.opsEmail) {
       opsTopic.addSubscription(
-        new subs.EmailSubscription(config.opsEmail, { deadLetterQueue: subscriptionDlq }),
+        new subs.EmailSubscription(config.opsEmail, { deadLetterQueue: failureQueue }),
       );
     }
 
-    // ---- Schedule -> queue -> poll ----
-    const scheduleDlq = this.deadLetterQueue("ScheduleDlq");
-    const pollDlq = this.deadLetterQueue("PollDlq");
-    const pollQueue = new sqs.Queue(this, "PollQueue", {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(POLL_TIMEOUT.toSeconds() * 6),
-      // A poll request older than a few cycles is stale: the scheduler will enqueue a fresh one.
-      retentionPeriod: Duration.hours(1),
-      deadLetterQueue: { queue: pollDlq, maxReceiveCount: 3 },
+    // ---- Schedule -> async invocations -> poll ----
+    const pollFn = new HeistwatchFunction(this, "PollFunction", {
+      entry: entry(LAMBDA_ENTRIES.poll),
+      description: "heistwatch: polls the feeds it is given, stores and classifies articles, sends alerts",
+      serviceName: "heistwatch-poll",
+      memorySize: FUNCTION_SIZES.poll.memoryMb,
+      timeout: POLL_TIMEOUT,
+      tracing: config.xray,
+      logRetentionDays: config.logRetentionDays,
+      define: feedsDefine,
+      reservedConcurrentExecutions:
+        config.pollReservedConcurrency > 0 ? config.pollReservedConcurrency : undefined,
+      environment: {
+        [ENV.pollConcurrency]: String(FUNCTION_SIZES.poll.concurrency),
+        ...(config.minAlertScore === undefined ? {} : { [ENV.minAlertScore]: String(config.minAlertScore) }),
+      },
+      // Polling is idempotent: retry a failed invocation once, then park it; the next cycle polls anew.
+      retryAttempts: 1,
+      maxEventAge: Duration.minutes(15),
+      deadLetterQueue: failureQueue,
+      onFailure: new destinations.SqsDestination(failureQueue),
     });
+    bindTable(pollFn, table, TABLE_ACCESS.poller);
+    bindTopicPublish(pollFn, alertsTopic, customerKey);
 
     const scheduleFn = new HeistwatchFunction(this, "ScheduleFunction", {
       entry: entry(LAMBDA_ENTRIES.schedule),
-      description: "heistwatch: picks the feeds due for a poll and queues one message each",
+      description: "heistwatch: picks the feeds due for a poll and starts the poller on them",
       serviceName: "heistwatch-schedule",
-      memorySize: 256,
-      timeout: Duration.seconds(30),
+      memorySize: FUNCTION_SIZES.schedule.memoryMb,
+      timeout: Duration.seconds(FUNCTION_SIZES.schedule.timeoutSeconds),
+      tracing: config.xray,
       logRetentionDays: config.logRetentionDays,
       define: feedsDefine,
+      environment: {
+        [ENV.pollBatchSize]: String(config.pollBatchSize),
+        [ENV.feedFailureAlarmHours]: String(config.feedFailureAlarmHours),
+      },
       // A failed run is superseded by the next scheduled one; retry once, then park it for a look.
       retryAttempts: 1,
       maxEventAge: Duration.minutes(5),
-      deadLetterQueue: scheduleDlq,
-      onFailure: new destinations.SqsDestination(scheduleDlq),
+      deadLetterQueue: failureQueue,
+      onFailure: new destinations.SqsDestination(failureQueue),
     });
     bindTable(scheduleFn, table, TABLE_ACCESS.scheduler);
-    bindQueueSend(scheduleFn, pollQueue);
+    bindPollInvoke(scheduleFn, pollFn.function);
 
+    // Scheduled EventBridge rules are free, and the target is the function itself: nothing idles between cycles.
     const rule = new events.Rule(this, "ScheduleRule", {
       description: "heistwatch: start a polling cycle",
       schedule: events.Schedule.expression(config.schedule),
@@ -205,32 +254,7 @@ export class HeistwatchStack extends Stack {
       new targets.LambdaFunction(scheduleFn.function, {
         retryAttempts: 2,
         maxEventAge: Duration.minutes(10),
-        deadLetterQueue: scheduleDlq,
-      }),
-    );
-
-    const pollFn = new HeistwatchFunction(this, "PollFunction", {
-      entry: entry(LAMBDA_ENTRIES.poll),
-      description: "heistwatch: polls the queued feeds, stores and classifies articles, sends alerts",
-      serviceName: "heistwatch-poll",
-      // cheerio's DOM costs many times a page's size; 512 MB also buys proportionally more CPU.
-      memorySize: 512,
-      timeout: POLL_TIMEOUT,
-      logRetentionDays: config.logRetentionDays,
-      define: feedsDefine,
-      reservedConcurrentExecutions:
-        config.pollReservedConcurrency > 0 ? config.pollReservedConcurrency : undefined,
-      environment:
-        config.minAlertScore === undefined ? {} : { [ENV.minAlertScore]: String(config.minAlertScore) },
-    });
-    bindTable(pollFn, table, TABLE_ACCESS.poller);
-    bindTopicPublish(pollFn, alertsTopic, key);
-    pollFn.function.addEventSource(
-      new SqsEventSource(pollQueue, {
-        batchSize: config.pollBatchSize,
-        reportBatchItemFailures: true,
-        // Matches the reserved concurrency, so the poller never receives more than it may run.
-        maxConcurrency: Math.max(2, config.pollReservedConcurrency),
+        deadLetterQueue: failureQueue,
       }),
     );
 
@@ -239,8 +263,9 @@ export class HeistwatchStack extends Stack {
       entry: entry(LAMBDA_ENTRIES.api),
       description: "heistwatch: serves flagged stories as JSON Feed, RSS and HTML",
       serviceName: "heistwatch-api",
-      memorySize: 256,
-      timeout: Duration.seconds(10),
+      memorySize: FUNCTION_SIZES.api.memoryMb,
+      timeout: Duration.seconds(FUNCTION_SIZES.api.timeoutSeconds),
+      tracing: config.xray,
       logRetentionDays: config.logRetentionDays,
     });
     bindTable(apiFn, table, TABLE_ACCESS.api);
@@ -290,56 +315,58 @@ export class HeistwatchStack extends Stack {
     // Alerts link each story's page on this API.
     pollFn.addEnvironment(ENV.publicBaseUrl, baseUrl);
 
-    // ---- Alarms -> ops topic ----
+    // ---- Alarms -> ops topic: three by default (docs/deploy.md#alarms says what each watches) ----
     const alarmAction = new cwActions.SnsAction(opsTopic);
     const alarm = (id: string, props: cloudwatch.AlarmProps) => {
       const created = new cloudwatch.Alarm(this, id, props);
       created.addAlarmAction(alarmAction);
       return created;
     };
-    for (const [id, queue, what] of [
-      ["PollDlqAlarm", pollDlq, "poll requests failed three times"],
-      ["ScheduleDlqAlarm", scheduleDlq, "scheduled polling cycles failed"],
-      ["SubscriptionDlqAlarm", subscriptionDlq, "alerts could not be delivered to a subscriber"],
-    ] as const) {
-      alarm(id, {
-        alarmDescription: `heistwatch: ${what} (messages waiting in ${id.replace("Alarm", "")})`,
-        metric: queue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(5),
-          statistic: cloudwatch.Stats.MAXIMUM,
-        }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    }
-    for (const [id, fn] of [
-      ["ScheduleErrorsAlarm", scheduleFn],
-      ["PollErrorsAlarm", pollFn],
-      ["ApiErrorsAlarm", apiFn],
-    ] as const) {
-      alarm(id, {
-        alarmDescription: `heistwatch: ${id.replace("ErrorsAlarm", "").toLowerCase()} Lambda errors`,
-        metric: fn.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    }
-    // The poll Lambda logs `feedFailureAgeHours` for every failing feed; the filter turns it into a metric.
+    alarm("FailuresAlarm", {
+      alarmDescription:
+        "heistwatch: something failed for good: a polling cycle or a poll after its retry, or an alert SNS " +
+        "could not deliver (messages waiting in FailureDlq; each names its source)",
+      metric: failureQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    // The schedule and poll functions are invoked asynchronously, so their lasting failures land in
+    // FailureDlq above; only the API's (synchronous) errors need their own alarm.
+    alarm("ApiErrorsAlarm", {
+      alarmDescription: "heistwatch: the public API's Lambda returned errors",
+      metric: apiFn.function.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    // The schedule Lambda logs the oldest failure age every cycle while any feed has failed longer than
+    // the threshold, from the stored feed states: a steady signal even though the failing feed itself is
+    // retried only every few hours. The period spans several cycles, so one lost cycle cannot clear it;
+    // when the feed recovers the line stops, the data goes missing, and the alarm returns to OK.
+    // The metric only exists (and is only billed) in hours when a feed is failing that long.
     const feedFailureFilter = new logs.MetricFilter(this, "FeedFailureAgeFilter", {
-      logGroup: pollFn.logGroup,
-      filterPattern: logs.FilterPattern.numberValue("$.feedFailureAgeHours", ">=", 0),
+      logGroup: scheduleFn.logGroup,
+      filterPattern: logs.FilterPattern.all(
+        logs.FilterPattern.stringValue("$.message", "=", FEEDS_FAILING_MESSAGE),
+        logs.FilterPattern.numberValue(`$.${OLDEST_FAILURE_FIELD}`, ">=", 0),
+      ),
       metricNamespace: FEED_FAILURE_METRIC.namespace,
       metricName: FEED_FAILURE_METRIC.name,
-      metricValue: "$.feedFailureAgeHours",
+      metricValue: `$.${OLDEST_FAILURE_FIELD}`,
       unit: cloudwatch.Unit.COUNT,
     });
     alarm("FeedFailingAlarm", {
-      alarmDescription: `heistwatch: a feed has been failing for more than ${config.feedFailureAlarmHours} hours (see the poll logs for "feed failing")`,
-      metric: feedFailureFilter.metric({ period: Duration.hours(1), statistic: cloudwatch.Stats.MAXIMUM }),
+      alarmDescription: `heistwatch: a feed has been failing for more than ${config.feedFailureAlarmHours} hours (the schedule logs name it: "${FEEDS_FAILING_MESSAGE}")`,
+      metric: feedFailureFilter.metric({
+        period: feedFailurePeriod(config.schedule),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
       threshold: config.feedFailureAlarmHours,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
@@ -347,7 +374,9 @@ export class HeistwatchStack extends Stack {
     });
     if (config.smsEnabled) {
       alarm("SmsSpendAlarm", {
-        alarmDescription: `heistwatch: the account's SMS spend this month passed ${config.smsSpendAlarmUsd} USD`,
+        alarmDescription:
+          `heistwatch: the account's SMS spend this month reached ${config.smsSpendAlarmUsd} USD; AWS stops ` +
+          `sending SMS at the account's limit (${config.smsSpendLimitUsd} USD)`,
         metric: new cloudwatch.Metric({
           namespace: "AWS/SNS",
           metricName: "SMSMonthToDateSpentUSD",
@@ -358,6 +387,38 @@ export class HeistwatchStack extends Stack {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+
+    // ---- Budget: the operator hears of a surprise bill before the invoice ----
+    if (config.budgetUsd > 0) {
+      const toOps = [{ subscriptionType: "SNS", address: opsTopic.topicArn }];
+      new budgets.CfnBudget(this, "Budget", {
+        budget: {
+          budgetType: "COST",
+          timeUnit: "MONTHLY",
+          budgetLimit: { amount: config.budgetUsd, unit: "USD" },
+        },
+        notificationsWithSubscribers: [
+          {
+            notification: {
+              notificationType: "ACTUAL",
+              comparisonOperator: "GREATER_THAN",
+              threshold: 80,
+              thresholdType: "PERCENTAGE",
+            },
+            subscribers: toOps,
+          },
+          {
+            notification: {
+              notificationType: "FORECASTED",
+              comparisonOperator: "GREATER_THAN",
+              threshold: 100,
+              thresholdType: "PERCENTAGE",
+            },
+            subscribers: toOps,
+          },
+        ],
       });
     }
 
@@ -378,11 +439,35 @@ export class HeistwatchStack extends Stack {
     new CfnOutput(this, "TableName", { value: table.tableName });
 
     acknowledgeFindings({
-      stack: this,
       functions: { schedule: scheduleFn, poll: pollFn, api: apiFn },
-      deadLetterQueues: [scheduleDlq, pollDlq, subscriptionDlq],
+      xray: config.xray,
+      deadLetterQueues: [failureQueue],
+      opsTopic: customerKey ? undefined : opsTopic,
       httpApi,
     });
+  }
+
+  /** The customer-managed key (topicEncryption=customer): rotating, usable by CloudWatch and Budgets for the ops topic. */
+  private topicKey(): kms.Key {
+    const key = new kms.Key(this, "TopicKey", {
+      description: "heistwatch: encrypts the alerts and operations topics",
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    // CloudWatch alarms and budget alerts publish to the encrypted ops topic, so those services must use the key.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [
+          new iam.ServicePrincipal("cloudwatch.amazonaws.com"),
+          new iam.ServicePrincipal("budgets.amazonaws.com"),
+        ],
+        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+        resources: ["*"], // in a key policy "*" means this key
+        conditions: { StringEquals: { "aws:SourceAccount": this.account } },
+      }),
+    );
+    return key;
   }
 
   /** A queue that only parks failures: encrypted, TLS-only, kept for the longest SQS allows. */
@@ -393,6 +478,12 @@ export class HeistwatchStack extends Stack {
       retentionPeriod: Duration.days(14),
     });
   }
+}
+
+/** The feed-failing alarm's period: FEED_FAILURE_PERIOD_CYCLES schedule cycles, whole minutes, at most a day. */
+export function feedFailurePeriod(schedule: string): Duration {
+  const minutes = Math.ceil(scheduleIntervalMinutes(schedule) * FEED_FAILURE_PERIOD_CYCLES);
+  return Duration.minutes(Math.min(Math.max(minutes, 5), 24 * 60));
 }
 
 /**

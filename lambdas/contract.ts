@@ -10,8 +10,14 @@ export const ENV = {
   tableName: "TABLE_NAME",
   /** The alerts topic (poll). */
   topicArn: "TOPIC_ARN",
-  /** The poll queue (schedule). */
-  queueUrl: "QUEUE_URL",
+  /** The poll function, invoked asynchronously per batch of due feeds (schedule). */
+  pollFunctionName: "POLL_FUNCTION_NAME",
+  /** Feeds per poll invocation (schedule). */
+  pollBatchSize: "POLL_BATCH_SIZE",
+  /** Feeds failing longer than this many hours are reported every cycle (schedule). */
+  feedFailureAlarmHours: "FEED_FAILURE_ALARM_HOURS",
+  /** Feeds polled at once by one invocation (poll). */
+  pollConcurrency: "POLL_CONCURRENCY",
   /** Stories scoring below this are listed but not alerted (poll). */
   minAlertScore: "MIN_ALERT_SCORE",
   /** Absolute URL the public API names itself by (api). */

@@ -52,7 +52,12 @@ function optionalHttpUrl(env: Env, name: string): string | undefined {
 
 export interface ScheduleEnv {
   tableName: string;
-  queueUrl: string;
+  /** The poll Lambda, invoked asynchronously once per batch of due feeds. */
+  pollFunctionName: string;
+  /** Feeds per poll invocation. */
+  pollBatchSize: number;
+  /** Feeds failing longer than this many hours are reported every cycle (the alarm's signal). */
+  feedFailureAlarmHours: number;
 }
 
 export interface PollEnv {
@@ -60,21 +65,30 @@ export interface PollEnv {
   topicArn: string;
   /** Stories scoring below this are stored and listed but not alerted; undefined = the pipeline's default. */
   minAlertScore: number | undefined;
+  /** Feeds polled at once; undefined = the handler's default. */
+  concurrency: number | undefined;
   /** The public site's base URL, for links to story pages in alerts (PUBLIC_BASE_URL, optional). */
   publicBaseUrl: string | undefined;
 }
 
-/** The schedule Lambda's settings (TABLE_NAME, QUEUE_URL). */
+/** The schedule Lambda's settings (TABLE_NAME, POLL_FUNCTION_NAME, POLL_BATCH_SIZE, FEED_FAILURE_ALARM_HOURS). */
 export function readScheduleEnv(env: Env = process.env): ScheduleEnv {
-  return { tableName: required(env, ENV.tableName), queueUrl: required(env, ENV.queueUrl) };
+  return {
+    tableName: required(env, ENV.tableName),
+    pollFunctionName: required(env, ENV.pollFunctionName),
+    pollBatchSize: optionalNumber(env, ENV.pollBatchSize, 1, 1000) ?? 20,
+    feedFailureAlarmHours: optionalNumber(env, ENV.feedFailureAlarmHours, 1, 24 * 30) ?? 24,
+  };
 }
 
+/** The poll Lambda's settings (TABLE_NAME, TOPIC_ARN, optional MIN_ALERT_SCORE 0..100 and POLL_CONCURRENCY). */
 /** The poll Lambda's settings (TABLE_NAME, TOPIC_ARN, optional MIN_ALERT_SCORE 0..100 and PUBLIC_BASE_URL). */
 export function readPollEnv(env: Env = process.env): PollEnv {
   return {
     tableName: required(env, ENV.tableName),
     topicArn: required(env, ENV.topicArn),
     minAlertScore: optionalNumber(env, ENV.minAlertScore, 0, 100),
+    concurrency: optionalNumber(env, ENV.pollConcurrency, 1, 100),
     publicBaseUrl: optionalHttpUrl(env, ENV.publicBaseUrl),
   };
 }

@@ -1,18 +1,23 @@
 /**
- * Poll Lambda (SQS, one message per due feed): polls each feed through the pipeline, reporting
- * only the records that threw as failed (partial batch response), so one bad record never makes
- * SQS redeliver the whole batch. A feed that merely fails to fetch is NOT a failed record: the
- * pipeline records it and backs off in the feed state; redelivering would only hammer the site.
- * After the batch it retries alerts an earlier cycle could not send.
+ * Poll Lambda (invoked asynchronously by the schedule Lambda with `{ feedIds }`): polls each feed
+ * through the pipeline, a few at a time, then retries alerts an earlier cycle could not send.
+ *
+ * A feed that merely fails to fetch is not a failed invocation: the pipeline records it and backs
+ * off in the feed state; retrying at once would only hammer the site. Feeds the invocation could not
+ * start (too little time left) are reported by throwing at the end, after the others were polled, so
+ * Lambda retries the event once (polling is idempotent) and then parks it, with the error naming the
+ * feeds, in the poll function's on-failure queue, whose alarm pages the operator.
+ *
+ * Logging: one summary line per invocation at INFO; per-feed detail at DEBUG; a failing feed at WARN.
  */
 import { createHttpFetcher } from "./adapters/http-fetcher.ts";
-import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { SNSClient } from "@aws-sdk/client-sns";
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { Context } from "aws-lambda";
+import pLimit from "p-limit";
 import { createDynamoClient, createDynamoStore } from "./adapters/dynamo-store.ts";
+import { parsePollEvent } from "./adapters/lambda-invoker.ts";
 import { createSnsNotifier } from "./adapters/sns-notifier.ts";
-import { parsePollMessage } from "./adapters/sqs-queue.ts";
 import { bundledFeeds } from "./bundled-feeds.ts";
 import {
   type PipelineDeps,
@@ -20,64 +25,73 @@ import {
   pollFeed,
   retryPendingAlerts,
 } from "./core/polling/pipeline.ts";
-import type { FeedConfig, FeedState } from "./core/model/types.ts";
+import type { FeedConfig } from "./core/model/types.ts";
 import { readPollEnv } from "./env.ts";
+import { feedFailureAgeHours } from "./feed-health.ts";
 import { asLog, logger } from "./logger.ts";
+
+export { feedFailureAgeHours } from "./feed-health.ts";
 
 /**
  * A feed is only started with at least this much time left: its fetch deadline (10 s) plus store
- * writes and alerts. With less, the record is failed so SQS redelivers it instead of cutting it off.
+ * writes and alerts. With less, it is reported as not started and the event is retried.
  */
 export const FEED_TIME_BUDGET_MS = 20_000;
+
+/** Feeds polled at once when POLL_CONCURRENCY is unset (the stack sets it from infra/sizing.ts). */
+export const POLL_CONCURRENCY = 20;
 
 export interface PollDeps {
   /** Everything but `log`, which is a per-feed child of `logger`. */
   pipeline: Omit<PipelineDeps, "log">;
   feeds: FeedConfig[];
   logger: Logger;
+  /** Feeds polled at once; default POLL_CONCURRENCY. */
+  concurrency?: number;
 }
 
-/**
- * Hours the feed has been failing: since its first failure in this run (failingSince), else since it
- * last succeeded (states written before failingSince existed). Null when it is not failing.
- */
-export function feedFailureAgeHours(state: FeedState | null, now: Date): number | null {
-  const since = state?.failingSince ?? state?.lastOkAt;
-  if (!state || state.consecutiveFailures === 0 || !since) return null;
-  const hours = (now.getTime() - Date.parse(since)) / 3_600_000;
-  return Number.isFinite(hours) ? Math.max(0, Math.round(hours * 10) / 10) : null;
+/** The summary of one invocation (also its INFO log line). */
+export interface PollSummary {
+  feeds: number;
+  ok: number;
+  notModified: number;
+  skipped: number;
+  failed: number;
+  /** Ids not in the bundled feed list (removed by a deploy since the event was sent). */
+  unknown: string[];
+  new: number;
+  flagged: number;
+  alerts: number;
+  pendingAlertsSent: number;
+  durationMs: number;
+}
+
+/** Thrown after the batch when some feeds could not be started, naming them (see the module comment). */
+export class PollIncompleteError extends Error {
+  constructor(
+    readonly notStarted: string[],
+    readonly summary: PollSummary,
+  ) {
+    super(`Feeds not polled for lack of time: ${notStarted.join(", ")}`);
+    this.name = "PollIncompleteError";
+  }
 }
 
 /** Builds the poll handler around its ports (tests pass dynalite, a mocked SNS client and local feeds). */
 export function createPollHandler(
   deps: PollDeps,
-): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
+): (event: unknown, context?: Context) => Promise<PollSummary> {
   const feedsById = new Map(deps.feeds.map((feed) => [feed.id, feed]));
-  const processor = new BatchProcessor(EventType.SQS);
   const { logger: log } = deps;
 
-  async function pollRecord(record: SQSRecord, context?: Context): Promise<PollOutcome | null> {
-    const { feedId } = parsePollMessage(record.body);
-    const feed = feedsById.get(feedId);
-    if (!feed) {
-      // Queued before a deploy removed the feed: nothing to poll, and retrying would not help.
-      log.warn("unknown feed skipped", { feedId, messageId: record.messageId });
-      return null;
-    }
-    const remaining = context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY;
-    if (remaining < FEED_TIME_BUDGET_MS) {
-      throw new Error(
-        `Feed '${feed.id}' not started: ${remaining} ms left, below the ${FEED_TIME_BUDGET_MS} ms budget`,
-      );
-    }
-    // Records run in parallel, so per-feed keys live on a child logger, not appended to the shared one.
+  async function pollOne(feed: FeedConfig): Promise<PollOutcome> {
+    // Feeds run in parallel, so per-feed keys live on a child logger, not appended to the shared one.
     const feedLog = log.createChild({ persistentKeys: { feedId: feed.id, feedName: feed.name } });
     const pipeline: PipelineDeps = { ...deps.pipeline, log: asLog(feedLog) };
     const outcome = await pollFeed(feed, pipeline);
     if (outcome.status === "failed") {
       const state = await pipeline.store.getFeedState(feed.id);
       const ageHours = feedFailureAgeHours(state, pipeline.clock());
-      // `feedFailureAgeHours` feeds the stack's metric filter and its "failing for a day" alarm.
       feedLog.warn("feed failing", {
         kind: outcome.kind,
         error: outcome.message,
@@ -86,24 +100,65 @@ export function createPollHandler(
         ...(ageHours === null ? {} : { feedFailureAgeHours: ageHours }),
       });
     } else {
-      feedLog.info("feed polled", { ...outcome });
+      feedLog.debug("feed polled", { ...outcome });
     }
     return outcome;
   }
 
   return async (event, context) => {
-    const response = await processPartialResponse(event, pollRecord, processor, { context });
+    const started = performance.now();
+    const { feedIds } = parsePollEvent(event);
+    const unknown = feedIds.filter((id) => !feedsById.has(id));
+    // Sent before a deploy removed the feed: nothing to poll, and retrying would not help.
+    if (unknown.length > 0) log.warn("unknown feeds skipped", { feedIds: unknown });
+    const feeds = feedIds.flatMap((id) => feedsById.get(id) ?? []);
+
+    const limit = pLimit(deps.concurrency ?? POLL_CONCURRENCY);
+    const notStarted: string[] = [];
+    const outcomes = (
+      await Promise.all(
+        feeds.map((feed) =>
+          limit(async () => {
+            const remaining = context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY;
+            if (remaining < FEED_TIME_BUDGET_MS) {
+              notStarted.push(feed.id);
+              return null;
+            }
+            return pollOne(feed);
+          }),
+        ),
+      )
+    ).filter((outcome): outcome is PollOutcome => outcome !== null);
+
+    let pendingAlertsSent = 0;
     try {
-      const resent = await retryPendingAlerts({ ...deps.pipeline, log: asLog(log) });
-      if (resent > 0) log.info("pending alerts sent", { resent });
+      pendingAlertsSent = await retryPendingAlerts({ ...deps.pipeline, log: asLog(log) });
     } catch (error) {
-      // The batch itself succeeded; pending alerts stay pending and the next cycle tries again.
+      // The feeds were polled; pending alerts stay pending and the next cycle tries again.
       log.error("pending alert retry failed", { error: error as Error });
     }
-    if (response.batchItemFailures.length > 0) {
-      log.warn("records failed", { failed: response.batchItemFailures.map((f) => f.itemIdentifier) });
+
+    const count = (status: PollOutcome["status"]) => outcomes.filter((o) => o.status === status).length;
+    const sum = (key: "new" | "flagged" | "alerts") => outcomes.reduce((total, o) => total + o[key], 0);
+    const summary: PollSummary = {
+      feeds: feedIds.length,
+      ok: count("ok"),
+      notModified: count("not-modified"),
+      skipped: count("skipped"),
+      failed: count("failed"),
+      unknown,
+      new: sum("new"),
+      flagged: sum("flagged"),
+      alerts: sum("alerts"),
+      pendingAlertsSent,
+      durationMs: Math.round(performance.now() - started),
+    };
+    if (notStarted.length > 0) {
+      log.error("poll incomplete", { ...summary, notStarted });
+      throw new PollIncompleteError(notStarted, summary);
     }
-    return response;
+    log.info("poll done", { ...summary });
+    return summary;
   };
 }
 
@@ -126,11 +181,12 @@ function buildFromEnvironment(): ReturnType<typeof createPollHandler> {
     },
     feeds: bundledFeeds(),
     logger,
+    ...(env.concurrency === undefined ? {} : { concurrency: Math.floor(env.concurrency) }),
   });
 }
 
-/** Lambda entry point (SQS event source with ReportBatchItemFailures). */
-export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+/** Lambda entry point (asynchronous invocation by the schedule Lambda). */
+export async function handler(event: unknown, context: Context): Promise<PollSummary> {
   logger.addContext(context);
   // Built on the first invocation (not at import, so tests can import without AWS env), then reused.
   warmHandler ??= buildFromEnvironment();

@@ -1,22 +1,28 @@
 /**
- * The poll Lambda end to end on loopback: SQS records -> pipeline (real fetch from a local HTTP
- * server, real store on dynalite, SNS mocked) -> partial batch response. Shows which records count
- * as failed, that a failing feed is logged with the field the "failing for a day" alarm reads, and
- * that a redelivered batch does not alert twice.
+ * The poll Lambda end to end on loopback: an async `{ feedIds }` event -> pipeline (real fetch from a
+ * local HTTP server, real store on dynalite, SNS mocked) -> summary. Shows what fails the invocation
+ * (a malformed event, feeds it had no time to start: both retried, then parked by Lambda) and what
+ * does not (a feed that fails to fetch), that a failing feed is logged with its failure age, that a
+ * retried event does not alert twice, and that INFO holds one summary line per invocation.
  */
 import { createHttpFetcher } from "../lambdas/adapters/http-fetcher.ts";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createDynamoStore } from "../lambdas/adapters/dynamo-store.ts";
 import { createSnsNotifier } from "../lambdas/adapters/sns-notifier.ts";
-import { encodePollMessage } from "../lambdas/adapters/sqs-queue.ts";
 import { createTable } from "../lambdas/adapters/table.ts";
 import type { FeedConfig, FeedState } from "../lambdas/core/model/types.ts";
 import { EnvError } from "../lambdas/env.ts";
-import { createPollHandler, FEED_TIME_BUDGET_MS, feedFailureAgeHours, handler } from "../lambdas/poll.ts";
+import {
+  createPollHandler,
+  FEED_TIME_BUDGET_MS,
+  feedFailureAgeHours,
+  handler,
+  PollIncompleteError,
+} from "../lambdas/poll.ts";
 import { type LocalDynamo, startDynalite } from "./helpers/dynalite.ts";
 import { startServer, type TestServer } from "./helpers/http-server.ts";
 
@@ -97,7 +103,7 @@ afterEach(() => {
   snsMock.reset();
 });
 
-async function setup() {
+async function setup(logLevel: "DEBUG" | "INFO" = "DEBUG") {
   const tableName = `poll-test-${++tableCounter}`;
   await createTable(db.client, tableName);
   const store = createDynamoStore({ client: db.client, tableName });
@@ -109,55 +115,31 @@ async function setup() {
       fetcher: createHttpFetcher({ allowAddresses: ["127.0.0.1"] }),
     },
     feeds,
-    logger: new Logger({ serviceName: "heistwatch-poll-test" }),
+    logger: new Logger({ serviceName: "heistwatch-poll-test", logLevel }),
   });
   return { store, poll };
 }
 
-function record(messageId: string, body: string): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: `rh-${messageId}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: "1",
-      SentTimestamp: String(Date.now()),
-      SenderId: "test",
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: "x",
-    eventSource: "aws:sqs",
-    eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:PollQueue",
-    awsRegion: "us-east-1",
-  };
-}
-
-const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
+const pollEvent = (...feedIds: string[]) => ({ feedIds });
 const context = (remainingMs = 60_000) =>
   ({ getRemainingTimeInMillis: () => remainingMs }) as unknown as Context;
-const feedMessage = (feedId: string) => encodePollMessage({ feedId });
 
 describe("poll handler", () => {
-  it("reports only the malformed record as failed; polls the feed, alerts once, skips an unknown feed", async () => {
+  it("polls the feed, alerts once, skips an unknown feed; a malformed event fails with a clear error", async () => {
     const { store, poll } = await setup();
 
-    const response = await poll(
-      sqsEvent(
-        record("m-heists", feedMessage("heists")),
-        record("m-gone", feedMessage("removed-feed")),
-        record("m-bad", "{not json"),
-      ),
-      context(),
-    );
+    const summary = await poll(pollEvent("heists", "removed-feed"), context());
 
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: "m-bad" }] });
+    expect(summary).toMatchObject({ feeds: 2, ok: 1, failed: 0, unknown: ["removed-feed"], alerts: 1 });
+    await expect(poll({ Records: [{ body: "{not json" }] }, context())).rejects.toThrow(
+      /Poll event has no feedIds list/,
+    );
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
     expect(snsMock.commandCalls(PublishCommand)[0]!.args[0].input.TopicArn).toBe(TOPIC_ARN);
     const page = await store.listFlaggedStories({ limit: 10 });
     expect(page.stories.map((s) => s.url)).toEqual(["https://news.example.org/lazarus-exchange-heist"]);
     expect(logLines).toContainEqual(
-      expect.objectContaining({ message: "unknown feed skipped", feedId: "removed-feed" }),
+      expect.objectContaining({ message: "unknown feeds skipped", feedIds: ["removed-feed"] }),
     );
     expect(logLines).toContainEqual(
       expect.objectContaining({
@@ -169,11 +151,25 @@ describe("poll handler", () => {
     );
   });
 
-  it("does not alert again when SQS redelivers the same feed", async () => {
+  it("does not alert again when Lambda retries the same event", async () => {
     const { poll } = await setup();
-    await poll(sqsEvent(record("m-1", feedMessage("heists"))), context());
-    await poll(sqsEvent(record("m-2", feedMessage("heists"))), context());
+    await poll(pollEvent("heists"), context());
+    await poll(pollEvent("heists"), context());
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
+  it("logs one summary line per invocation at INFO; per-feed lines only at DEBUG", async () => {
+    const { poll } = await setup("INFO");
+    await poll(pollEvent("heists"), context());
+    const info = logLines.filter((l) => l.level === "INFO");
+    expect(info.filter((l) => l.message === "poll done")).toEqual([
+      expect.objectContaining({ feeds: 1, ok: 1, new: 2, flagged: 1, alerts: 1, unknown: [] }),
+    ]);
+    expect(logLines.map((l) => l.message)).not.toContain("feed polled");
+    // The pipeline's own events (a story founded, an alert sent) stay at INFO: they are news, not noise.
+    expect(info.every((l) => ["poll done", "alert sent", "story merged"].includes(l.message as string))).toBe(
+      true,
+    );
   });
 
   it("treats a feed that fails to fetch as handled (backoff, not redelivery) and logs its failure age", async () => {
@@ -187,9 +183,9 @@ describe("poll handler", () => {
       lastOkAt,
     });
 
-    const response = await poll(sqsEvent(record("m-broken", feedMessage("broken"))), context());
+    const summary = await poll(pollEvent("broken"), context());
 
-    expect(response.batchItemFailures).toEqual([]);
+    expect(summary).toMatchObject({ feeds: 1, failed: 1 });
     const failing = logLines.find((l) => l.message === "feed failing");
     expect(failing).toMatchObject({ feedId: "broken", consecutiveFailures: 5, lastOkAt });
     expect(failing!.feedFailureAgeHours).toBeGreaterThanOrEqual(30);
@@ -199,16 +195,17 @@ describe("poll handler", () => {
     expect(Date.parse(state!.nextPollAt!)).toBeGreaterThan(Date.now());
   });
 
-  it("fails a record rather than start a feed it has no time left to finish", async () => {
+  it("does not start a feed it has no time left to finish, and fails the invocation naming it", async () => {
     const { poll } = await setup();
-    const response = await poll(
-      sqsEvent(record("m-late", feedMessage("heists")), record("m-late-2", feedMessage("broken"))),
-      context(FEED_TIME_BUDGET_MS - 1),
-    ).catch((error: Error) => error);
-    // Every record failed: Powertools throws so the whole batch is retried.
-    expect(response).toBeInstanceOf(Error);
-    expect(String((response as Error).message)).toMatch(/All records failed/);
+    const response = await poll(pollEvent("heists", "broken"), context(FEED_TIME_BUDGET_MS - 1)).catch(
+      (error: Error) => error,
+    );
+    // Lambda retries the event once, then parks it (with this message) in the failure queue.
+    expect(response).toBeInstanceOf(PollIncompleteError);
+    expect((response as PollIncompleteError).notStarted.sort()).toEqual(["broken", "heists"]);
+    expect(String((response as Error).message)).toMatch(/Feeds not polled for lack of time: /);
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(logLines).toContainEqual(expect.objectContaining({ level: "ERROR", message: "poll incomplete" }));
   });
 
   it("the Lambda entry point fails fast naming a missing environment variable", async () => {
@@ -216,7 +213,7 @@ describe("poll handler", () => {
     process.env.TABLE_NAME = "t";
     delete process.env.TOPIC_ARN;
     try {
-      await expect(handler(sqsEvent(), context())).rejects.toThrow(
+      await expect(handler(pollEvent("heists"), context())).rejects.toThrow(
         new EnvError("Missing environment variable TOPIC_ARN"),
       );
     } finally {

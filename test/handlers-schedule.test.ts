@@ -1,33 +1,33 @@
 /**
- * The schedule Lambda against real feed state in dynalite and a mocked SQS client: one message
- * per due feed, sent in batches of 10, backing-off feeds left out, failed entries resent, and a
- * feed that cannot be queued fails the invocation with its id.
+ * The schedule Lambda against real feed state in dynalite and a mocked Lambda client: one async
+ * Invoke per batch of due feeds, backing-off feeds left out, a refused invocation failing the run
+ * with the feed ids, and feeds failing too long reported every cycle for the alarm.
  */
-import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from "@aws-sdk/client-sqs";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import type { Context, ScheduledEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDynamoStore } from "../lambdas/adapters/dynamo-store.ts";
-import { createSqsPollQueue, parsePollMessage } from "../lambdas/adapters/sqs-queue.ts";
+import { createLambdaPollDispatcher, parsePollEvent } from "../lambdas/adapters/lambda-invoker.ts";
 import { createTable } from "../lambdas/adapters/table.ts";
 import type { Log } from "../lambdas/core/model/ports.ts";
 import type { FeedConfig } from "../lambdas/core/model/types.ts";
-import { EnvError } from "../lambdas/env.ts";
-import { createScheduleHandler, EnqueueError, handler } from "../lambdas/schedule.ts";
+import { EnvError, readScheduleEnv } from "../lambdas/env.ts";
+import { createScheduleHandler, DispatchError, handler } from "../lambdas/schedule.ts";
+import { FEEDS_FAILING_MESSAGE, OLDEST_FAILURE_FIELD } from "../lambdas/schedule-signals.ts";
 import { type LocalDynamo, startDynalite } from "./helpers/dynalite.ts";
 
 const NOW = new Date("2026-03-01T12:00:00Z");
-const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/PollQueue";
+const POLL_FUNCTION = "Heistwatch-PollFunction-abc";
 const feeds: FeedConfig[] = Array.from({ length: 23 }, (_, i) => ({
   id: `feed-${String(i).padStart(2, "0")}`,
   name: `Feed ${i}`,
   url: `https://news${i}.example.org/rss`,
 }));
 
-const sqsMock = mockClient(SQSClient);
+const lambdaMock = mockClient(LambdaClient);
 let db: LocalDynamo;
 let tableCounter = 0;
-const silent: Log = { debug() {}, info() {}, warn() {}, error() {} };
 const event = {} as ScheduledEvent;
 
 beforeAll(async () => {
@@ -37,7 +37,7 @@ afterAll(async () => {
   await db.close();
 });
 afterEach(() => {
-  sqsMock.reset();
+  lambdaMock.reset();
 });
 
 async function freshStore() {
@@ -46,32 +46,45 @@ async function freshStore() {
   return createDynamoStore({ client: db.client, tableName, clock: () => NOW });
 }
 
-/** SQS accepts every entry. */
-function acceptAll() {
-  sqsMock.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
-    Successful: input.Entries!.map((e) => ({ Id: e.Id!, MessageId: `m-${e.Id}`, MD5OfMessageBody: "x" })),
-    Failed: [],
-  }));
+/** A Log that keeps every line. */
+function recordingLog() {
+  const lines: { level: string; message: string; extra?: Record<string, unknown> }[] = [];
+  const at = (level: string) => (message: string, extra?: Record<string, unknown>) =>
+    lines.push({ level, message, extra });
+  const log: Log = { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
+  return { log, lines };
 }
 
-function sentFeedIds(): string[] {
-  return sqsMock
-    .commandCalls(SendMessageBatchCommand)
-    .flatMap((call) => call.args[0].input.Entries!.map((e) => parsePollMessage(e.MessageBody!).feedId));
+/** The feed ids of each Invoke, in order. */
+function invokedBatches(): string[][] {
+  return lambdaMock.commandCalls(InvokeCommand).map((call) => {
+    const input = call.args[0].input;
+    expect(input).toMatchObject({ FunctionName: POLL_FUNCTION, InvocationType: "Event" });
+    return parsePollEvent(JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array))).feedIds;
+  });
 }
 
-function handlerWith(store: Awaited<ReturnType<typeof freshStore>>) {
+function handlerWith(
+  store: Awaited<ReturnType<typeof freshStore>>,
+  batchSize = 10,
+  log = recordingLog().log,
+) {
   return createScheduleHandler({
     store,
-    queue: createSqsPollQueue({ client: new SQSClient({ region: "us-east-1" }), queueUrl: QUEUE_URL }),
+    dispatcher: createLambdaPollDispatcher({
+      client: new LambdaClient({ region: "us-east-1", maxAttempts: 1 }),
+      functionName: POLL_FUNCTION,
+    }),
     feeds,
+    batchSize,
+    feedFailureAlarmHours: 24,
     clock: () => NOW,
-    log: silent,
+    log,
   });
 }
 
 describe("schedule handler", () => {
-  it("queues one message per due feed, 10 per SendMessageBatch, and skips feeds backing off", async () => {
+  it("invokes the poller asynchronously once per batch of due feeds and skips feeds backing off", async () => {
     const store = await freshStore();
     await store.putFeedState({
       feedId: "feed-03",
@@ -88,83 +101,56 @@ describe("schedule handler", () => {
       lastOkAt: new Date(NOW.getTime() - 10 * 60_000).toISOString(),
       nextPollAt: new Date(NOW.getTime() - 60_000).toISOString(),
     });
-    acceptAll();
+    lambdaMock.on(InvokeCommand).resolves({ StatusCode: 202 });
 
     const result = await handlerWith(store)(event);
 
-    const calls = sqsMock.commandCalls(SendMessageBatchCommand);
-    expect(calls.map((c) => c.args[0].input.Entries!.length)).toEqual([10, 10, 2]);
-    for (const call of calls) expect(call.args[0].input.QueueUrl).toBe(QUEUE_URL);
-    const sent = sentFeedIds();
+    const batches = invokedBatches();
+    expect(batches.map((b) => b.length)).toEqual([10, 10, 2]);
+    const sent = batches.flat();
     expect(sent).not.toContain("feed-03");
     expect(sent).toContain("feed-04");
     expect(new Set(sent).size).toBe(22);
-    expect(result).toEqual({ configured: 23, due: 22, queued: 22 });
+    expect(result).toEqual({ configured: 23, due: 22, dispatched: 22, invocations: 3 });
   });
 
-  it("resends entries SQS reports as failed, and succeeds when they go through", async () => {
+  it("starts one invocation for all due feeds when they fit one batch (the default: 20 per poll)", async () => {
     const store = await freshStore();
-    let first = true;
-    sqsMock.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => {
-      const entries = input.Entries!;
-      if (first) {
-        first = false;
-        return {
-          Successful: entries.slice(1).map((e) => ({ Id: e.Id!, MessageId: "m", MD5OfMessageBody: "x" })),
-          Failed: [{ Id: entries[0]!.Id!, Code: "InternalError", SenderFault: false, Message: "try again" }],
-        };
-      }
-      return {
-        Successful: entries.map((e) => ({ Id: e.Id!, MessageId: "m", MD5OfMessageBody: "x" })),
-        Failed: [],
-      };
+    lambdaMock.on(InvokeCommand).resolves({ StatusCode: 202 });
+    const result = await handlerWith(store, 30)(event);
+    expect(invokedBatches()).toEqual([feeds.map((f) => f.id)]);
+    expect(result.invocations).toBe(1);
+  });
+
+  it("fails the run naming the feeds whose invocation Lambda refused, after starting the others", async () => {
+    const store = await freshStore();
+    let call = 0;
+    lambdaMock.on(InvokeCommand).callsFake(() => {
+      call++;
+      if (call === 2) throw Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" });
+      return { StatusCode: 202 };
     });
-
-    const result = await handlerWith(store)(event);
-
-    expect(result.queued).toBe(23);
-    expect(sentFeedIds().filter((id) => id === "feed-00")).toHaveLength(2);
+    const { log, lines } = recordingLog();
+    const run = handlerWith(store, 10, log)(event);
+    await expect(run).rejects.toBeInstanceOf(DispatchError);
+    await expect(run).rejects.toThrow(/feed-10 \(TooManyRequestsException: Rate exceeded\)/);
+    expect(invokedBatches()).toHaveLength(3);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: "error",
+        message: "polls not started",
+        extra: expect.objectContaining({ dispatched: 13, invocations: 2 }),
+      }),
+    );
   });
 
-  it("fails the invocation naming each feed it could not queue (so it is retried and alarmed)", async () => {
+  it("treats an answer other than 202 Accepted as refused", async () => {
     const store = await freshStore();
-    sqsMock.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => {
-      const entries = input.Entries!;
-      const stuck = entries.filter((e) => parsePollMessage(e.MessageBody!).feedId === "feed-07");
-      return {
-        Successful: entries
-          .filter((e) => !stuck.includes(e))
-          .map((e) => ({ Id: e.Id!, MessageId: "m", MD5OfMessageBody: "x" })),
-        Failed: stuck.map((e) => ({
-          Id: e.Id!,
-          Code: "ServiceUnavailable",
-          SenderFault: false,
-          Message: "busy",
-        })),
-      };
-    });
-
-    const run = handlerWith(store)(event);
-    await expect(run).rejects.toBeInstanceOf(EnqueueError);
-    await expect(run).rejects.toThrow(/feed-07 \(ServiceUnavailable: busy\)/);
-    // Tried once plus two resends, and never resent the feeds that went through.
-    expect(sentFeedIds().filter((id) => id === "feed-07")).toHaveLength(3);
-    expect(sentFeedIds().filter((id) => id === "feed-08")).toHaveLength(1);
+    lambdaMock.on(InvokeCommand).resolves({ StatusCode: 500 });
+    await expect(handlerWith(store, 30)(event)).rejects.toThrow(/feed-00 \(Error: Lambda answered 500\)/);
   });
 
-  it("does not resend an entry SQS rejected as the sender's fault", async () => {
-    const store = await freshStore();
-    sqsMock.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => ({
-      Successful: input.Entries!.slice(1).map((e) => ({ Id: e.Id!, MessageId: "m", MD5OfMessageBody: "x" })),
-      Failed: [
-        { Id: input.Entries![0]!.Id!, Code: "InvalidMessageContents", SenderFault: true, Message: "bad" },
-      ],
-    }));
-    await expect(handlerWith(store)(event)).rejects.toThrow(/feed-00 \(InvalidMessageContents: bad\)/);
-    expect(sentFeedIds().filter((id) => id === "feed-00")).toHaveLength(1);
-  });
-
-  it("sends nothing when no feed is due", async () => {
+  it("invokes nothing when no feed is due", async () => {
     const store = await freshStore();
     const later = new Date(NOW.getTime() + 60 * 60_000).toISOString();
     for (const feed of feeds) {
@@ -176,15 +162,81 @@ describe("schedule handler", () => {
         nextPollAt: later,
       });
     }
-    acceptAll();
-    expect(await handlerWith(store)(event)).toEqual({ configured: 23, due: 0, queued: 0 });
-    expect(sqsMock.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+    lambdaMock.on(InvokeCommand).resolves({ StatusCode: 202 });
+    expect(await handlerWith(store)(event)).toEqual({
+      configured: 23,
+      due: 0,
+      dispatched: 0,
+      invocations: 0,
+    });
+    expect(lambdaMock.commandCalls(InvokeCommand)).toHaveLength(0);
+  });
+
+  it("reports feeds failing longer than the alarm threshold every cycle, even while they back off", async () => {
+    const store = await freshStore();
+    const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000).toISOString();
+    const inSixHours = new Date(NOW.getTime() + 6 * 3_600_000).toISOString();
+    // Failing 30 h and backing off (not polled this cycle), failing 2 h, and one removed from the config.
+    await store.putFeedState({
+      feedId: "feed-05",
+      url: feeds[5]!.url,
+      lastStatus: "http-5xx",
+      consecutiveFailures: 9,
+      failingSince: hoursAgo(30),
+      nextPollAt: inSixHours,
+    });
+    await store.putFeedState({
+      feedId: "feed-06",
+      url: feeds[6]!.url,
+      lastStatus: "timeout",
+      consecutiveFailures: 2,
+      failingSince: hoursAgo(2),
+      nextPollAt: inSixHours,
+    });
+    await store.putFeedState({
+      feedId: "removed",
+      url: "https://gone.example.org/",
+      lastStatus: "http-4xx",
+      consecutiveFailures: 50,
+      failingSince: hoursAgo(300),
+    });
+    lambdaMock.on(InvokeCommand).resolves({ StatusCode: 202 });
+    const { log, lines } = recordingLog();
+
+    await handlerWith(store, 30, log)(event);
+
+    const failing = lines.filter((l) => l.message === FEEDS_FAILING_MESSAGE);
+    expect(failing).toEqual([
+      {
+        level: "warn",
+        message: FEEDS_FAILING_MESSAGE,
+        extra: { [OLDEST_FAILURE_FIELD]: 30, failing: [{ feedId: "feed-05", hours: 30 }] },
+      },
+    ]);
+    expect(invokedBatches().flat()).not.toContain("feed-05");
+    // Nothing failing too long: no line, so the alarm's metric gets no data and returns to OK.
+    const quiet = recordingLog();
+    const healthy = await freshStore();
+    await handlerWith(healthy, 30, quiet.log)(event);
+    expect(quiet.lines.map((l) => l.message)).toEqual(["cycle dispatched"]);
+  });
+
+  it("reads its settings from the environment, with defaults for the optional ones", () => {
+    expect(readScheduleEnv({ TABLE_NAME: "t", POLL_FUNCTION_NAME: "p" })).toEqual({
+      tableName: "t",
+      pollFunctionName: "p",
+      pollBatchSize: 20,
+      feedFailureAlarmHours: 24,
+    });
+    expect(() =>
+      readScheduleEnv({ TABLE_NAME: "t", POLL_FUNCTION_NAME: "p", POLL_BATCH_SIZE: "lots" }),
+    ).toThrow(/POLL_BATCH_SIZE/);
   });
 
   it("the Lambda entry point fails fast naming a missing environment variable", async () => {
     const saved = { ...process.env };
     delete process.env.TABLE_NAME;
-    process.env.QUEUE_URL = QUEUE_URL;
+    process.env.POLL_FUNCTION_NAME = POLL_FUNCTION;
     try {
       await expect(handler(event, {} as Context)).rejects.toThrow(
         new EnvError("Missing environment variable TABLE_NAME"),

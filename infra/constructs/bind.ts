@@ -6,7 +6,7 @@
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as kms from "aws-cdk-lib/aws-kms";
 import type * as sns from "aws-cdk-lib/aws-sns";
-import type * as sqs from "aws-cdk-lib/aws-sqs";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
 import { ENV, TABLE_KEYS } from "../../lambdas/contract.ts";
 import type { HeistwatchFunction } from "./function.ts";
 
@@ -58,19 +58,27 @@ export function bindTable(
 }
 
 /**
- * Grants sns:Publish on the topic and the two KMS actions publishing to an encrypted topic needs
- * (the data key is generated and decrypted on the caller's behalf), and sets TOPIC_ARN.
+ * Grants sns:Publish on the topic, and with a customer key the two KMS actions publishing to a topic
+ * under it needs (the data key is generated and decrypted on the caller's behalf), and sets TOPIC_ARN.
+ * SNS's AWS-managed key needs no grant: its key policy already admits the account's principals via SNS.
  */
-export function bindTopicPublish(fn: HeistwatchFunction, topic: sns.ITopic, key: kms.IKey): void {
+export function bindTopicPublish(fn: HeistwatchFunction, topic: sns.ITopic, customerKey?: kms.IKey): void {
   fn.role.addToPolicy(new iam.PolicyStatement({ actions: ["sns:Publish"], resources: [topic.topicArn] }));
-  fn.role.addToPolicy(
-    new iam.PolicyStatement({ actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [key.keyArn] }),
-  );
+  if (customerKey) {
+    fn.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+        resources: [customerKey.keyArn],
+      }),
+    );
+  }
   fn.addEnvironment(ENV.topicArn, topic.topicArn);
 }
 
-/** Grants sqs:SendMessage (SendMessageBatch is authorised by it) and sets QUEUE_URL. */
-export function bindQueueSend(fn: HeistwatchFunction, queue: sqs.IQueue): void {
-  fn.role.addToPolicy(new iam.PolicyStatement({ actions: ["sqs:SendMessage"], resources: [queue.queueArn] }));
-  fn.addEnvironment(ENV.queueUrl, queue.queueUrl);
+/** Grants lambda:InvokeFunction on `target` (the async fan-out) and sets POLL_FUNCTION_NAME. */
+export function bindPollInvoke(fn: HeistwatchFunction, target: lambda.IFunction): void {
+  fn.role.addToPolicy(
+    new iam.PolicyStatement({ actions: ["lambda:InvokeFunction"], resources: [target.functionArn] }),
+  );
+  fn.addEnvironment(ENV.pollFunctionName, target.functionName);
 }

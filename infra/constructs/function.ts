@@ -1,6 +1,6 @@
 /**
  * One Lambda function with the house defaults: Node 24 on arm64, bundled by the local esbuild
- * (no Docker) as minified ESM with source maps, X-Ray tracing, its own log group with retention,
+ * (no Docker) as minified ESM with source maps, X-Ray tracing only when asked, its own log group with retention,
  * and its own role holding no managed policy (cdk-nag IAM4): every right is added by a bind helper.
  */
 import { type Duration, RemovalPolicy } from "aws-cdk-lib";
@@ -39,6 +39,8 @@ export interface HeistwatchFunctionProps {
   /** Compile-time constants (esbuild define); values must be JS source text (use JSON.stringify). */
   define?: Record<string, string>;
   reservedConcurrentExecutions?: number;
+  /** X-Ray active tracing (billed per trace; off unless the `xray` setting is on). */
+  tracing?: boolean;
   /** Async invocations only: where an event lands after its retries are used up. */
   deadLetterQueue?: sqs.IQueue;
   retryAttempts?: number;
@@ -83,7 +85,7 @@ export class HeistwatchFunction extends Construct {
       timeout: props.timeout,
       role: this.role,
       logGroup: this.logGroup,
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       deadLetterQueue: props.deadLetterQueue,
       retryAttempts: props.retryAttempts,

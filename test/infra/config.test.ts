@@ -31,6 +31,23 @@ describe("parseConfig", () => {
     expect(config.smsMinSeverity).toBe("high");
   });
 
+  it("defaults to the cheap settings: AWS-managed topic key, no X-Ray, a $2 budget, 20 feeds per poll", () => {
+    const config = parse({});
+    expect(config.topicEncryption).toBe("aws-managed");
+    expect(config.xray).toBe(false);
+    expect(config.budgetUsd).toBe(2);
+    expect(config.pollBatchSize).toBe(20);
+    expect(config.smsSpendLimitUsd).toBe(1);
+    // The SMS alarm fires before AWS stops sending at the limit.
+    expect(config.smsSpendAlarmUsd).toBe(0.8);
+    expect(parse({ smsSpendLimitUsd: "10" }).smsSpendAlarmUsd).toBe(8);
+    expect(parse({ topicEncryption: "customer", xray: "true", budgetUsd: "0" })).toMatchObject({
+      topicEncryption: "customer",
+      xray: true,
+      budgetUsd: 0,
+    });
+  });
+
   it("parses `-c key=value` strings: lists, booleans, numbers", () => {
     const config = parse({
       alertEmails: "ops@example.org, reader@example.com",
@@ -116,7 +133,13 @@ describe("parseConfig", () => {
     ]);
     expect(problemsOf({ tableRemovalPolicy: "snapshot" })[0]).toMatch(/^tableRemovalPolicy: 'snapshot'/);
     expect(problemsOf({ apiThrottleRate: "50", apiThrottleBurst: "10" })[0]).toMatch(/^apiThrottleBurst:/);
-    expect(problemsOf({ pollReservedConcurrency: "1" })[0]).toMatch(/^pollReservedConcurrency:/);
+    expect(problemsOf({ smsSpendAlarmUsd: "1" })[0]).toMatch(
+      /^smsSpendAlarmUsd: 1 is not below smsSpendLimitUsd 1/,
+    );
+    expect(problemsOf({ topicEncryption: "kms" })[0]).toMatch(
+      /^topicEncryption: expected one of aws-managed, customer/,
+    );
+    expect(problemsOf({ budgetUsd: "-1" })[0]).toMatch(/^budgetUsd:/);
     expect(problemsOf({ schedule: "rate(5 minute)" })[0]).toMatch(/^schedule:/);
     expect(problemsOf({ alertEmails: [{ address: "a@example.org", severity: "high" }] })[0]).toMatch(
       /^alertEmails\[0\]: unknown field\(s\) severity/,

@@ -24,17 +24,26 @@ function acknowledgements(root: IConstruct): { path: string; id: string; reason:
 }
 
 describe("cdk-nag (AwsSolutions + Serverless)", () => {
+  const widest = {
+    ...SKIP_BUNDLING,
+    alertEmails: "a@example.org",
+    alertPhones: "+15551234567",
+    smsEnabled: "true",
+    opsEmail: "ops@example.org",
+  };
+
   it("finds nothing unacknowledged in the stack, with subscribers and SMS on (the widest configuration)", () => {
-    const { app } = buildApp({
-      context: {
-        ...SKIP_BUNDLING,
-        alertEmails: "a@example.org",
-        alertPhones: "+15551234567",
-        smsEnabled: "true",
-        opsEmail: "ops@example.org",
-      },
-    });
+    const { app } = buildApp({ context: widest });
     expect(() => app.synth()).not.toThrow();
+  }, 180_000);
+
+  it("finds nothing unacknowledged with X-Ray and the customer key on, which need other acknowledgements", () => {
+    const { app, stack } = buildApp({ context: { ...widest, xray: "true", topicEncryption: "customer" } });
+    expect(() => app.synth()).not.toThrow();
+    const ids = new Set(acknowledgements(stack).map((a) => a.id));
+    expect(ids).toContain("AwsSolutions-IAM5[Resource::*]");
+    expect(ids).not.toContain("Serverless-LambdaTracing");
+    expect(ids).not.toContain("AwsSolutions-SNS2");
   }, 180_000);
 
   it("acknowledges each finding with a specific reason a reviewer can check", () => {
@@ -47,15 +56,19 @@ describe("cdk-nag (AwsSolutions + Serverless)", () => {
     // Only these rules are waived, each on a narrow construct, never the whole stack.
     expect(new Set(acks.map((a) => a.id))).toEqual(
       new Set([
-        "AwsSolutions-IAM5[Resource::*]",
+        "Serverless-LambdaTracing",
         "Serverless-LambdaDLQ",
-        "Serverless-LambdaEventSourceMappingDestination",
         "AwsSolutions-SQS3",
         "Serverless-SQSRedrivePolicy",
+        "AwsSolutions-SNS2",
         "AwsSolutions-APIG4",
       ]),
     );
     expect(acks.map((a) => a.path)).not.toContain(stack.node.path);
+    // The unencrypted-topic waiver sits on the ops topic alone, never on the alerts topic.
+    expect(acks.filter((a) => a.id === "AwsSolutions-SNS2").map((a) => a.path)).toEqual([
+      "Heistwatch/OpsTopic",
+    ]);
   }, 180_000);
 
   it("fails synth when a non-compliant resource is added, proving the packs run", () => {

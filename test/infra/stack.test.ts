@@ -1,7 +1,8 @@
 /**
  * The synthesized template holds the contract operators rely on: storage settings, the schedule ->
- * queue -> poll wiring, the public API's limits, the alarms, and rights scoped to what each function
- * does. Synthesized once (with real esbuild bundling) and shared by every test.
+ * async invocation -> poll wiring, the public API's limits, the alarms, and rights scoped to what each
+ * function does. Synthesized once (with real esbuild bundling) in the widest configuration (SMS, X-Ray
+ * and the customer key on) and shared by every test; test/infra/defaults.test.ts checks the defaults.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import defaultFeeds from "../../config/feeds.json" with { type: "json" };
 import { buildApp } from "../../infra/app.ts";
+import { FUNCTION_SIZES } from "../../infra/sizing.ts";
 import { POLL_TIMEOUT } from "../../infra/stack.ts";
 import { decodeFeeds } from "../../lambdas/bundled-feeds.ts";
 
@@ -33,6 +35,8 @@ const context = {
   smsEnabled: "true",
   opsEmail: "ops@example.org",
   minAlertScore: "45",
+  xray: "true",
+  topicEncryption: "customer",
 };
 
 beforeAll(() => {
@@ -93,15 +97,16 @@ describe("storage", () => {
 });
 
 describe("functions", () => {
-  it("run Node 24 on arm64 with tracing, explicit memory/timeout and their own log group", () => {
+  it("run Node 24 on arm64 with tracing (when on), sized memory/timeout and their own log group", () => {
     template.resourceCountIs("AWS::Lambda::Function", 3);
     for (const name of ["Schedule", "Poll", "Api"]) {
       const fn = resources[functionId(name)]!.Properties;
       expect(fn.Runtime).toBe("nodejs24.x");
       expect(fn.Architectures).toEqual(["arm64"]);
       expect(fn.TracingConfig).toEqual({ Mode: "Active" });
-      expect(fn.MemorySize).toBeGreaterThanOrEqual(256);
-      expect(fn.Timeout).toBeGreaterThan(0);
+      const size = FUNCTION_SIZES[name.toLowerCase() as keyof typeof FUNCTION_SIZES];
+      expect(fn.MemorySize).toBe(size.memoryMb);
+      expect(fn.Timeout).toBe(size.timeoutSeconds);
       expect(fn.Handler).toBe("index.handler");
       expect(JSON.stringify(fn.LoggingConfig)).toContain(`${name}FunctionLogs`);
     }
@@ -111,8 +116,17 @@ describe("functions", () => {
 
   it("get the env vars that name their resources", () => {
     const env = (name: string) => resources[functionId(name)]!.Properties.Environment.Variables;
-    expect(Object.keys(env("Schedule"))).toEqual(expect.arrayContaining(["TABLE_NAME", "QUEUE_URL"]));
-    expect(env("Poll")).toMatchObject({ MIN_ALERT_SCORE: "45", POWERTOOLS_SERVICE_NAME: "heistwatch-poll" });
+    expect(env("Schedule")).toMatchObject({
+      TABLE_NAME: { Ref: only(logicalIdsOf("AWS::DynamoDB::Table", "Table")) },
+      POLL_FUNCTION_NAME: { Ref: functionId("Poll") },
+      POLL_BATCH_SIZE: "20",
+      FEED_FAILURE_ALARM_HOURS: "24",
+    });
+    expect(env("Poll")).toMatchObject({
+      MIN_ALERT_SCORE: "45",
+      POWERTOOLS_SERVICE_NAME: "heistwatch-poll",
+      POLL_CONCURRENCY: String(FUNCTION_SIZES.poll.concurrency),
+    });
     expect(Object.keys(env("Poll"))).toEqual(expect.arrayContaining(["TABLE_NAME", "TOPIC_ARN"]));
     expect(Object.keys(env("Api"))).toEqual(expect.arrayContaining(["TABLE_NAME", "PUBLIC_BASE_URL"]));
     expect(Object.keys(env("Poll"))).toEqual(expect.arrayContaining(["PUBLIC_BASE_URL"]));
@@ -134,8 +148,10 @@ describe("functions", () => {
   });
 });
 
-describe("schedule -> queue -> poll", () => {
-  it("fires the schedule Lambda every 5 minutes, with bounded retries and a DLQ", () => {
+describe("schedule -> async invocation -> poll", () => {
+  const failureQueue = () => ref(only(logicalIdsOf("AWS::SQS::Queue", "FailureDlq")));
+
+  it("fires the schedule Lambda every 5 minutes, with bounded retries and the failure queue", () => {
     template.hasResourceProperties("AWS::Events::Rule", {
       ScheduleExpression: "rate(5 minutes)",
       State: "ENABLED",
@@ -143,49 +159,41 @@ describe("schedule -> queue -> poll", () => {
         {
           Arn: ref(functionId("Schedule")),
           RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 },
-          DeadLetterConfig: { Arn: ref(only(logicalIdsOf("AWS::SQS::Queue", "ScheduleDlq"))) },
+          DeadLetterConfig: { Arn: failureQueue() },
         },
       ],
     });
     template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
       FunctionName: { Ref: functionId("Schedule") },
       MaximumRetryAttempts: 1,
-      DestinationConfig: {
-        OnFailure: { Destination: ref(only(logicalIdsOf("AWS::SQS::Queue", "ScheduleDlq"))) },
-      },
+      DestinationConfig: { OnFailure: { Destination: failureQueue() } },
     });
   });
 
-  it("queues into an encrypted, TLS-only queue whose visibility is 6x the poll timeout and that redrives to a DLQ", () => {
-    const queue = resources[only(logicalIdsOf("AWS::SQS::Queue", "PollQueue"))]!.Properties;
-    expect(queue.VisibilityTimeout).toBe(POLL_TIMEOUT.toSeconds() * 6);
-    expect(resources[functionId("Poll")]!.Properties.Timeout).toBe(POLL_TIMEOUT.toSeconds());
-    expect(queue.SqsManagedSseEnabled).toBe(true);
-    expect(queue.RedrivePolicy).toEqual({
-      deadLetterTargetArn: ref(only(logicalIdsOf("AWS::SQS::Queue", "PollDlq"))),
-      maxReceiveCount: 3,
-    });
-    template.resourceCountIs("AWS::SQS::Queue", 4);
-    template.allResourcesProperties("AWS::SQS::Queue", { SqsManagedSseEnabled: true });
-    // Every queue denies non-TLS access.
-    const queuePolicies = Object.values(resources).filter((r) => r.Type === "AWS::SQS::QueuePolicy");
-    expect(queuePolicies).toHaveLength(4);
-    for (const policy of queuePolicies) {
-      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
-        expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
-      );
-    }
-  });
-
-  it("feeds the poll Lambda in batches with partial batch failures and capped concurrency", () => {
-    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+  it("has no queue between schedule and poll: no event source mapping; a failed poll is retried once, then parked", () => {
+    template.resourceCountIs("AWS::Lambda::EventSourceMapping", 0);
+    template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
       FunctionName: { Ref: functionId("Poll") },
-      EventSourceArn: ref(only(logicalIdsOf("AWS::SQS::Queue", "PollQueue"))),
-      BatchSize: 5,
-      FunctionResponseTypes: ["ReportBatchItemFailures"],
-      ScalingConfig: { MaximumConcurrency: 2 },
+      MaximumRetryAttempts: 1,
+      MaximumEventAgeInSeconds: 900,
+      DestinationConfig: { OnFailure: { Destination: failureQueue() } },
     });
-    expect(resources[functionId("Poll")]!.Properties.ReservedConcurrentExecutions).toBe(2);
+    const poll = resources[functionId("Poll")]!.Properties;
+    expect(poll.DeadLetterConfig).toEqual({ TargetArn: failureQueue() });
+    expect(poll.ReservedConcurrentExecutions).toBe(2);
+    expect(poll.Timeout).toBe(POLL_TIMEOUT.toSeconds());
+  });
+
+  it("parks every failure in one encrypted, TLS-only queue that is billed only when used", () => {
+    template.resourceCountIs("AWS::SQS::Queue", 1);
+    const queue = resources[only(logicalIdsOf("AWS::SQS::Queue", "FailureDlq"))]!.Properties;
+    expect(queue.SqsManagedSseEnabled).toBe(true);
+    expect(queue.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    const queuePolicies = Object.values(resources).filter((r) => r.Type === "AWS::SQS::QueuePolicy");
+    expect(queuePolicies).toHaveLength(1);
+    expect(queuePolicies[0]!.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+    );
   });
 });
 
@@ -240,18 +248,15 @@ describe("least privilege", () => {
     const all = statements.flatMap(actionsOf);
     expect(all).not.toContain("dynamodb:DeleteItem");
     expect(all).not.toContain("dynamodb:Scan");
-    expect(all).not.toContain("sqs:SendMessage");
+    expect(all).not.toContain("lambda:InvokeFunction");
   });
 
-  it("lets the scheduler only query feed states on gsi1 and send to the poll queue", () => {
+  it("lets the scheduler only query feed states on gsi1 and invoke the poll function", () => {
     const statements = statementsOf("Schedule");
     const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith("dynamodb:")));
     expect(dynamo).toEqual([expect.objectContaining({ Action: "dynamodb:Query", Resource: indexArn() })]);
     expect(statements).toContainEqual(
-      expect.objectContaining({
-        Action: "sqs:SendMessage",
-        Resource: ref(only(logicalIdsOf("AWS::SQS::Queue", "PollQueue"))),
-      }),
+      expect.objectContaining({ Action: "lambda:InvokeFunction", Resource: ref(functionId("Poll")) }),
     );
     expect(statements.flatMap(actionsOf)).not.toContain("sns:Publish");
   });
@@ -270,7 +275,7 @@ describe("least privilege", () => {
 });
 
 describe("alerts", () => {
-  it("encrypts both topics with a rotating customer key and denies non-TLS publishing", () => {
+  it("with topicEncryption=customer, encrypts both topics with a rotating customer key; denies non-TLS publishing", () => {
     template.resourceCountIs("AWS::SNS::Topic", 2);
     template.allResourcesProperties("AWS::SNS::Topic", {
       KmsMasterKeyId: ref(only(logicalIdsOf("AWS::KMS::Key", "TopicKey"))),
@@ -289,8 +294,42 @@ describe("alerts", () => {
     );
   });
 
+  it("lets CloudWatch alarms and AWS Budgets of this account publish to the ops topic", () => {
+    const opsTopic = { Ref: only(logicalIdsOf("AWS::SNS::Topic", "OpsTopic")) };
+    const policy = Object.values(resources).find(
+      (r) =>
+        r.Type === "AWS::SNS::TopicPolicy" &&
+        JSON.stringify(r.Properties.Topics) === JSON.stringify([opsTopic]),
+    )!;
+    const statements = policy.Properties.PolicyDocument.Statement as Record<string, unknown>[];
+    for (const service of ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"]) {
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Effect: "Allow",
+          Principal: { Service: service },
+          Action: "sns:Publish",
+          Resource: opsTopic,
+          Condition: expect.objectContaining({
+            StringEquals: { "aws:SourceAccount": { Ref: "AWS::AccountId" } },
+          }),
+        }),
+      );
+    }
+    // The customer key lets both services encrypt what they publish.
+    template.hasResourceProperties("AWS::KMS::Key", {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: ["cloudwatch.amazonaws.com", "budgets.amazonaws.com"] },
+            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+          }),
+        ]),
+      },
+    });
+  });
+
   it("subscribes emails and phones with filter policies and a DLQ each", () => {
-    const dlq = ref(only(logicalIdsOf("AWS::SQS::Queue", "SubscriptionDlq")));
+    const dlq = ref(only(logicalIdsOf("AWS::SQS::Queue", "FailureDlq")));
     template.hasResourceProperties("AWS::SNS::Subscription", {
       Protocol: "email",
       Endpoint: "everything@example.org",
@@ -365,73 +404,85 @@ describe("public API", () => {
 describe("alarms", () => {
   const opsTopic = () => ({ Ref: only(logicalIdsOf("AWS::SNS::Topic", "OpsTopic")) });
 
-  it("page the ops topic when any DLQ holds a message", () => {
-    for (const dlq of ["PollDlq", "ScheduleDlq", "SubscriptionDlq"]) {
-      template.hasResourceProperties("AWS::CloudWatch::Alarm", {
-        Namespace: "AWS/SQS",
-        MetricName: "ApproximateNumberOfMessagesVisible",
-        Dimensions: [
-          {
-            Name: "QueueName",
-            Value: { "Fn::GetAtt": [only(logicalIdsOf("AWS::SQS::Queue", dlq)), "QueueName"] },
-          },
-        ],
-        Threshold: 1,
-        ComparisonOperator: "GreaterThanOrEqualToThreshold",
-        AlarmActions: [opsTopic()],
-      });
-    }
-  });
-
-  it("page on each Lambda's errors", () => {
-    for (const name of ["Schedule", "Poll", "Api"]) {
-      template.hasResourceProperties("AWS::CloudWatch::Alarm", {
-        Namespace: "AWS/Lambda",
-        MetricName: "Errors",
-        Dimensions: [{ Name: "FunctionName", Value: { Ref: functionId(name) } }],
-        AlarmActions: [opsTopic()],
-      });
-    }
-  });
-
-  it("page when a feed has failed for more than a day, from the poll Lambda's structured log field", () => {
-    template.hasResourceProperties("AWS::Logs::MetricFilter", {
-      LogGroupName: { Ref: only(logicalIdsOf("AWS::Logs::LogGroup", "PollFunctionLogs")) },
-      FilterPattern: "{ $.feedFailureAgeHours >= 0 }",
-      MetricTransformations: [
+  it("page the ops topic when the failure queue holds a message", () => {
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Dimensions: [
         {
-          MetricNamespace: "Heistwatch",
-          MetricName: "FeedFailureAgeHours",
-          MetricValue: "$.feedFailureAgeHours",
+          Name: "QueueName",
+          Value: { "Fn::GetAtt": [only(logicalIdsOf("AWS::SQS::Queue", "FailureDlq")), "QueueName"] },
         },
       ],
-    });
-    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
-      Namespace: "Heistwatch",
-      MetricName: "FeedFailureAgeHours",
-      Statistic: "Maximum",
-      Threshold: 24,
-      ComparisonOperator: "GreaterThanThreshold",
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
       AlarmActions: [opsTopic()],
     });
   });
 
-  it("watch the SMS spend when SMS is on; the key lets CloudWatch publish to the encrypted ops topic", () => {
+  it("page on the API Lambda's errors (the async functions' failures end in the failure queue)", () => {
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "AWS/Lambda",
+      MetricName: "Errors",
+      Dimensions: [{ Name: "FunctionName", Value: { Ref: functionId("Api") } }],
+      AlarmActions: [opsTopic()],
+    });
+  });
+
+  it("page when a feed has failed for more than a day, from the schedule's every-cycle line, without flapping", () => {
+    template.hasResourceProperties("AWS::Logs::MetricFilter", {
+      LogGroupName: { Ref: only(logicalIdsOf("AWS::Logs::LogGroup", "ScheduleFunctionLogs")) },
+      FilterPattern: '{ ($.message = "feeds failing") && ($.oldestFailureHours >= 0) }',
+      MetricTransformations: [
+        {
+          MetricNamespace: "Heistwatch",
+          MetricName: "FeedFailureAgeHours",
+          MetricValue: "$.oldestFailureHours",
+        },
+      ],
+    });
+    // Three 5-minute cycles per period: one lost cycle cannot clear it; recovery (no more lines) does.
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      Namespace: "Heistwatch",
+      MetricName: "FeedFailureAgeHours",
+      Statistic: "Maximum",
+      Period: 900,
+      EvaluationPeriods: 1,
+      Threshold: 24,
+      ComparisonOperator: "GreaterThanThreshold",
+      TreatMissingData: "notBreaching",
+      AlarmActions: [opsTopic()],
+    });
+  });
+
+  it("watch the SMS spend below the account's limit when SMS is on: four alarms in all", () => {
     template.hasResourceProperties("AWS::CloudWatch::Alarm", {
       Namespace: "AWS/SNS",
       MetricName: "SMSMonthToDateSpentUSD",
-      Threshold: 1,
+      Threshold: 0.8,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      AlarmActions: [opsTopic()],
     });
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 8);
-    template.hasResourceProperties("AWS::KMS::Key", {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-          }),
-        ]),
-      },
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 4);
+  });
+
+  it("budget the account's monthly cost and alert the ops topic at 80% actual and 100% forecast", () => {
+    template.hasResourceProperties("AWS::Budgets::Budget", {
+      Budget: { BudgetType: "COST", TimeUnit: "MONTHLY", BudgetLimit: { Amount: 2, Unit: "USD" } },
+      NotificationsWithSubscribers: [
+        {
+          Notification: { NotificationType: "ACTUAL", ComparisonOperator: "GREATER_THAN", Threshold: 80 },
+          Subscribers: [{ SubscriptionType: "SNS", Address: opsTopic() }],
+        },
+        {
+          Notification: {
+            NotificationType: "FORECASTED",
+            ComparisonOperator: "GREATER_THAN",
+            Threshold: 100,
+          },
+          Subscribers: [{ SubscriptionType: "SNS", Address: opsTopic() }],
+        },
+      ],
     });
   });
 });

@@ -198,6 +198,8 @@ export interface FeedState {
   failingSince?: string;
   /** ISO time before which the feed is not polled again (backoff, Retry-After). */
   nextPollAt?: string;
+  /** itemIdsHash of the items last stored in full; the same hash next time skips the known-ids read. */
+  itemIdsHash?: string;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Fetcher } from "../acquire/fetcher.ts";
 import type { Clock, Log, Notifier, PipelineStore, StoryRecord } from "../model/ports.ts";
 import { readFeed } from "../acquire/read-feed.ts";
 import { nextPollAfterFailure } from "./next-poll.ts";
+import { itemIdsHash } from "./item-ids-hash.ts";
 import {
   DEFAULT_STORY_WINDOW_HOURS,
   findMatchingStory,
@@ -114,15 +115,22 @@ export async function pollFeed(feed: FeedConfig, deps: PipelineDeps): Promise<Po
           (failures > 1 ? (previous?.failingSince ?? previous?.lastOkAt) : undefined) ?? now.toISOString(),
         consecutiveFailures: failures,
         nextPollAt: nextPollAfterFailure(now, failures, result.retryAfterSeconds, deps.random).toISOString(),
+        itemIdsHash: sameUrl ? previous?.itemIdsHash : undefined,
       });
       deps.log.warn("feed failed", { feedId: feed.id, kind: result.kind, failures, message: result.message });
       return failed(outcome, result.kind, result.message, finish);
     }
 
     let storeFailure: string | undefined;
+    let idsHash = sameUrl ? previous?.itemIdsHash : undefined;
     if (result.status === "ok") {
       outcome.fetched = result.articles.length;
-      storeFailure = await storeArticles(result.articles, feed.tier ?? "news", deps, outcome);
+      const hash = itemIdsHash(result.articles.map((article) => article.id));
+      // The same items as the last fully stored poll: every one is known, so skip the known-ids read.
+      if (hash !== idsHash) {
+        storeFailure = await storeArticles(result.articles, feed.tier ?? "news", deps, outcome);
+        if (!storeFailure) idsHash = hash;
+      }
     } else {
       outcome.status = "not-modified";
     }
@@ -139,6 +147,7 @@ export async function pollFeed(feed: FeedConfig, deps: PipelineDeps): Promise<Po
       lastPolledAt: now.toISOString(),
       lastOkAt: storeFailure ? previous?.lastOkAt : now.toISOString(),
       consecutiveFailures: 0,
+      itemIdsHash: idsHash,
     };
     if (!previous || stateChanged(previous, next)) await deps.store.putFeedState(next);
     if (storeFailure) return failed(outcome, "store", storeFailure, finish);
@@ -167,6 +176,7 @@ function stateChanged(previous: FeedState, next: FeedState): boolean {
     "lastError",
     "consecutiveFailures",
     "nextPollAt",
+    "itemIdsHash",
   ];
   return keys.some((key) => (previous[key] ?? null) !== (next[key] ?? null));
 }
