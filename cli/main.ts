@@ -21,6 +21,10 @@ const commands: Record<string, { summary: string; load: Loader }> = {
     summary: "a readable breakdown of one article's score, for tuning rules",
     load: () => import("./commands/explain.ts"),
   },
+  stories: {
+    summary: "cluster a JSONL file into stories and explain each merge (pair recall with dup_of)",
+    load: () => import("./commands/stories.ts"),
+  },
   parse: {
     summary: "fetch or read a feed and print its normalised articles as JSON Lines",
     load: () => import("./commands/parse.ts"),

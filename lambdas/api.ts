@@ -6,8 +6,12 @@
  * Environment: TABLE_NAME (required); PUBLIC_BASE_URL (optional absolute http(s) URL used in
  * feed links, e.g. a custom domain; defaults to the domain the request arrived on);
  * SITE_TITLE (optional).
+ *
+ * Every log line of an invocation carries the Lambda request id (function_request_id) and API
+ * Gateway's request id (api_request_id), so a 500 a reader reports can be found in the logs.
  */
 
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { createDynamoClient, createDynamoStore } from "./adapters/dynamo-store.ts";
 import { createApiGatewayHandler } from "./core/api/apigw.ts";
 import { createApi, DEFAULT_SITE } from "./core/api/app.ts";
@@ -18,7 +22,7 @@ const config = readApiConfig(process.env);
 const log = asLog(logger);
 const store = createDynamoStore({ client: createDynamoClient(), tableName: config.tableName });
 
-export const handler = createApiGatewayHandler(
+const handle = createApiGatewayHandler(
   createApi({
     reader: store,
     feedStates: store,
@@ -32,3 +36,16 @@ export const handler = createApiGatewayHandler(
     },
   }),
 );
+
+export async function handler(
+  event: APIGatewayProxyEventV2,
+  context?: Context,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  if (context) logger.addContext(context);
+  logger.appendKeys({ api_request_id: event.requestContext?.requestId });
+  try {
+    return await handle(event);
+  } finally {
+    logger.removeKeys(["api_request_id"]);
+  }
+}

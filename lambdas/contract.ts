@@ -36,7 +36,7 @@ export const TABLE_KEYS = {
 } as const;
 
 /** Item key prefixes. */
-export const KEY_PREFIX = { article: "A#", story: "S#", feed: "F#" } as const;
+export const KEY_PREFIX = { article: "A#", story: "S#", feed: "F#", incident: "I#" } as const;
 
 /** Partitions of index gsi1. */
 export const GSI1_PARTITION = {

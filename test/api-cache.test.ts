@@ -42,6 +42,59 @@ describe("cachedStoryReader", () => {
     expect(fresh.stories[0]?.id).toBe("page-2");
   });
 
+  it("after expiry, lets one request wait for the new read while the others get the expired page at once", async () => {
+    let now = 0;
+    const calls: StoryQuery[] = [];
+    const gates: Array<() => void> = [];
+    const reader: StoryReader = {
+      async listFlaggedStories(query) {
+        calls.push(query);
+        const n = calls.length;
+        await new Promise<void>((resolve) => gates.push(resolve));
+        return { stories: [makeStory({ id: `page-${n}` })], nextCursor: null };
+      },
+      getStory: async (id) => makeStory({ id }),
+    };
+    const cached = cachedStoryReader(reader, { ttlMs: 5_000, clock: () => new Date(now) });
+    const first = cached.listFlaggedStories({ limit: 10 });
+    gates.shift()!();
+    const old = await first;
+    now = 6_000;
+    const refreshing = cached.listFlaggedStories({ limit: 10 });
+    expect(calls).toHaveLength(2);
+    // While that read is in flight, others are answered from the expired page without a read.
+    expect(await cached.listFlaggedStories({ limit: 10 })).toBe(old);
+    expect(calls).toHaveLength(2);
+    gates.shift()!();
+    const fresh = await refreshing;
+    expect(fresh.stories[0]?.id).toBe("page-2");
+    expect(await cached.listFlaggedStories({ limit: 10 })).toBe(fresh);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("does not keep serving an expired page after its refresh failed: the next request reads again", async () => {
+    let now = 0;
+    let failing = false;
+    const calls: StoryQuery[] = [];
+    const reader: StoryReader = {
+      async listFlaggedStories(query) {
+        calls.push(query);
+        if (failing) throw new Error("store down");
+        return { stories: [makeStory({ id: `page-${calls.length}` })], nextCursor: null };
+      },
+      getStory: async (id) => makeStory({ id }),
+    };
+    const cached = cachedStoryReader(reader, { ttlMs: 5_000, clock: () => new Date(now) });
+    await cached.listFlaggedStories({ limit: 10 });
+    now = 6_000;
+    failing = true;
+    await expect(cached.listFlaggedStories({ limit: 10 })).rejects.toThrow("store down");
+    await expect(cached.listFlaggedStories({ limit: 10 })).rejects.toThrow("store down");
+    expect(calls).toHaveLength(3);
+    failing = false;
+    expect((await cached.listFlaggedStories({ limit: 10 })).stories[0]?.id).toBe("page-4");
+  });
+
   it("keeps different filters and cursors apart, and treats actor case-insensitively like the store", async () => {
     const { reader, calls, release } = countingReader();
     release();

@@ -89,14 +89,15 @@ afterAll(async () => {
 
 describe("GET /feed.json over dynalite", () => {
   it("is a valid JSON Feed 1.1 of every stored story, newest first, with no next_url on the last page", async () => {
-    const { res, body } = await getJson("/feed.json");
+    // 40 stories: one page of 50 (the default page is 20).
+    const { res, body } = await getJson("/feed.json?limit=50");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/feed+json; charset=utf-8");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
     expect(jsonFeedProblems(body)).toEqual([]);
     expect(body.items.map((i) => i.id)).toEqual(expectedIds().slice(0, 50));
-    expect(body.feed_url).toBe(`${server.url}/feed.json`);
+    expect(body.feed_url).toBe(`${server.url}/feed.json?limit=50`);
     expect(body.home_page_url).toBe(`${server.url}/`);
     expect(body.next_url).toBeUndefined();
     const first = body.items[0];

@@ -98,7 +98,7 @@ describe("query parameters", () => {
       severity: "high",
     });
     await call("/?severity=&min_score=&actor=");
-    expect(reader.calls.at(-1)).toEqual({ limit: 50 });
+    expect(reader.calls.at(-1)).toEqual({ limit: 20 });
   });
 
   it.each([

@@ -168,7 +168,7 @@ describe("alerts owed and their order", () => {
     expect(old).toMatchObject({
       action: "suppress",
       kind: "new",
-      reason: "too old: first reported 456 h ago, alerts stop after 168 h",
+      reason: "too old: newest report 230 h ago, alerts stop after 168 h",
     });
     const low = planDelivery(record, new Date("2025-01-01T01:00:00.000Z"), {
       minAlertScore: 60,

@@ -1,8 +1,14 @@
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { createSnsNotifier, MAX_MESSAGE_BYTES } from "../lambdas/adapters/sns-notifier.ts";
-import { alertEmailText, alertSmsText, alertSubject, smsLength } from "../lambdas/core/alerts/messages.ts";
+import { createSnsNotifier, deliveryIdLine, MAX_MESSAGE_BYTES } from "../lambdas/adapters/sns-notifier.ts";
+import {
+  alertEmailText,
+  alertSmsText,
+  alertSubject,
+  deliveryId,
+  smsLength,
+} from "../lambdas/core/alerts/messages.ts";
 import type { Alert } from "../lambdas/core/model/types.ts";
 import { storyRecord } from "./helpers/store-fixtures.ts";
 
@@ -29,8 +35,8 @@ describe("SNS notifier", () => {
       Subject: "[HIGH] Lazarus Group drains $50 million from ExampleSwap",
       MessageStructure: "json",
       Message: JSON.stringify({
-        default: alertEmailText(alert),
-        email: alertEmailText(alert),
+        default: `${alertEmailText(alert)}${deliveryIdLine(alert)}`,
+        email: `${alertEmailText(alert)}${deliveryIdLine(alert)}`,
         sms: alertSmsText(alert),
       }),
       MessageAttributes: {
@@ -41,6 +47,7 @@ describe("SNS notifier", () => {
         actor: { DataType: "String.Array", StringValue: '["Lazarus Group","APT38"]' },
         corroborated: { DataType: "String", StringValue: "false" },
         attribution: { DataType: "String", StringValue: "attributed" },
+        delivery_id: { DataType: "String", StringValue: deliveryId(alert) },
       },
     });
     const body = JSON.parse(input.Message!) as { sms: string };
@@ -115,7 +122,8 @@ describe("SNS notifier", () => {
     expect(bytes).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
     expect(bytes).toBeGreaterThan(MAX_MESSAGE_BYTES - 10_000);
     const body = JSON.parse(input.Message!) as { email: string; sms: string };
-    expect(body.email.endsWith("[truncated]")).toBe(true);
+    // The delivery id line follows the truncation marker, so it survives truncation.
+    expect(body.email).toMatch(/\[truncated\]\n\nDelivery id: [0-9a-f]{32}$/);
   });
 
   it("throws when Publish fails, so the caller keeps the alert pending", async () => {

@@ -200,12 +200,49 @@ describe("parseFeed: hostile documents", () => {
     expect(Object.prototype).not.toHaveProperty("polluted");
   });
 
+  it("gives element, attribute and entity names like __proto__ and constructor no special meaning", async () => {
+    const xml = `<?xml version="1.0"?><rss version="2.0" __proto__="x"><channel><title>t</title>
+<item><title>t</title><link>https://e.org/q</link><constructor a="1"/><__proto__ b="2"><x/></__proto__>
+<category __proto__="y" term="z"/></item></channel></rss>`;
+    const { articles } = await parseFeed(xml, context);
+    expect(articles.map((a) => [a.url, a.categories])).toEqual([["https://e.org/q", ["z"]]]);
+    for (const name of ["constructor", "toString", "hasOwnProperty", "valueOf"]) {
+      const error = await parseError(
+        rssDocument([{ title: "t" }]).replace("<title>t</title>", `<title>&${name};</title>`),
+      );
+      expect(error.message).toMatch(/Invalid character entity/);
+    }
+  });
+
   it("locks xml2js at 0.5.0 or later (CVE-2023-0842 prototype pollution)", async () => {
     const { readFileSync } = await import("node:fs");
     const lock = JSON.parse(readFileSync(new URL("../package-lock.json", import.meta.url), "utf8"));
     const version: string = lock.packages["node_modules/xml2js"].version;
     const [major = 0, minor = 0] = version.split(".").map(Number);
     expect(major > 0 || minor >= 5, `xml2js ${version}`).toBe(true);
+  });
+
+  it("drops only the pathologically nested item and keeps the well-formed items beside it", async () => {
+    const deep = `${"<div>".repeat(5_000)}x${"</div>".repeat(5_000)}`;
+    const xml = rssDocument([
+      { title: "before", link: "https://e.org/1" },
+      { title: "deep", link: "https://e.org/2" },
+      { title: "after", link: "https://e.org/3" },
+    ]).replace("<title>deep</title>", `<title>deep</title><description>${deep}</description>`);
+    const { articles, warnings } = await parseFeed(xml, context);
+    expect(articles.map((a) => a.title)).toEqual(["before", "after"]);
+    expect(warnings).toEqual(["1 malformed item(s) skipped: item 2 nested deeper than 1000 elements"]);
+  });
+
+  it("refuses a document nested past the limit outside any item, as bad-xml", async () => {
+    const deep = `${"<x>".repeat(2_000)}${"</x>".repeat(2_000)}`;
+    const xml = rssDocument([{ title: "t", link: "https://e.org/1" }]).replace(
+      "<channel>",
+      `<channel>${deep}`,
+    );
+    const error = await parseError(xml);
+    expect(error.kind).toBe("bad-xml");
+    expect(error.message).toMatch(/nested deeper than 1000 levels/);
   });
 
   it("parses a good document the same after a bad one (a new Parser per document)", async () => {

@@ -264,6 +264,7 @@ describe("pollFeed against dynalite, a local feed server and a mocked SNS", () =
   it("makes a report older than the story window a new story", async () => {
     sns.on(PublishCommand).resolves({});
     const { store, deps, setNow } = await setup();
+    deps.storyWindowHours = 72; // the default is weeks (issue 16); a short window shows the cut-off
     feedItems.a = [THEFT];
     await pollFeed(feed("a"), deps);
     setNow("2025-01-16T12:00:00.000Z");

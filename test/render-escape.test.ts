@@ -1,13 +1,9 @@
 import { describe, expect, it } from "vitest";
-import {
-  displayText,
-  escapeHtml,
-  escapeXml,
-  removeControlCharacters,
-  safeHttpUrl,
-  safeJsonStringify,
-} from "../lambdas/core/publish/escape.ts";
-import { formatUsd } from "../lambdas/core/publish/view.ts";
+import { escapeHtml, escapeXml, safeJsonStringify } from "../lambdas/core/publish/escape.ts";
+import { plainText as removeControlCharacters } from "../lambdas/core/text/characters.ts";
+import { displayText } from "../lambdas/core/text/display.ts";
+import { safeHttpUrl } from "../lambdas/core/text/links.ts";
+import { formatUsd } from "../lambdas/core/text/money.ts";
 
 describe("escapeHtml / escapeXml", () => {
   it("turns markup characters into entities, both quotes included", () => {

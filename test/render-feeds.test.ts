@@ -15,7 +15,7 @@ const site = {
 };
 const ctx = (over: Partial<RenderContext> = {}): RenderContext => ({
   site,
-  query: { limit: 50 },
+  query: { limit: 20 }, // the default page size
   nextCursor: null,
   ...over,
 });

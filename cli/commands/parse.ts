@@ -10,6 +10,7 @@ import { FeedParseError, parseFeed } from "../../lambdas/core/parse/parse-feed.t
 import { createHttpFetcher } from "../../lambdas/adapters/http-fetcher.ts";
 import { readFeed } from "../../lambdas/core/acquire/read-feed.ts";
 import type { Article, FeedConfig } from "../../lambdas/core/model/types.ts";
+import { oneLine } from "../../lambdas/core/text/characters.ts";
 import { type Command, EXIT } from "../command.ts";
 
 const USAGE = `usage: heistwatch parse FILE_OR_URL [options]
@@ -79,8 +80,17 @@ function slug(text: string): string {
   );
 }
 
+/**
+ * One line on stderr. Its text comes from servers and feeds (reason phrases, file names, parse
+ * errors), so it goes through the text policy's one-line rule: no controls (no ANSI or C1
+ * escape sequences), no bidi or zero-width characters, no line breaks.
+ */
+function warn(text: string): void {
+  console.error(`heistwatch parse: ${oneLine(text)}`);
+}
+
 function printArticles(articles: Article[], warnings: string[] | undefined, label: string): void {
-  for (const warning of warnings ?? []) console.error(`heistwatch parse: ${label}: warning: ${warning}`);
+  for (const warning of warnings ?? []) warn(`${label}: warning: ${warning}`);
   process.stdout.write(articles.map((a) => `${JSON.stringify(a)}\n`).join(""));
 }
 
@@ -97,11 +107,11 @@ async function parseUrl(args: ParseArgs): Promise<number> {
     return 0;
   }
   if (result.status === "not-modified") {
-    console.error(`heistwatch parse: ${args.target}: not modified`);
+    warn(`${args.target}: not modified`);
     return 0;
   }
   const hint = result.kind === "blocked-address" ? " (--allow-address permits a private address)" : "";
-  console.error(`heistwatch parse: ${result.message} [${result.kind}]${hint}`);
+  warn(`${result.message} [${result.kind}]${hint}`);
   return EXIT.failed;
 }
 
@@ -119,9 +129,7 @@ async function parseFile(args: ParseArgs): Promise<number> {
     bytes = await readInput(args.target);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    console.error(
-      `heistwatch parse: cannot read ${label}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`,
-    );
+    warn(`cannot read ${label}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`);
     return 1;
   }
   const name = args.name ?? (args.target === "-" ? "stdin" : basename(args.target));
@@ -141,10 +149,10 @@ async function parseFile(args: ParseArgs): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof FeedParseError) {
-      console.error(`heistwatch parse: ${label}: ${error.message} [${error.kind}]`);
+      warn(`${label}: ${error.message} [${error.kind}]`);
       return EXIT.failed;
     }
-    console.error(`heistwatch parse: ${label}: ${(error as Error).message}`);
+    warn(`${label}: ${(error as Error).message}`);
     return 1;
   }
 }
@@ -155,7 +163,8 @@ export const command: Command = {
   async run(args) {
     const parsed = readArgs(args);
     if (typeof parsed === "string") {
-      console.error(`heistwatch parse: ${parsed}\n\n${USAGE}`);
+      warn(parsed);
+      console.error(`\n${USAGE}`);
       return 2;
     }
     return /^https?:\/\//i.test(parsed.target) ? parseUrl(parsed) : parseFile(parsed);

@@ -1,9 +1,12 @@
 /**
- * How an alert looks in a terminal and in a chat webhook. Story text comes from feeds, so the
- * terminal card strips control characters and the chat texts escape each platform's markup.
+ * How an alert looks in a terminal and in a chat webhook. Story text comes from feeds, so every
+ * piece goes through the text policy's one-line rule (controls, bidi and zero-width characters
+ * removed, capped by code points) and the chat texts escape each platform's markup.
  */
-import { formatUsd, independentSources, safeLink } from "../../lambdas/core/alerts/messages.ts";
+import { independentSources } from "../../lambdas/core/alerts/messages.ts";
 import type { Alert, MatchedTerm } from "../../lambdas/core/model/types.ts";
+import { safeHttpUrl } from "../../lambdas/core/text/links.ts";
+import { formatUsd } from "../../lambdas/core/text/money.ts";
 import { terminalSafe } from "./progress.ts";
 
 const WIDTH = 78;
@@ -57,7 +60,7 @@ function facts(alert: Alert): string[] {
   const { story } = alert;
   return [
     `Actors: ${story.actors.length > 0 ? terminalSafe(story.actors.join(", "), 120) : "none named"}`,
-    `Amount: ${story.amountUsd !== null ? formatUsd(story.amountUsd) : "not stated"}`,
+    `Amount: ${formatUsd(story.amountUsd, "long") ?? "not stated"}`,
     `Attribution: ${story.attribution ?? "none"}`,
   ];
 }
@@ -88,7 +91,7 @@ function evidence(matched: MatchedTerm[]): string {
 
 /** The story's link as a one-element list when it is http(s) (javascript:, data: and the like are dropped). */
 function link(url: string | null, max: number): string[] {
-  const safe = safeLink(url);
+  const safe = safeHttpUrl(url);
   return safe ? [terminalSafe(safe, max)] : [];
 }
 

@@ -21,6 +21,8 @@ export interface LocalConfig {
   port: number;
   /** Address the API server binds to. */
   host: string;
+  /** Public URL of the API (behind a reverse proxy); feed links use it. Default: the listening address. */
+  publicUrl?: string;
   /** Absolute path of the data directory (the embedded DynamoDB lives in it). */
   dataDir: string;
   /** Absolute path of the feed list (JSON array of {id, name, url}). */
@@ -102,6 +104,7 @@ const ipList: Parser<string[]> = (value, name, source) => {
 const SETTINGS = {
   port: { env: "HEISTWATCH_PORT", flag: "--port", parse: integer(0, 65535) },
   host: { env: "HEISTWATCH_HOST", flag: "--host", parse: text },
+  publicUrl: { env: "HEISTWATCH_PUBLIC_URL", flag: "--public-url", parse: httpUrl },
   dataDir: { env: "HEISTWATCH_DATA_DIR", flag: "--data-dir", parse: text },
   feedsFile: { env: "HEISTWATCH_FEEDS_FILE", flag: "--feeds", parse: text },
   intervalSeconds: { env: "HEISTWATCH_INTERVAL_SECONDS", flag: "--interval", parse: integer(1, 86_400) },
@@ -125,6 +128,7 @@ export const CONFIG_FLAGS_USAGE = [
   "  --config FILE        config file (default: ./heistwatch.config.json when present)",
   "  --port N             API port (default 8787; 0 = any free port)      env HEISTWATCH_PORT",
   "  --host ADDR          API bind address (default 127.0.0.1)            env HEISTWATCH_HOST",
+  "  --public-url URL     URL feed links use (default: the bind address)  env HEISTWATCH_PUBLIC_URL",
   "  --data-dir DIR       data directory (default .heistwatch/data)       env HEISTWATCH_DATA_DIR",
   "  --feeds FILE         feed list JSON (default config/feeds.json)      env HEISTWATCH_FEEDS_FILE",
   "  --interval SECONDS   time between poll cycles (default 300)          env HEISTWATCH_INTERVAL_SECONDS",

@@ -1,13 +1,18 @@
 /**
  * The embedded DynamoDB of local mode: dynalite persisting to LevelDB under the data directory,
  * listening on 127.0.0.1, reached through the ordinary AWS SDK client, so the same Store code
- * runs here as in AWS. Checks the directory is writable and not used by another heistwatch first.
+ * runs here as in AWS. Checks the directory is writable, not used by another heistwatch, and
+ * that its database opens, before dynalite touches it: dynalite on a damaged LevelDB dies later
+ * with an uncaught "Database is closed" from inside its HTTP handler and leaves the lock behind.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
+import { Level } from "level";
+import { oneLine } from "../../lambdas/core/text/characters.ts";
+import { truncate } from "../../lambdas/core/text/truncate.ts";
 
 /** The data directory cannot be used (not writable, or held by another process). Systemic: exit non-zero. */
 export class DataDirError extends Error {
@@ -19,6 +24,11 @@ export interface EmbeddedDynamo {
   client: DynamoDBClient;
   /** Stops the server and closes LevelDB (flushing it), then releases the directory lock. */
   close(): Promise<void>;
+}
+
+/** The stored database cannot be opened (damaged files, not a LevelDB). The message says how to move it aside. */
+export class StoreDamagedError extends DataDirError {
+  override name = "StoreDamagedError";
 }
 
 const LOCK_FILE = "heistwatch.pid";
@@ -86,6 +96,26 @@ export function lockDataDir(dataDir: string): () => void {
   throw new DataDirError(`could not lock data directory ${dataDir}`);
 }
 
+/**
+ * Opens and closes the LevelDB at `dbDir` (creating it when missing).
+ * @throws StoreDamagedError, one line naming the directory and how to move it aside.
+ */
+export async function checkDatabaseOpens(dbDir: string): Promise<void> {
+  const db = new Level(dbDir);
+  try {
+    await db.open();
+  } catch (error) {
+    const cause = (error as { cause?: Error }).cause;
+    const reason = truncate(oneLine(cause?.message ?? (error as Error).message ?? String(error)), 200);
+    const aside = `${dbDir}.damaged-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+    throw new StoreDamagedError(
+      `the embedded database in ${dbDir} cannot be opened (${reason}); to start fresh, move it aside: mv "${dbDir}" "${aside}"`,
+    );
+  } finally {
+    await db.close().catch(() => undefined);
+  }
+}
+
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -104,6 +134,12 @@ export async function startEmbeddedDynamo(dataDir: string | null): Promise<Embed
   if (dataDir !== null) {
     ensureWritableDir(dataDir);
     release = lockDataDir(dataDir);
+    try {
+      await checkDatabaseOpens(join(dataDir, DB_DIR));
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
   const server = dynalite({
     ...(dataDir !== null ? { path: join(dataDir, DB_DIR) } : {}),

@@ -3,6 +3,10 @@
  * locally: each request becomes an APIGatewayProxyEventV2, the handler is called exactly as
  * Lambda would call it, and its structured result is written back. `npm start` serves the
  * public feed with it, so local mode exercises the same handler code as AWS.
+ *
+ * The client's Host header never decides where links point: the event's domain and scheme
+ * are the server's own address (or the configured public URL), as API Gateway's are its own,
+ * so one request with a forged Host cannot poison a shared cache for everyone.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -19,6 +23,11 @@ export interface ApiServerOptions {
   host?: string;
   /** Where handler crashes are reported; default console.error. */
   onError?: (error: unknown) => void;
+  /**
+   * The public URL clients reach this server at (e.g. behind a reverse proxy); its host and
+   * scheme become the event's domainName and x-forwarded-proto. Default: the listening address.
+   */
+  publicUrl?: string;
 }
 
 export interface ApiServer {
@@ -48,8 +57,23 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** The event API Gateway would send for this request (headers lower-cased, repeats joined by commas). */
-export function toHttpApiEvent(req: IncomingMessage, body: Buffer, now = new Date()): APIGatewayProxyEventV2 {
+/** Where the server is reached: the domain and scheme events report, whatever the client sent as Host. */
+export interface ServerOrigin {
+  /** host[:port], e.g. "127.0.0.1:8787". */
+  domainName: string;
+  protocol: "http" | "https";
+}
+
+/**
+ * The event API Gateway would send for this request (headers lower-cased, repeats joined by
+ * commas). domainName and x-forwarded-proto come from `origin`, never from the request.
+ */
+export function toHttpApiEvent(
+  req: IncomingMessage,
+  body: Buffer,
+  origin: ServerOrigin,
+  now = new Date(),
+): APIGatewayProxyEventV2 {
   const target = req.url ?? "/";
   const queryAt = target.indexOf("?");
   const rawPath = (queryAt === -1 ? target : target.slice(0, queryAt)) || "/";
@@ -65,8 +89,8 @@ export function toHttpApiEvent(req: IncomingMessage, body: Buffer, now = new Dat
     }
     headers[name] = Array.isArray(value) ? value.join(",") : value;
   }
-  // This server speaks plain HTTP; API Gateway sets the same header for its own scheme.
-  headers["x-forwarded-proto"] = "http";
+  // API Gateway sets this header for its own scheme; a client's value is never believed.
+  headers["x-forwarded-proto"] = origin.protocol;
   headers["x-forwarded-for"] = req.socket.remoteAddress ?? "127.0.0.1";
 
   const queryStringParameters: Record<string, string> = {};
@@ -85,8 +109,8 @@ export function toHttpApiEvent(req: IncomingMessage, body: Buffer, now = new Dat
     requestContext: {
       accountId: "local",
       apiId: "local",
-      domainName: headers.host ?? "localhost",
-      domainPrefix: (headers.host ?? "localhost").split(".")[0] ?? "localhost",
+      domainName: origin.domainName,
+      domainPrefix: origin.domainName.split(".")[0] ?? origin.domainName,
       http: {
         method,
         path: rawPath,
@@ -144,11 +168,12 @@ export async function startApiServer(handler: HttpApiHandler, options: ApiServer
   const host = options.host ?? "127.0.0.1";
   const onError = options.onError ?? ((error: unknown) => console.error("api server: handler failed", error));
 
+  let origin: ServerOrigin = { domainName: "localhost", protocol: "http" };
   // Every error is answered inside; the promise is handled here, never left floating.
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const body = await readBody(req);
-      const result = await handler(toHttpApiEvent(req, body));
+      const result = await handler(toHttpApiEvent(req, body, origin));
       writeResult(req, res, result);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
@@ -195,8 +220,11 @@ export async function startApiServer(handler: HttpApiHandler, options: ApiServer
 
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(":") ? `[${host}]` : host;
+  const url = `http://${shownHost}:${port}`;
+  const publicUrl = new URL(options.publicUrl ?? url);
+  origin = { domainName: publicUrl.host, protocol: publicUrl.protocol === "https:" ? "https" : "http" };
   return {
-    url: `http://${shownHost}:${port}`,
+    url,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -4,8 +4,10 @@
  * it on a later cycle; the fan-out remembers which sinks already delivered, so a retry does not
  * print the same card twice.
  */
+import { deliveryId } from "../../lambdas/core/alerts/messages.ts";
 import type { Notifier } from "../../lambdas/core/model/ports.ts";
 import type { Alert } from "../../lambdas/core/model/types.ts";
+import { truncate } from "../../lambdas/core/text/truncate.ts";
 import { alertPlainLines, formatAlertCard } from "./alert-card.ts";
 
 /** Prints each alert as a card through `write` (default: stdout). Never fails. */
@@ -31,22 +33,32 @@ export interface WebhookOptions {
   fetch?: typeof fetch;
 }
 
+/** Header carrying the alert's stable delivery id (also in the body as `delivery_id`). */
+export const DELIVERY_ID_HEADER = "X-Heistwatch-Delivery";
+
 /**
- * POSTs `{ text, content, username, allowed_mentions }`: Slack reads `text` (mrkdwn, with &, < and >
- * escaped as Slack asks), Discord reads `content` (markdown escaped, mentions disabled). Throws
- * WebhookError naming the webhook's host (never the full URL: its path is the secret).
+ * POSTs `{ text, content, username, allowed_mentions, delivery_id }`: Slack reads `text` (mrkdwn,
+ * with &, < and > escaped as Slack asks), Discord reads `content` (markdown escaped, mentions
+ * disabled). Every POST of the same alert (a retry after a failure or a crash) carries the same
+ * delivery id, in the body and in the X-Heistwatch-Delivery header, so a receiver can drop
+ * repeats. Throws WebhookError naming the webhook's host (never the full URL: its path is the secret).
  */
 export function createWebhookNotifier(options: WebhookOptions): Notifier {
   const doFetch = options.fetch ?? fetch;
   const host = new URL(options.url).host;
   return {
     async send(alert) {
-      const body = JSON.stringify(webhookPayload(alert));
+      const payload = webhookPayload(alert);
+      const body = JSON.stringify(payload);
       let response: Response;
       try {
         response = await doFetch(options.url, {
           method: "POST",
-          headers: { "content-type": "application/json", "user-agent": "heistwatch (local mode)" },
+          headers: {
+            "content-type": "application/json",
+            "user-agent": "heistwatch (local mode)",
+            [DELIVERY_ID_HEADER]: payload.delivery_id,
+          },
           body,
           redirect: "error",
           signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
@@ -65,14 +77,25 @@ export function createWebhookNotifier(options: WebhookOptions): Notifier {
 }
 
 /** The JSON body sent to the webhook. */
-export function webhookPayload(alert: Alert): Record<string, unknown> {
+export interface WebhookPayload {
+  username: string;
+  text: string;
+  content: string;
+  allowed_mentions: { parse: string[] };
+  /** The same for every delivery of this alert: receivers deduplicate on it. */
+  delivery_id: string;
+}
+
+/** The JSON body sent to the webhook (lengths in code points, as Slack and Discord count). */
+export function webhookPayload(alert: Alert): WebhookPayload {
   const lines = alertPlainLines(alert);
   return {
     username: "heistwatch",
-    text: cap(lines.map(slackEscape).join("\n"), 3000),
+    text: truncate(lines.map(slackEscape).join("\n"), 3000),
     // Discord rejects content over 2000 characters.
-    content: cap(lines.map(discordEscape).join("\n"), 1900),
+    content: truncate(lines.map(discordEscape).join("\n"), 1900),
     allowed_mentions: { parse: [] },
+    delivery_id: deliveryId(alert),
   };
 }
 
@@ -86,10 +109,6 @@ export function discordEscape(text: string): string {
   // URLs stay clickable unescaped; everything else gets its markdown neutralised.
   if (/^https?:\/\/\S+$/.test(text)) return text;
   return text.replace(/([\\*_~`|>#[\]()-])/g, "\\$1").replace(/@/g, "@\u200b");
-}
-
-function cap(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 function causeText(error: unknown): string {

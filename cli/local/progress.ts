@@ -4,6 +4,8 @@
  * hostile feed cannot move the cursor or recolour the terminal (ANSI escape injection).
  */
 import type { PollOutcome } from "../../lambdas/core/polling/pipeline.ts";
+import { oneLine } from "../../lambdas/core/text/characters.ts";
+import { truncate } from "../../lambdas/core/text/truncate.ts";
 
 /** What the pipeline reports for one feed. */
 export type OutcomeLike = PollOutcome;
@@ -21,13 +23,12 @@ export interface CycleSummary {
   durationMs: number;
 }
 
-// C0 and C1 controls, DEL, and bidi overrides that could reorder what a reader sees.
-const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
-
-/** Text safe to print on one terminal line: control characters become spaces, length capped. */
+/**
+ * Text safe to print on one terminal line (the text policy's `oneLine`: no controls, so no ANSI
+ * escapes; no bidi or zero-width characters), capped at `max` code points.
+ */
 export function terminalSafe(text: string, max = 200): string {
-  const clean = text.replace(UNSAFE, " ").replace(/\s+/g, " ").trim();
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  return truncate(oneLine(text), max);
 }
 
 const STATUS_LABEL: Record<OutcomeLike["status"], string> = {

@@ -7,7 +7,7 @@ import { createHttpFetcher } from "../../lambdas/adapters/http-fetcher.ts";
 import { setMaxListeners } from "node:events";
 import { createDynamoStore, type DynamoStore } from "../../lambdas/adapters/dynamo-store.ts";
 import { createTable } from "../../lambdas/adapters/table.ts";
-import { createApiGatewayHandler } from "../../lambdas/core/api/apigw.ts";
+import { type ApiGatewayHandler, createApiGatewayHandler } from "../../lambdas/core/api/apigw.ts";
 import { createApi, DEFAULT_SITE } from "../../lambdas/core/api/app.ts";
 import type { FetchOptions } from "../../lambdas/adapters/http-fetcher.ts";
 import {
@@ -182,19 +182,24 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
     dynamo,
     runCycle,
     async serveApi(port = config.port) {
-      const handler = createApiGatewayHandler(
+      // Links use the configured public URL, else the address the server listens on (known once
+      // it listens), never a request's Host header.
+      const ready: { handler?: ApiGatewayHandler } = {};
+      api = await startApiServer((event) => ready.handler!(event), {
+        port,
+        host: config.host,
+        ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+        onError: (error) => output.err(`api: request failed: ${errorText(error)}`),
+      });
+      const baseUrl = (config.publicUrl ?? api.url).replace(/\/+$/, "");
+      ready.handler = createApiGatewayHandler(
         createApi({
           reader: store,
           feedStates: store,
           log,
-          site: { ...DEFAULT_SITE, title: "heistwatch (local)" },
+          site: { ...DEFAULT_SITE, title: "heistwatch (local)", baseUrl },
         }),
       );
-      api = await startApiServer(handler, {
-        port,
-        host: config.host,
-        onError: (error) => output.err(`api: request failed: ${errorText(error)}`),
-      });
       return api;
     },
     async close() {

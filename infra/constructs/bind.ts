@@ -14,7 +14,11 @@ import type { HeistwatchFunction } from "./function.ts";
 export const FLAGGED_INDEX = TABLE_KEYS.gsi1Name;
 
 export type TableAction =
-  "dynamodb:GetItem" | "dynamodb:BatchGetItem" | "dynamodb:PutItem" | "dynamodb:UpdateItem";
+  | "dynamodb:GetItem"
+  | "dynamodb:BatchGetItem"
+  | "dynamodb:PutItem"
+  | "dynamodb:UpdateItem"
+  | "dynamodb:BatchWriteItem";
 export type IndexAction = "dynamodb:Query";
 
 export interface TableAccess {
@@ -26,9 +30,15 @@ export interface TableAccess {
 
 /** What each function may do on the table, matching the store's calls (lambdas/adapters/dynamo-store.ts). */
 export const TABLE_ACCESS = {
-  /** The pipeline: batch-read known ids, conditional puts, story updates and alert claims; candidate and pending-alert queries. */
+  /** The pipeline: batch-read known ids, conditional puts, story updates and alert claims, batch writes of new unflagged articles; candidate and pending-alert queries. */
   poller: {
-    table: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    table: [
+      "dynamodb:GetItem",
+      "dynamodb:BatchGetItem",
+      "dynamodb:PutItem",
+      "dynamodb:UpdateItem",
+      "dynamodb:BatchWriteItem",
+    ],
     index: ["dynamodb:Query"],
   },
   /** The scheduler lists feed states (one Query on gsi1 partition FEEDS); it writes nothing. */

@@ -6,6 +6,8 @@ import type { StoryRecord } from "../core/model/ports.ts";
 import type { StoryFeatures } from "../core/stories/story-features.ts";
 import type { FeedState, MatchedTerm, StoredArticle, Story, StorySource } from "../core/model/types.ts";
 import { GSI1_PARTITION, KEY_PREFIX } from "../contract.ts";
+import { removeLoneSurrogates } from "../core/text/characters.ts";
+import { truncate } from "../core/text/truncate.ts";
 
 /** Item budget well under DynamoDB's 400 KB, leaving room for attribute names and growth. */
 export const MAX_ITEM_BYTES = 200_000;
@@ -25,7 +27,7 @@ const CAP = {
 } as const;
 
 const cut = (text: string | undefined, max: number) =>
-  text === undefined ? undefined : text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  text === undefined ? undefined : truncate(removeLoneSurrogates(text), max);
 
 function capMatched(matched: MatchedTerm[]): MatchedTerm[] {
   return matched.slice(0, CAP.matched).map((term) => ({
@@ -83,6 +85,14 @@ function capFeatures(features: StoryFeatures): StoryFeatures {
     numbers: features.numbers.slice(0, CAP.featureTerms),
     years: features.years.slice(0, CAP.featureTerms),
     attribution: features.attribution.slice(0, CAP.featureTerms),
+    titleWords: capList(features.titleWords, CAP.featureWords),
+    // Incident identity (absent on features stored before it existed: kept absent).
+    ...(features.victims ? { victims: capList(features.victims, CAP.featureTerms) } : {}),
+    ...(features.kinds ? { kinds: capList(features.kinds, CAP.featureTerms) } : {}),
+    ...(features.authorities ? { authorities: capList(features.authorities, CAP.featureTerms) } : {}),
+    ...(features.specificActors
+      ? { specificActors: capList(features.specificActors, CAP.featureTerms) }
+      : {}),
   };
 }
 

@@ -6,6 +6,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -13,14 +14,9 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import {
-  type Clock,
-  InvalidCursorError,
-  type Store,
-  type StoryPage,
-  type StoryQuery,
-} from "../core/model/ports.ts";
+import { type Clock, type Store, type StoryPage, type StoryQuery } from "../core/model/ports.ts";
 import type { FeedState, Story } from "../core/model/types.ts";
+import { decodeCursor, encodeCursor } from "../core/api/cursor.ts";
 import {
   fromArticleItem,
   fromStoryItem,
@@ -38,13 +34,19 @@ export interface DynamoStoreOptions {
   clock?: Clock;
   /** Days an unflagged article is remembered (only to skip it on later polls). Default 30. */
   unflaggedTtlDays?: number;
+  /** Wait before retry `attempt` of unprocessed batch items. Default: full jitter up to 50 ms * 2^attempt, at most 2 s. */
+  retryDelay?: (attempt: number) => Promise<void>;
 }
 
 /** The DynamoDB store: the pipeline's Store and the public API's StoryReader. */
 export type DynamoStore = Store;
 
 const BATCH_GET_LIMIT = 100;
+/** Incident keys outlive any story window (weeks) comfortably, then expire. */
+const INCIDENT_KEY_TTL_DAYS = 90;
 const BATCH_GET_ATTEMPTS = 8;
+const BATCH_WRITE_LIMIT = 25;
+const BATCH_WRITE_ATTEMPTS = 8;
 const KNOWN_ARTICLE_PROJECTION = "pk, #ttl";
 
 /** Creates the DynamoDB-backed Store (also a StoryReader for the public API). */
@@ -55,6 +57,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
   const TableName = options.tableName;
   const clock = options.clock ?? (() => new Date());
   const ttlDays = options.unflaggedTtlDays ?? 30;
+  const retryDelay = options.retryDelay ?? backoff;
   const nowEpoch = () => Math.floor(clock().getTime() / 1000);
   const isExpired = (item: Record<string, unknown> | undefined) =>
     typeof item?.ttl === "number" && item.ttl <= nowEpoch();
@@ -94,7 +97,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
           if (attempt === BATCH_GET_ATTEMPTS) {
             throw new Error(`BatchGetItem left ${keys.length} keys unprocessed after ${attempt} attempts`);
           }
-          if (attempt > 0) await backoff(attempt);
+          if (attempt > 0) await retryDelay(attempt);
           const result = await doc.send(
             new BatchGetCommand({
               RequestItems: {
@@ -129,6 +132,40 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
           }),
         ),
       );
+    },
+
+    async putNewArticles(articles) {
+      const failed: { id: string; error: string }[] = [];
+      const expires = nowEpoch() + ttlDays * 86_400;
+      for (let start = 0; start < articles.length; start += BATCH_WRITE_LIMIT) {
+        const chunk = articles.slice(start, start + BATCH_WRITE_LIMIT);
+        let requests: Record<string, unknown>[] = chunk.map((article) => ({
+          PutRequest: { Item: toArticleItem(article, expires) },
+        }));
+        try {
+          for (let attempt = 0; requests.length > 0; attempt++) {
+            if (attempt === BATCH_WRITE_ATTEMPTS) {
+              throw new Error(
+                `BatchWriteItem left ${requests.length} item(s) unprocessed after ${attempt} attempts`,
+              );
+            }
+            if (attempt > 0) await retryDelay(attempt);
+            const result = await doc.send(
+              new BatchWriteCommand({ RequestItems: { [TableName]: requests as never } }),
+            );
+            requests = (result.UnprocessedItems?.[TableName] as Record<string, unknown>[] | undefined) ?? [];
+          }
+        } catch (error) {
+          // Whatever is still in `requests` was not written; the rest of the chunk was.
+          const left = new Set(requests.map((r) => String((r as PutItem).PutRequest.Item.pk)));
+          for (const article of chunk) {
+            if (left.has(`${KEY_PREFIX.article}${article.id}`)) {
+              failed.push({ id: article.id, error: error instanceof Error ? error.message : String(error) });
+            }
+          }
+        }
+      }
+      return failed;
     },
 
     async getArticle(id) {
@@ -170,6 +207,38 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
     async getStoryRecord(id) {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: storyKey(id), ConsistentRead: true }));
       return Item ? fromStoryItem(Item) : null;
+    },
+
+    async claimIncidentKey(claim, staleBefore, takeOverFrom) {
+      const Key = { pk: `${KEY_PREFIX.incident}${claim.key}` };
+      // Kept a while past the window it serves, then expired by TTL.
+      const ttl = Math.floor(Date.parse(claim.publishedAt) / 1000) + INCIDENT_KEY_TTL_DAYS * 86_400;
+      const claimed = await conditional(() =>
+        doc.send(
+          new PutCommand({
+            TableName,
+            Item: { ...Key, kind: "incident", ...claim, ttl },
+            ConditionExpression:
+              "attribute_not_exists(pk) OR storyId = :me OR publishedAt < :stale" +
+              (takeOverFrom ? " OR storyId = :from" : ""),
+            ExpressionAttributeValues: {
+              ":me": claim.storyId,
+              ":stale": staleBefore,
+              ...(takeOverFrom ? { ":from": takeOverFrom } : {}),
+            },
+          }),
+        ),
+      );
+      if (claimed) return null;
+      const { Item } = await doc.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
+      if (!Item) return null;
+      const { key, storyId, publishedAt, claimedAt } = Item as Record<string, string>;
+      return {
+        key: key ?? claim.key,
+        storyId: storyId ?? "",
+        publishedAt: publishedAt ?? "",
+        claimedAt: claimedAt ?? "",
+      };
     },
 
     async createStory(record) {
@@ -287,7 +356,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
    */
   async function listStories(query: StoryQuery): Promise<StoryPage> {
     const limit = Math.max(1, Math.min(100, Math.floor(query.limit)));
-    let startKey = query.cursor ? decodeCursor(query.cursor) : undefined;
+    let startKey = query.cursor ? startKeyOf(query.cursor) : undefined;
     const stories: Story[] = [];
     const actor = query.actor?.toLowerCase();
     for (;;) {
@@ -313,7 +382,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
         stories.push(story);
         if (stories.length === limit) {
           const more = index < items.length - 1 || page.LastEvaluatedKey !== undefined;
-          return { stories, nextCursor: more ? encodeCursor(item) : null };
+          return { stories, nextCursor: more ? cursorAfter(story) : null };
         }
       }
       if (!page.LastEvaluatedKey) return { stories, nextCursor: null };
@@ -327,24 +396,22 @@ function fromFeedStateItem(item: Record<string, unknown>): FeedState {
   return state as unknown as FeedState;
 }
 
-function encodeCursor(item: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify({ p: item.pk, s: item.gsi1sk }), "utf8").toString("base64url");
+/** The listing position after a story item (its own publishedAt and id, as in its index key). */
+function cursorAfter(story: Story): string {
+  return encodeCursor({ publishedAt: story.publishedAt, storyId: story.id });
 }
 
-function decodeCursor(cursor: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    if (cursor.length > 1000) throw new Error("too long");
-    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw new InvalidCursorError();
-  }
-  const { p, s } = (parsed ?? {}) as { p?: unknown; s?: unknown };
-  if (typeof p !== "string" || typeof s !== "string" || !p.startsWith(KEY_PREFIX.story)) {
-    throw new InvalidCursorError();
-  }
-  return { pk: p, gsi1pk: GSI1_PARTITION.flagged, gsi1sk: s };
+/** The index key a cursor points at; the shared codec throws InvalidCursorError for a bad one. */
+function startKeyOf(cursor: string): Record<string, unknown> {
+  const { publishedAt, storyId } = decodeCursor(cursor);
+  return {
+    pk: `${KEY_PREFIX.story}${storyId}`,
+    gsi1pk: GSI1_PARTITION.flagged,
+    gsi1sk: `${publishedAt}#${storyId}`,
+  };
 }
+
+type PutItem = { PutRequest: { Item: Record<string, unknown> } };
 
 async function backoff(attempt: number): Promise<void> {
   // Full jitter: a random wait up to 50 ms * 2^attempt, capped at 2 s.

@@ -2,6 +2,8 @@
  * The Notifier port on SNS: one Publish per alert, with a per-protocol body (email, SMS) and
  * the message attributes of the contract in core/alerts/attributes.ts, which subscription
  * filter policies match (kind, severity, score, amount_usd, actor, corroborated).
+ * Every message also carries the alert's stable delivery id, as the `delivery_id` attribute and as
+ * the email/default body's last line, so a receiver can drop a redelivery.
  */
 import {
   type MessageAttributeValue,
@@ -10,7 +12,13 @@ import {
   type SNSClient,
 } from "@aws-sdk/client-sns";
 import { alertAttributes } from "../core/alerts/attributes.ts";
-import { alertEmailText, alertSmsText, alertSubject, type MessageOptions } from "../core/alerts/messages.ts";
+import {
+  alertEmailText,
+  alertSmsText,
+  alertSubject,
+  deliveryId,
+  type MessageOptions,
+} from "../core/alerts/messages.ts";
 import type { Notifier } from "../core/model/ports.ts";
 import type { Alert } from "../core/model/types.ts";
 
@@ -33,7 +41,7 @@ export function publishInput(
     Subject: alertSubject(alert),
     MessageStructure: "json",
     Message: messageJson(alert, options),
-    MessageAttributes: alertAttributes(alert) satisfies Record<string, MessageAttributeValue>,
+    MessageAttributes: messageAttributes(alert),
   };
 }
 
@@ -47,10 +55,17 @@ export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
   };
 }
 
+/** The body's last line, naming the delivery id (kept when a long body is truncated). */
+export function deliveryIdLine(alert: Alert): string {
+  return `\n\nDelivery id: ${deliveryId(alert)}`;
+}
+
 function messageJson(alert: Alert, options: MessageOptions): string {
   const email = alertEmailText(alert, options);
   const sms = alertSmsText(alert, options);
-  const build = (body: string) => JSON.stringify({ default: body, email: body, sms });
+  const footer = deliveryIdLine(alert);
+  const build = (body: string) =>
+    JSON.stringify({ default: `${body}${footer}`, email: `${body}${footer}`, sms });
   const whole = build(email);
   if (Buffer.byteLength(whole, "utf8") <= MAX_MESSAGE_BYTES) return whole;
   // Multi-byte text counts by bytes: binary-search the longest email prefix (in code points,
@@ -67,4 +82,11 @@ function messageJson(alert: Alert, options: MessageOptions): string {
     else high = middle - 1;
   }
   return build(points.slice(0, low).join("") + marker);
+}
+
+function messageAttributes(alert: Alert): Record<string, MessageAttributeValue> {
+  return {
+    ...(alertAttributes(alert) satisfies Record<string, MessageAttributeValue>),
+    delivery_id: { DataType: "String", StringValue: deliveryId(alert) },
+  };
 }

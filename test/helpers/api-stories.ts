@@ -2,6 +2,7 @@
  * Stories for the public API and renderer tests, and a small in-memory StoryReader with the
  * same contract as the DynamoDB one (newest first, opaque keyset cursor, filters).
  */
+import { decodeCursor, encodeCursor } from "../../lambdas/core/api/cursor.ts";
 import type { StoryPage, StoryQuery, StoryReader } from "../../lambdas/core/model/ports.ts";
 import type { Story } from "../../lambdas/core/model/types.ts";
 
@@ -76,7 +77,8 @@ export function memoryReader(stories: Story[]): StoryReader & { calls: StoryQuer
     calls,
     async listFlaggedStories(query: StoryQuery): Promise<StoryPage> {
       calls.push(query);
-      const after = query.cursor ? Buffer.from(query.cursor, "base64url").toString("utf8") : undefined;
+      const position = query.cursor ? decodeCursor(query.cursor) : undefined;
+      const after = position ? `${position.publishedAt}#${position.storyId}` : undefined;
       const sorted = [...stories].sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
       const eligible = sorted.filter(
         (s) => (after === undefined || sortKey(s) < after) && matchesQuery(s, query),
@@ -86,7 +88,9 @@ export function memoryReader(stories: Story[]): StoryReader & { calls: StoryQuer
       return {
         stories: page,
         nextCursor:
-          eligible.length > page.length && last ? Buffer.from(sortKey(last)).toString("base64url") : null,
+          eligible.length > page.length && last
+            ? encodeCursor({ publishedAt: last.publishedAt, storyId: last.id })
+            : null,
       };
     },
     async getStory(id: string) {

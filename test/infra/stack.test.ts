@@ -226,7 +226,13 @@ describe("least privilege", () => {
     const statements = statementsOf("Poll");
     expect(statements).toContainEqual(
       expect.objectContaining({
-        Action: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+        Action: [
+          "dynamodb:GetItem",
+          "dynamodb:BatchGetItem",
+          "dynamodb:PutItem",
+          "dynamodb:UpdateItem",
+          "dynamodb:BatchWriteItem",
+        ],
         Resource: tableArn(),
       }),
     );

@@ -69,9 +69,14 @@ export function planDelivery(record: StoryRecord, now: Date, policy: DeliveryPol
 }
 
 function suppression(story: Story, now: Date, policy: DeliveryPolicy): string | null {
-  const ageHours = (now.getTime() - Date.parse(story.publishedAt)) / 3_600_000;
+  // Age of the newest report: a fresh follow-up escalating a weeks-old incident is news, a backlog is not.
+  const newest = story.sources.reduce(
+    (max, s) => (s.publishedAt > max ? s.publishedAt : max),
+    story.publishedAt,
+  );
+  const ageHours = (now.getTime() - Date.parse(newest)) / 3_600_000;
   if (ageHours > policy.maxAlertAgeHours) {
-    return `too old: first reported ${Math.round(ageHours)} h ago, alerts stop after ${policy.maxAlertAgeHours} h`;
+    return `too old: newest report ${Math.round(ageHours)} h ago, alerts stop after ${policy.maxAlertAgeHours} h`;
   }
   if (story.score < policy.minAlertScore) {
     return `under the alert score: ${story.score} < ${policy.minAlertScore}`;

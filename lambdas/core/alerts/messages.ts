@@ -4,10 +4,17 @@
  * untrusted: control characters and line breaks are removed where a channel forbids them, and
  * links are only ever http(s).
  */
+import { createHash } from "node:crypto";
 import { DEFAULT_THRESHOLD } from "../classifier/classify.ts";
 import type { Alert, AttributionStage, Story } from "../model/types.ts";
 import { independentGroups } from "../stories/corroboration.ts";
+import { oneLine } from "../text/characters.ts";
+import { safeHttpUrl } from "../text/links.ts";
+import { formatUsd as formatMoney } from "../text/money.ts";
+import { truncate } from "../text/truncate.ts";
 import { alertAttributes } from "./attributes.ts";
+
+export { oneLine };
 
 /** SNS: a Subject must be under 100 characters, with no line breaks or control characters. */
 export const SUBJECT_MAX_CHARS = 99;
@@ -15,11 +22,6 @@ export const SUBJECT_MAX_CHARS = 99;
 export const SMS_GSM7_MAX = 160;
 /** ...or 70 UTF-16 code units once any character needs UCS-2 (emoji, CJK, RTL scripts). */
 export const SMS_UCS2_MAX = 70;
-
-const CONTROL_OR_BREAK = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g;
-// Bidi overrides and isolates can make a title display as something else; drop them from one-line texts.
-const BIDI_CONTROLS = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-const SPACES = /\s+/g;
 
 const GSM7_BASIC = new Set(
   "@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà",
@@ -32,45 +34,29 @@ const ATTRIBUTION_WORDS: Record<AttributionStage, string> = {
   confirmed: "confirmed by an authority",
 };
 
-/** One line of untrusted text: no control characters, line breaks or bidi overrides. */
-export function oneLine(text: string): string {
-  return text.replace(CONTROL_OR_BREAK, " ").replace(BIDI_CONTROLS, "").replace(SPACES, " ").trim();
-}
-
-/** Cuts to at most `max` code points (never splitting a surrogate pair), ending with `ellipsis`. */
+/** Cuts to at most `max` code points (never splitting a character), ending with `ellipsis`. */
 function cutCodePoints(text: string, max: number, ellipsis = "…"): string {
-  const points = Array.from(text);
-  if (points.length <= max) return text;
-  return `${points
-    .slice(0, max - Array.from(ellipsis).length)
-    .join("")
-    .trimEnd()}${ellipsis}`;
+  return truncate(text, max, { ellipsis });
 }
 
-/** "$1.5 billion", "$275 million", "$900,000". */
+/** "$1.5 billion", "$275 million", "$900,000"; short: "$1.5B", "$275M" (the text policy's formatUsd). */
 export function formatUsd(amount: number, short = false): string {
-  const units: [number, string, string][] = [
-    [1e9, "billion", "B"],
-    [1e6, "million", "M"],
-  ];
-  for (const [size, long, abbr] of units) {
-    if (amount >= size) {
-      const value = Number((amount / size).toFixed(amount / size >= 100 ? 0 : 1));
-      return short ? `$${value}${abbr}` : `$${value} ${long}`;
-    }
-  }
-  return `$${Math.round(amount).toLocaleString("en-US")}`;
+  return formatMoney(amount, short ? "short" : "long") ?? "$0";
 }
 
-/** A link is printed only when it is http(s); anything else (javascript:, data:) is dropped. */
-export function safeLink(url: string | null | undefined): string | null {
-  if (!url) return null;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
-  } catch {
-    return null;
-  }
+/** A link is printed only when the text policy allows it (http(s), no credentials). */
+export const safeLink = safeHttpUrl;
+
+/**
+ * A stable id for one alert, the same on every redelivery of it (a retry after a crash or a
+ * failed publish), so receivers can deduplicate: the story, the kind, and for an update the
+ * state it announces. Sent as a header/attribute and in the body.
+ */
+export function deliveryId(alert: Alert): string {
+  const { story } = alert;
+  const escalation =
+    alert.kind === "update" ? [story.severity, story.attribution ?? "", story.amountUsd ?? ""].join("|") : "";
+  return createHash("sha256").update(`${story.id}|${alert.kind}|${escalation}`).digest("hex").slice(0, 32);
 }
 
 /** Independent outlets (syndicated copies and one outlet's several feeds count once). */
@@ -277,7 +263,7 @@ export function toGsm7(text: string): string {
       out += [...folded].every((c) => GSM7_BASIC.has(c)) ? folded : " ";
     }
   }
-  return out.replace(SPACES, " ").trim();
+  return out.replace(/\s+/g, " ").trim();
 }
 
 /**
@@ -306,11 +292,13 @@ export function alertSmsText(alert: Alert, options: MessageOptions = {}): string
   const link = storyPageUrl(story, options) ?? safeLink(story.url);
   const sources = independentSources(story);
   const tail = `${sources > 1 ? ` (${sources} sources)` : ""}${link && link.length <= SMS_MAX_LINK ? ` ${link}` : ""}`;
-  const gsmTitle = toGsm7(oneLine(story.title));
+  // No SMS holds more than 160 characters of title: cap first, so the loops below stay short.
+  const headline = truncate(oneLine(story.title), SMS_GSM7_MAX, { ellipsis: "" });
+  const gsmTitle = toGsm7(headline);
   // A headline mostly in another script would be a few stray Latin characters: say so instead.
   const letters = (text: string) => (text.match(/\p{L}/gu) ?? []).length;
   const kept = letters(gsmTitle);
-  const original = letters(oneLine(story.title));
+  const original = letters(headline);
   const title =
     kept >= original / 2 && (kept >= 3 || original < 3)
       ? gsmTitle || "untitled story"

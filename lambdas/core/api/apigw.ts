@@ -10,7 +10,8 @@ import type { ApiRequest, ApiResponse } from "./http.ts";
 /** The Lambda handler signature the API exposes (and the local server calls). */
 export type ApiGatewayHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
-// A Host header is client-controlled; only a plain host[:port] is used to build links.
+// Links are built from the domain API Gateway (or the local server) says it answered on, never
+// from the client's Host header; and only from a plain host[:port].
 const HOST = /^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$/;
 
 /** The request as the core sees it; a named stage's "/stage" prefix moves from the path to the origin. */
@@ -27,7 +28,7 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): ApiRequest {
     path = path.slice(prefix.length) || "/";
   }
 
-  const host = event.requestContext?.domainName || headers.host;
+  const host = event.requestContext?.domainName;
   const proto = headers["x-forwarded-proto"] === "http" ? "http" : "https";
   return {
     method: (event.requestContext?.http?.method ?? "GET").toUpperCase(),
@@ -41,6 +42,15 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): ApiRequest {
 
 /** The core's answer as an API Gateway structured result. */
 export function toApiGatewayResult(response: ApiResponse): APIGatewayProxyStructuredResultV2 {
+  // Compressed answers travel base64-encoded; API Gateway decodes them before sending.
+  if (response.base64Body !== undefined) {
+    return {
+      statusCode: response.status,
+      headers: response.headers,
+      body: response.base64Body,
+      isBase64Encoded: true,
+    };
+  }
   return {
     statusCode: response.status,
     headers: response.headers,

@@ -13,7 +13,7 @@ import { renderRss } from "../publish/rss.ts";
 import type { RenderContext, SiteConfig } from "../publish/view.ts";
 import type { Story } from "../model/types.ts";
 import { cachedStoryReader } from "./cached-reader.ts";
-import { type ApiRequest, type ApiResponse, HttpError } from "./http.ts";
+import { type ApiRequest, type ApiResponse, type EncodedBodies, HttpError } from "./http.ts";
 import { parseStoryQuery } from "./query.ts";
 import { ALLOWED_METHODS, document, errorResponse, etagOf, finalize, json } from "./respond.ts";
 
@@ -71,6 +71,8 @@ type Renderer = (stories: Story[], ctx: RenderContext) => string;
 interface Rendered {
   body: string;
   etag: string;
+  /** The body's compressed forms, made on first demand and cached with the rendering. */
+  encoded: EncodedBodies;
 }
 
 /**
@@ -107,7 +109,7 @@ async function renderPage(
   if (done) return done;
   const health = format === "html" ? await readHealth(deps) : undefined;
   const body = render(page.stories, { site, query, nextCursor: page.nextCursor, health });
-  const rendered = { body, etag: etagOf(body) };
+  const rendered: Rendered = { body, etag: etagOf(body), encoded: {} };
   if (!renderings) {
     renderings = new Map();
     renderedByPage.set(page, renderings);
@@ -134,19 +136,34 @@ function idAfter(path: string, prefix: string): string {
   }
 }
 
+/**
+ * Request headers an answer's body was derived from, for `Vary`: the links' origin comes from
+ * the request's domain and scheme only when no base URL is configured.
+ */
+function varyFor(deps: ApiDeps): string | undefined {
+  return deps.site.baseUrl ? undefined : "Host, X-Forwarded-Proto";
+}
+
 async function route(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
+  const response = await routeToDocument(deps, request);
+  const vary = varyFor(deps);
+  if (vary && response.status === 200) response.headers.Vary = vary;
+  return response;
+}
+
+async function routeToDocument(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
   const { path } = request;
   if (path === "/feed.json") {
-    const { body, etag } = await renderPage(deps, request, "json", renderJsonFeed);
-    return { ...document("application/feed+json; charset=utf-8", body), etag };
+    const { body, etag, encoded } = await renderPage(deps, request, "json", renderJsonFeed);
+    return { ...document("application/feed+json; charset=utf-8", body), etag, encoded };
   }
   if (path === "/feed.xml") {
-    const { body, etag } = await renderPage(deps, request, "rss", renderRss);
-    return { ...document("application/rss+xml; charset=utf-8", body), etag };
+    const { body, etag, encoded } = await renderPage(deps, request, "rss", renderRss);
+    return { ...document("application/rss+xml; charset=utf-8", body), etag, encoded };
   }
   if (path === "/" || path === "/index.html") {
-    const { body, etag } = await renderPage(deps, request, "html", renderHtml);
-    return { ...document("text/html; charset=utf-8", body, HTML_CSP), etag };
+    const { body, etag, encoded } = await renderPage(deps, request, "html", renderHtml);
+    return { ...document("text/html; charset=utf-8", body, HTML_CSP), etag, encoded };
   }
   if (path.startsWith("/items/") || path.startsWith("/stories/")) {
     const page = path.startsWith("/stories/");

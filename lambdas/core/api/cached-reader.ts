@@ -4,6 +4,11 @@
  * feed changes at most once per poll cycle (minutes), and answers already say max-age=60, so
  * a few seconds of staleness costs nothing while a burst of readers costs one DynamoDB query
  * instead of hundreds. Only listFlaggedStories is cached; failures are never cached.
+ *
+ * When a page expires, the first request after that reads the store again and waits for it;
+ * requests arriving while that read is in flight get the expired page at once rather than queue
+ * behind it, so an expiry costs one request one read instead of stalling every reader (a slow
+ * read would otherwise set the tail latency of the whole API every few seconds).
  */
 import type { Clock, StoryPage, StoryQuery, StoryReader } from "../model/ports.ts";
 
@@ -18,6 +23,10 @@ export interface CacheOptions {
 interface Entry {
   expiresAt: number;
   page: Promise<StoryPage>;
+  /** The page once read: what readers get while a refresh of an expired entry is in flight. */
+  settled?: StoryPage;
+  /** The store read replacing this entry, while it is in flight. */
+  refreshing?: Promise<StoryPage>;
 }
 
 function keyOf(query: StoryQuery): string {
@@ -36,6 +45,13 @@ export function cachedStoryReader(reader: StoryReader, options: CacheOptions): S
   const clock = options.clock ?? (() => new Date());
   const maxEntries = options.maxEntries ?? 200;
   const entries = new Map<string, Entry>();
+  const trim = () => {
+    while (entries.size > maxEntries) {
+      const oldest = entries.keys().next().value;
+      if (oldest === undefined) break;
+      entries.delete(oldest);
+    }
+  };
 
   return {
     listFlaggedStories(query) {
@@ -43,19 +59,33 @@ export function cachedStoryReader(reader: StoryReader, options: CacheOptions): S
       const now = clock().getTime();
       const hit = entries.get(key);
       if (hit && hit.expiresAt > now) return hit.page;
-      entries.delete(key);
+      if (hit?.refreshing && hit.settled) return Promise.resolve(hit.settled);
+
       const page = reader.listFlaggedStories(query);
-      const entry = { expiresAt: now + options.ttlMs, page };
-      entries.set(key, entry);
-      // A failed read is forgotten at once so the next request tries the store again.
-      page.catch(() => {
-        if (entries.get(key) === entry) entries.delete(key);
-      });
-      while (entries.size > maxEntries) {
-        const oldest = entries.keys().next().value;
-        if (oldest === undefined) break;
-        entries.delete(oldest);
+      const entry: Entry = { expiresAt: now + options.ttlMs, page };
+      if (hit?.settled) {
+        // Keep serving the expired page to others until this read lands.
+        hit.refreshing = page;
+      } else {
+        entries.delete(key);
+        entries.set(key, entry);
       }
+      page.then(
+        (value) => {
+          entry.settled = value;
+          if (hit?.refreshing === page) {
+            entries.delete(key);
+            entries.set(key, entry);
+          }
+          trim();
+        },
+        () => {
+          // A failed read is forgotten at once so the next request tries the store again.
+          if (hit?.refreshing === page) hit.refreshing = undefined;
+          if (entries.get(key) === entry) entries.delete(key);
+        },
+      );
+      trim();
       return page;
     },
     getStory: (id) => reader.getStory(id),

@@ -26,6 +26,18 @@ export interface ApiResponse {
   body: string;
   /** The body's ETag when already known (computed from the body otherwise). */
   etag?: string;
+  /**
+   * Compressed forms of `body`, filled the first time a client asks for one and kept by whoever
+   * keeps this object (the rendering cache), so a cached page is compressed once.
+   */
+  encoded?: EncodedBodies;
+  /** Set by finalize when the answer is sent compressed: the bytes, base64 (with Content-Encoding). */
+  base64Body?: string;
+}
+
+/** A body's gzip form, as base64 (what API Gateway's isBase64Encoded answers carry). */
+export interface EncodedBodies {
+  gzipBase64?: string;
 }
 
 /** An error meant for the client: its status, a stable code, and a message safe to show. */

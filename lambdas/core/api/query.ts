@@ -5,13 +5,13 @@
 import type { StoryQuery } from "../model/ports.ts";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "../publish/view.ts";
 import type { Severity } from "../model/types.ts";
+import { oneLine } from "../text/characters.ts";
+import { decodeCursor } from "./cursor.ts";
 import { HttpError } from "./http.ts";
 
 const KNOWN = ["limit", "cursor", "min_score", "actor", "severity"] as const;
 const SEVERITIES: readonly Severity[] = ["low", "medium", "high"];
-const MAX_CURSOR = 2048;
 const MAX_ACTOR = 100;
-const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 
 function invalid(parameter: string, message: string): HttpError {
   return new HttpError(400, "invalid_parameter", `${parameter}: ${message}`, parameter);
@@ -40,8 +40,11 @@ export function parseStoryQuery(rawQuery: string): StoryQuery {
     query.limit = limit;
   }
   if (values.cursor !== undefined) {
-    // Opaque to us; the store decodes it. Only its size and alphabet are checked here.
-    if (values.cursor.length > MAX_CURSOR || !/^[\x21-\x7E]+$/.test(values.cursor)) {
+    // Decoded here (and again by the store, with the same codec), so a forged cursor is a 400
+    // before any database sees it.
+    try {
+      decodeCursor(values.cursor);
+    } catch {
       throw invalid("cursor", "is not a cursor from a previous page");
     }
     query.cursor = values.cursor;
@@ -55,7 +58,8 @@ export function parseStoryQuery(rawQuery: string): StoryQuery {
   }
   if (values.actor !== undefined) {
     const actor = values.actor.trim();
-    if (!actor || actor.length > MAX_ACTOR || CONTROL.test(actor)) {
+    // One line of visible text by the text policy: no controls, bidi or zero-width characters.
+    if (!actor || actor.length > MAX_ACTOR || oneLine(actor) !== actor) {
       throw invalid("actor", `must be an actor name of 1 to ${MAX_ACTOR} printable characters`);
     }
     query.actor = actor;

@@ -4,6 +4,7 @@
  * unit remembers which plain-text code units it came from, so a match found in the
  * normalised text maps back to exact offsets in the text a person reads.
  */
+import { isInvisibleFormat } from "../text/characters.ts";
 import { isWideWhitespace } from "../text/html-to-text.ts";
 
 /**
@@ -74,9 +75,9 @@ ASCII_DIRTY[0x7f] = 1;
 ASCII_DIRTY[0x3c] = 1;
 ASCII_DIRTY[0x26] = 1;
 
-/** Non-ASCII characters htmlToText would replace: C1 controls and the whitespace \s matches. */
+/** Non-ASCII characters htmlToText would replace or drop: C1 controls, the whitespace \s matches, bidi and zero-width characters. */
 function isDirtyWide(c: number): boolean {
-  return c <= 0xa0 || isWideWhitespace(c);
+  return c <= 0xa0 || isWideWhitespace(c) || isInvisibleFormat(c);
 }
 
 /** 1 for the ASCII code units that end a sentence when a space follows: . ! ? ; */

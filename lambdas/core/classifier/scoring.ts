@@ -5,6 +5,7 @@
  */
 import type { AttributionStage, Classification, MatchedTerm, Severity, TextField } from "../model/types.ts";
 import type { GroupRole, Rules } from "./rules.ts";
+import { formatUsd as formatMoney } from "../text/money.ts";
 
 /** One match before scoring: what the rules say it is and where it stood. */
 export interface Evidence {
@@ -103,7 +104,7 @@ function actorsRuledOut(evidence: readonly Evidence[]): Set<Evidence> {
 }
 
 function formatUsd(usd: number): string {
-  return `$${String(usd).replace(/\B(?=(\d{3})+$)/g, ",")}`;
+  return formatMoney(usd, "exact") ?? "$0";
 }
 
 /**

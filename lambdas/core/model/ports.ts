@@ -46,6 +46,13 @@ export interface ArticleLedger {
   filterUnknownArticleIds(ids: string[]): Promise<string[]>;
   /** Conditional put: true when this call created it, false when it already existed. */
   putArticleIfNew(article: StoredArticle): Promise<boolean>;
+  /**
+   * Writes articles that the known-ids read has just reported unknown and that decide nothing
+   * (unflagged: no story, no alert), in batches without conditions; a racing poller writing the
+   * same article again changes nothing that matters. Unprocessed items are retried with backoff.
+   * Resolves to the articles that still could not be written, each with the reason.
+   */
+  putNewArticles(articles: StoredArticle[]): Promise<{ id: string; error: string }[]>;
   getArticle(id: string): Promise<StoredArticle | null>;
 }
 
@@ -65,6 +72,18 @@ export interface StoryStore {
   /** Flagged stories whose first report lies in [from, to] (ISO), for cross-source matching. */
   findStoryCandidates(from: string, to: string): Promise<StoryRecord[]>;
   getStoryRecord(id: string): Promise<StoryRecord | null>;
+  /**
+   * Claims an incident key (e.g. a victim) for a story, conditionally, so two pollers founding
+   * stories for one incident at the same instant cannot both win. Succeeds (returns null) when
+   * the key is free, already this story's, held by an incident first reported before
+   * `staleBefore` (an older incident of the same victim), or held by `takeOverFrom`. Otherwise
+   * returns the current holder.
+   */
+  claimIncidentKey(
+    claim: IncidentClaim,
+    staleBefore: string,
+    takeOverFrom?: string,
+  ): Promise<IncidentClaim | null>;
   /** Conditional create: true when this call created it, false when a story with that id exists. */
   createStory(record: StoryRecord): Promise<boolean>;
   /**
@@ -88,6 +107,14 @@ export interface AlertLedger {
   releaseAlert(storyId: string, error: string): Promise<void>;
   /** Flagged stories first reported since `since` (ISO) that still owe an alert. */
   listPendingAlerts(since: string): Promise<StoryRecord[]>;
+}
+
+/** Who holds an incident key: the story, when its incident was first reported, when it was claimed. */
+export interface IncidentClaim {
+  key: string;
+  storyId: string;
+  publishedAt: string;
+  claimedAt: string;
 }
 
 /** Everything the poll pipeline needs from storage. */

@@ -46,21 +46,32 @@ export function canonicalUrl(href: string, base?: string): string | null {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return null;
   if (!url.hostname) return null;
-  url.hash = "";
-  url.username = "";
-  url.password = "";
-  const kept = [...url.searchParams].filter(([name]) => !isTracking(name));
-  if (kept.length !== [...url.searchParams].length) {
-    url.search = kept.length ? new URLSearchParams(kept).toString() : "";
+  // Each setter re-serialises the URL, so only what the text can contain is cleared (an empty
+  // fragment, "x#", reads as "" from url.hash but is still in href, hence the text test).
+  if (text.includes("#")) url.hash = "";
+  if (url.username) url.username = "";
+  if (url.password) url.password = "";
+  if (url.search) {
+    const params = [...url.searchParams];
+    const kept = params.filter(([name]) => !isTracking(name));
+    if (kept.length !== params.length) {
+      url.search = kept.length ? new URLSearchParams(kept).toString() : "";
+    }
   }
   return url.href;
 }
 
-// A base that is itself not a URL must not make a valid absolute href fail.
+// A base that is itself not a URL must not make a valid absolute href fail. A feed resolves all
+// its links against one base, so the last one is remembered.
+let lastBase: { base: string; href: string | undefined } | undefined;
 function safeBase(base: string): string | undefined {
+  if (lastBase?.base === base) return lastBase.href;
+  let href: string | undefined;
   try {
-    return new URL(base).href;
+    href = new URL(base).href;
   } catch {
-    return undefined;
+    href = undefined;
   }
+  lastBase = { base, href };
+  return href;
 }

@@ -1,15 +1,20 @@
 /**
- * Feed text to normalised Articles, with rss-parser doing the RSS 0.9x/1.0/2.0 and Atom work.
- * rss-parser is fed decoded text (never a URL) and gets a new Parser per document, because its
- * xml2js parser is not safe to reuse after an error (RELIABILITY.md B14). Three of its hazards are
- * disarmed before it sees the data (see makeParser): the quadratic contentSnippet regex (B18),
- * the whole-feed RangeError on a bad Atom date (B15), and the RSS version check on <rss> without
- * a version attribute. Everything published is plain text, capped.
+ * Feed text to normalised Articles: RSS 0.9x, 1.0 (RDF), 2.0 and Atom. One XML pass
+ * (feed-xml.ts, on htmlparser2's tokenizer) reads only the fields used here; this module turns
+ * them into plain-text, capped Articles with canonical URLs, stable ids and checked dates.
+ * Field precedence follows what rss-parser did before it (RELIABILITY.md), so ids never change.
  */
-import Parser from "rss-parser";
 import { articleId } from "./article-id.ts";
 import { canonicalUrl } from "./canonical-url.ts";
 import { parseFeedDate } from "./dates.ts";
+import {
+  RAW_HTML_CAP,
+  readFeedXml,
+  XmlSyntaxError,
+  type XmlFeed,
+  type XmlItem,
+  type XmlValue,
+} from "./feed-xml.ts";
 import { capText, htmlToText } from "../text/html-to-text.ts";
 import type { Article, DateQuality, FeedConfig } from "../model/types.ts";
 
@@ -47,79 +52,37 @@ export const LIMITS = {
   category: 100,
   categories: 20,
 };
-// Raw HTML handed to the HTML-to-text step is capped too: enough markup for the text caps above,
-// but bounded so one giant item cannot eat the poller's memory or CPU.
-// (HTML-to-text costs roughly 10-30 ms per 20 KB of markup, so the caps are also a CPU budget.)
-const RAW_HTML_CAP = { summary: 20_000, content: 100_000 };
 const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
-
-// rss-parser derives contentSnippet with /<(?:.|\n)*?>/, which is quadratic on text with many
-// "<" and no ">". Every text value reaches it with "<" swapped for a private-use character, so the
-// regex never matches; `restore` swaps it back when we read the value.
-const LT_STAND_IN = "\uE000";
-const LT_STAND_IN_ALL = /\uE000/g;
-const LT_ALL = /</g;
-
-function neutraliseMarkup(value: string): string {
-  return value.includes("<") || value.includes(LT_STAND_IN)
-    ? value.replace(LT_STAND_IN_ALL, "").replace(LT_ALL, LT_STAND_IN)
-    : value;
-}
-
-function restore(value: string): string {
-  return value.includes(LT_STAND_IN) ? value.replace(LT_STAND_IN_ALL, "<") : value;
-}
-
-// rss-parser calls new Date(x).toISOString() on Atom <published>/<updated> without a try, so one
-// bad date rejects the whole feed. Renamed, they pass through untouched and we parse them ourselves.
-const RENAMED_TAGS: Record<string, string> = { published: "hw:published", updated: "hw:updated" };
-
-function renameDateTags(name: string): string {
-  return RENAMED_TAGS[name] ?? name;
-}
-
-type RawParser = Parser<Record<string, unknown>, Record<string, unknown>>;
-
-function makeParser(): RawParser {
-  return new Parser<Record<string, unknown>, Record<string, unknown>>({
-    // <rss> without a version attribute (uolNoticias) is still RSS 2 in practice.
-    defaultRSS: 2,
-    xml2js: { valueProcessors: [neutraliseMarkup], tagNameProcessors: [renameDateTags] },
-    customFields: {
-      item: [
-        ["hw:published", "hwPublished"],
-        ["hw:updated", "hwUpdated"],
-        ["guid", "hwGuid", { keepArray: true }],
-        ["category", "hwCategory", { keepArray: true }],
-        ["dc:subject", "hwSubject", { keepArray: true }],
-        ["a10:link", "hwA10Link", { keepArray: true }],
-      ],
-    },
-  } as ConstructorParameters<typeof Parser<Record<string, unknown>, Record<string, unknown>>>[0]);
-}
 
 /**
  * Parses one feed document (RSS 0.9x, 1.0, 2.0 or Atom, already decoded to text) into Articles.
  * Items with duplicate ids or guids collapse to the first. Throws FeedParseError with kind
- * "bad-xml" or "not-a-feed" and a message a person can act on.
+ * "bad-xml" or "not-a-feed" and a message a person can act on. An item nested deeper than the
+ * document allows is dropped (with a warning) and the items beside it are kept.
  */
 export async function parseFeed(
   xml: string,
   context: { feed: FeedConfig; fetchedAt: Date; baseUrl?: string },
 ): Promise<ParsedFeed> {
+  await Promise.resolve(); // the signature stays async: callers await it, and may yield between feeds
   const warnings: string[] = [];
-  const raw = await parseRaw(xml, warnings);
-  const root = firstElementName(xml);
-  const isAtom = root === "feed";
-  const siteLink = stringOf(raw.link);
+  const raw = parseRaw(xml, warnings);
+  const isAtom = raw.root === "feed";
+  const siteLink = isAtom ? atomLink(raw.channelLinks) : raw.channelLinks[0]?.text;
   const base = chooseBase(xml, context, siteLink);
 
   const articles: Article[] = [];
   const seenIds = new Set<string>();
   const seenGuids = new Set<string>();
   let duplicates = 0;
-  for (const item of (raw.items ?? []) as RawItem[]) {
-    const article = normaliseItem(item, { ...context, isAtom, base });
+  const itemContext: ItemContext = {
+    ...context,
+    isAtom,
+    base,
+    fetchedAtIso: context.fetchedAt.toISOString(),
+  };
+  for (const item of raw.items) {
+    const article = normaliseItem(item, itemContext);
     if (seenIds.has(article.id) || (article.guid && seenGuids.has(article.guid))) {
       duplicates++;
       continue;
@@ -129,8 +92,12 @@ export async function parseFeed(
     articles.push(article);
   }
   if (duplicates) warnings.push(`${duplicates} duplicate item(s) dropped`);
+  if (raw.skippedItems.length) {
+    warnings.push(`${raw.skippedItems.length} malformed item(s) skipped: ${raw.skippedItems.join("; ")}`);
+  }
 
-  const title = capText(htmlToText(stringOf(raw.title) ?? ""), LIMITS.title);
+  const feedTitle = isAtom ? raw.channel.get("title")?.text : titleOf(raw.channel);
+  const title = capText(htmlToText(feedTitle ?? ""), LIMITS.title);
   const link = siteLink ? canonicalUrl(siteLink, base) : null;
   return {
     ...(title ? { title } : {}),
@@ -140,35 +107,39 @@ export async function parseFeed(
   };
 }
 
-type RawItem = Record<string, unknown>;
-type RawFeed = { items?: unknown[]; title?: unknown; link?: unknown };
-
-/** rss-parser on the text, with failures classified; one repair is tried for bare ampersands. */
-async function parseRaw(xml: string, warnings: string[]): Promise<RawFeed> {
+/** The XML pass with failures classified; one repair is tried for bare ampersands. */
+function parseRaw(xml: string, warnings: string[]): XmlFeed {
   if (!xml.trim()) throw new FeedParseError("not-a-feed", "the document is empty");
   const root = firstElementName(xml);
   if (root === "html") throw new FeedParseError("not-a-feed", "the document is an HTML page, not a feed");
   const declaresEntities = /<!ENTITY/i.test(xml.slice(0, 100_000));
+  let feed: XmlFeed;
   try {
-    return (await makeParser().parseString(xml)) as RawFeed;
+    feed = readFeedXml(xml);
   } catch (error) {
-    const failure = classifyParseError(error, declaresEntities);
+    const failure = classifyParseError(error, xml, declaresEntities);
     // Unescaped "&" in links is the most common real-world breakage; escaping it loses nothing.
     // Never attempted on documents declaring entities (billion laughs, XXE): those stay refused.
-    if (failure.kind === "bad-xml" && !declaresEntities && /entity/i.test(failure.message)) {
-      const { text, count } = escapeBareAmpersands(xml);
-      if (count > 0) {
-        try {
-          const repaired = (await makeParser().parseString(text)) as RawFeed;
-          warnings.push(`repaired ${count} unescaped "&" character(s) (${failure.message})`);
-          return repaired;
-        } catch {
-          // Fall through to the original error, which describes the document as served.
-        }
-      }
+    if (failure.kind !== "bad-xml" || declaresEntities || !/entity/i.test(failure.message)) throw failure;
+    const { text, count } = escapeBareAmpersands(xml);
+    if (count === 0) throw failure;
+    try {
+      feed = readFeedXml(text);
+    } catch {
+      throw failure; // the original error describes the document as served
     }
-    throw failure;
+    warnings.push(`repaired ${count} unescaped "&" character(s) (${failure.message})`);
   }
+  if (feed.root !== "rss" && feed.root !== "feed" && feed.root !== "rdf:RDF") {
+    throw new FeedParseError("not-a-feed", "the document is XML but not an RSS, RDF or Atom feed");
+  }
+  if (feed.root !== "feed" && !feed.hasChannel) {
+    throw new FeedParseError(
+      "bad-xml",
+      `the feed has an unexpected structure (no <channel> in <${feed.root}>)`,
+    );
+  }
+  return feed;
 }
 
 const BARE_AMPERSAND = /&(?!(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)/g;
@@ -182,27 +153,20 @@ function escapeBareAmpersands(xml: string): { text: string; count: number } {
   return { text, count };
 }
 
-function classifyParseError(error: unknown, declaresEntities: boolean): FeedParseError {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/not recognized as RSS|Unable to parse XML/i.test(message)) {
-    return new FeedParseError("not-a-feed", "the document is XML but not an RSS, RDF or Atom feed");
+function classifyParseError(error: unknown, xml: string, declaresEntities: boolean): FeedParseError {
+  if (!(error instanceof XmlSyntaxError)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new FeedParseError("bad-xml", `the feed has an unexpected structure (${message})`);
   }
-  // sax messages read "Unclosed root tag\nLine: 3\nColumn: 1\nChar: ".
-  const [first = message, ...rest] = message.split("\n");
-  const line = rest
-    .find((l) => l.startsWith("Line:"))
-    ?.slice(5)
-    .trim();
-  const column = rest
-    .find((l) => l.startsWith("Column:"))
-    ?.slice(7)
-    .trim();
-  const where = line ? ` at line ${Number(line) + 1}${column ? `, column ${column}` : ""}` : "";
-  if (!(error instanceof Error) || error instanceof TypeError || error instanceof RangeError) {
-    return new FeedParseError("bad-xml", `the feed has an unexpected structure (${first})`);
-  }
+  // Where sax put it: the line and column after reading the offending character.
+  const before = xml.slice(0, error.offset + 1);
+  const line = before.split("\n").length;
+  const column = error.offset - before.lastIndexOf("\n");
   const entityNote = declaresEntities ? "; DTD entities are never expanded (entity-expansion guard)" : "";
-  return new FeedParseError("bad-xml", `the document is not well-formed XML: ${first}${where}${entityNote}`);
+  return new FeedParseError(
+    "bad-xml",
+    `the document is not well-formed XML: ${error.message} at line ${line}, column ${column}${entityNote}`,
+  );
 }
 
 /** Name of the first element, skipping the prolog, comments, PIs and the doctype; lower-cased. */
@@ -227,21 +191,19 @@ function chooseBase(xml: string, context: ParseContext, siteLink: string | undef
   return resolvedXmlBase ?? documentUrl ?? (siteLink ? (canonicalUrl(siteLink) ?? undefined) : undefined);
 }
 
-/** A string from whatever xml2js produced: string, {_: string}, or an array of those. */
-function stringOf(value: unknown): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  if (typeof first === "string") return restore(first);
-  if (first && typeof first === "object" && typeof (first as { _?: unknown })._ === "string") {
-    return restore((first as { _: string })._);
-  }
-  return undefined;
+/** Atom's link choice: the first rel="alternate", else the first link. */
+function atomLink(links: XmlValue[]): string | undefined {
+  return (links.find((l) => l.attrs?.rel === "alternate") ?? links[0])?.attrs?.href;
 }
 
-function attribute(value: unknown, name: string): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  const attrs = first && typeof first === "object" ? (first as { $?: Record<string, unknown> }).$ : undefined;
-  const attr = attrs?.[name];
-  return typeof attr === "string" ? attr : undefined;
+/** <title>, or <dc:title> only when there is no <title> at all. */
+function titleOf(fields: Map<string, XmlValue>): string | undefined {
+  return (fields.get("title") ?? fields.get("dc:title"))?.text;
+}
+
+/** An HTML field that is present has a value, if only "" (an empty element with attributes). */
+function htmlOf(value: XmlValue | undefined): string | undefined {
+  return value ? (value.text ?? "") : undefined;
 }
 
 function textOf(html: string | undefined, rawCap: number, cap: number): string {
@@ -252,16 +214,20 @@ function textOf(html: string | undefined, rawCap: number, cap: number): string {
 interface ItemContext extends ParseContext {
   isAtom: boolean;
   base: string | undefined;
+  fetchedAtIso: string;
 }
 
-function normaliseItem(item: RawItem, context: ItemContext): Article {
-  const { feed, fetchedAt, isAtom, base } = context;
-  // rss-parser puts RSS <description> in `content` and <content:encoded> in its own field;
-  // Atom <summary> in `summary` and <content> in `content`.
+function normaliseItem(item: XmlItem, context: ItemContext): Article {
+  const { feed, isAtom, base, fetchedAtIso } = context;
+  const fields = item.fields;
+  // RSS: <description>, else <summary>, else <content:encoded> is the summary; Atom: <summary>,
+  // else <content>.
   const summaryHtml = isAtom
-    ? (stringOf(item.summary) ?? stringOf(item.content))
-    : (stringOf(item.content) ?? stringOf(item.summary) ?? stringOf(item["content:encoded"]));
-  const contentHtml = isAtom ? stringOf(item.content) : stringOf(item["content:encoded"]);
+    ? (htmlOf(fields.get("summary")) ?? htmlOf(fields.get("content")))
+    : (htmlOf(fields.get("description")) ??
+      fields.get("summary")?.text ??
+      fields.get("content:encoded")?.text);
+  const contentHtml = isAtom ? htmlOf(fields.get("content")) : fields.get("content:encoded")?.text;
   const content = textOf(contentHtml, RAW_HTML_CAP.content, LIMITS.content);
   // Atom entries often have only <content>, which then serves as the summary too: convert it once.
   const summary =
@@ -269,14 +235,15 @@ function normaliseItem(item: RawItem, context: ItemContext): Article {
       ? capText(content, LIMITS.summary)
       : textOf(summaryHtml, RAW_HTML_CAP.summary, LIMITS.summary);
   const title =
-    capText(htmlToText(stringOf(item.title) ?? ""), LIMITS.title) || capText(summary, 140) || "(untitled)";
+    capText(htmlToText(titleOf(item.fields) ?? ""), LIMITS.title) || capText(summary, 140) || "(untitled)";
 
+  const rawLink = isAtom ? atomLink(item.links) : item.links[0]?.text;
   const guid = guidOf(item, isAtom);
-  const url = linkOf(item, guid, base);
-  const { publishedAt, dateQuality } = dateOf(item, fetchedAt);
-  const author = authorOf(item);
+  const url = linkOf(item, rawLink, guid, isAtom ? undefined : item.about, base);
+  const { publishedAt, dateQuality } = dateOf(item, context.fetchedAt, fetchedAtIso);
+  const author = authorOf(item, isAtom);
   const id = articleId({
-    url: url && identifiesItem(url, item, guid) ? url : null,
+    url: url && identifiesItem(url, rawLink, guid) ? url : null,
     feedId: feed.id,
     ...(guid ? { guid: guid.value } : {}),
     title,
@@ -291,7 +258,7 @@ function normaliseItem(item: RawItem, context: ItemContext): Article {
     feedId: feed.id,
     source: feed.name,
     publishedAt,
-    fetchedAt: fetchedAt.toISOString(),
+    fetchedAt: fetchedAtIso,
     dateQuality,
     categories: categoriesOf(item),
     ...(author ? { author } : {}),
@@ -299,33 +266,44 @@ function normaliseItem(item: RawItem, context: ItemContext): Article {
   };
 }
 
+const FRONT_PAGE = /^https?:\/\/[^/?#]+\/$/;
+
 /**
  * Whether an item's canonical URL can stand for the item in its id. Not when it is a site's front
  * page (podcasts link every episode to the homepage) and not when only the dropped fragment told
  * items apart (micro-blogs link posts as day.html#a1, day.html#a2) and a guid can do the job.
  */
-function identifiesItem(url: string, item: RawItem, guid: { value: string } | undefined): boolean {
-  const { pathname, search } = new URL(url);
-  if (pathname === "/" && !search) return false;
-  const rawLink = stringOf(item.link) ?? "";
-  return !(guid && rawLink.includes("#"));
+function identifiesItem(
+  url: string,
+  rawLink: string | undefined,
+  guid: { value: string } | undefined,
+): boolean {
+  // A canonical URL is scheme://host[:port]/path[?query]: the front page is nothing after the "/".
+  if (FRONT_PAGE.test(url)) return false;
+  return !(guid && (rawLink ?? "").includes("#"));
 }
 
-function guidOf(item: RawItem, isAtom: boolean): { value: string; permalink: boolean } | undefined {
-  const raw = isAtom ? stringOf(item.id) : stringOf(item.hwGuid);
-  const value = raw?.trim().slice(0, 1000);
+function guidOf(item: XmlItem, isAtom: boolean): { value: string; permalink: boolean } | undefined {
+  const element = item.fields.get(isAtom ? "id" : "guid");
+  const value = element?.text?.trim().slice(0, 1000);
   if (!value) return undefined;
   // RSS: a guid is a permalink unless isPermaLink="false". Atom ids are never links.
-  const permalink = !isAtom && attribute(item.hwGuid, "isPermaLink")?.trim().toLowerCase() !== "false";
+  const permalink = !isAtom && element?.attrs?.isPermaLink?.trim().toLowerCase() !== "false";
   return { value, permalink };
 }
 
-function linkOf(item: RawItem, guid: { value: string; permalink: boolean } | undefined, base?: string) {
+function linkOf(
+  item: XmlItem,
+  rawLink: string | undefined,
+  guid: { value: string; permalink: boolean } | undefined,
+  about: string | undefined,
+  base?: string,
+) {
   const candidates = [
-    stringOf(item.link),
-    attribute(item.hwA10Link, "href"),
+    rawLink,
+    item.fields.get("a10:link")?.attrs?.href,
     guid?.permalink ? guid.value : undefined,
-    typeof item["rdf:about"] === "string" ? item["rdf:about"] : undefined,
+    about,
   ];
   for (const href of candidates) {
     const url = href ? canonicalUrl(href, base) : null;
@@ -334,40 +312,43 @@ function linkOf(item: RawItem, guid: { value: string; permalink: boolean } | und
   return null;
 }
 
-function dateOf(item: RawItem, fetchedAt: Date): { publishedAt: string; dateQuality: DateQuality } {
-  const candidates = [
-    stringOf(item.hwPublished),
-    stringOf(item.pubDate),
-    stringOf(item.date),
-    stringOf(item.hwUpdated),
-  ].filter((d): d is string => Boolean(d?.trim()));
-  if (candidates.length === 0) return { publishedAt: fetchedAt.toISOString(), dateQuality: "missing" };
-  for (const candidate of candidates) {
+const DATE_FIELDS = ["published", "pubDate", "dc:date", "updated"];
+
+function dateOf(
+  item: XmlItem,
+  fetchedAt: Date,
+  fetchedAtIso: string,
+): { publishedAt: string; dateQuality: DateQuality } {
+  let sawDate = false;
+  for (const name of DATE_FIELDS) {
+    const candidate = item.fields.get(name)?.text;
+    if (!candidate?.trim()) continue;
+    sawDate = true;
     const ms = parseFeedDate(candidate);
     if (ms === null) continue;
     if (ms > fetchedAt.getTime() + FUTURE_TOLERANCE_MS) {
-      return { publishedAt: fetchedAt.toISOString(), dateQuality: "future-clamped" };
+      return { publishedAt: fetchedAtIso, dateQuality: "future-clamped" };
     }
     return { publishedAt: new Date(ms).toISOString(), dateQuality: "ok" };
   }
-  return { publishedAt: fetchedAt.toISOString(), dateQuality: "unparseable" };
+  return { publishedAt: fetchedAtIso, dateQuality: sawDate ? "unparseable" : "missing" };
 }
 
-function authorOf(item: RawItem): string | undefined {
-  const raw = stringOf(item.creator) ?? stringOf(item.author);
-  const text = htmlToText(raw ?? "");
+function authorOf(item: XmlItem, isAtom: boolean): string | undefined {
+  const author = item.fields.get("author");
+  const creator = (item.fields.get("dc:creator") ?? author)?.text;
+  const named = isAtom && item.authorName ? item.authorName.text : author?.text;
+  const text = htmlToText(creator ?? named ?? "");
   // RSS <author> is "email (Name)"; the name is what readers want.
-  const named = text.match(/^\S+@\S+\s*\((.+)\)$/)?.[1]?.trim();
-  const author = capText(named ?? text, LIMITS.author);
-  return author || undefined;
+  const fromEmail = text.match(/^\S+@\S+\s*\((.+)\)$/)?.[1]?.trim();
+  const capped = capText(fromEmail ?? text, LIMITS.author);
+  return capped || undefined;
 }
 
-function categoriesOf(item: RawItem): string[] {
-  const values = [item.hwCategory, item.hwSubject].flatMap((v) => (Array.isArray(v) ? v : []));
+function categoriesOf(item: XmlItem): string[] {
   const names = new Set<string>();
-  for (const value of values) {
-    const name =
-      stringOf(value) ?? attribute(value, "term") ?? attribute(value, "label") ?? attribute(value, "text");
+  for (const value of [...item.categories, ...item.subjects]) {
+    const name = value.text ?? value.attrs?.term ?? value.attrs?.label ?? value.attrs?.text;
     const text = capText(htmlToText(name ?? ""), LIMITS.category);
     if (text) names.add(text);
     if (names.size >= LIMITS.categories) break;

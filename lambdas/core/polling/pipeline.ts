@@ -10,14 +10,8 @@ import type { Clock, Log, Notifier, PipelineStore, StoryRecord } from "../model/
 import { readFeed } from "../acquire/read-feed.ts";
 import { nextPollAfterFailure } from "./next-poll.ts";
 import { itemIdsHash } from "./item-ids-hash.ts";
-import {
-  DEFAULT_STORY_WINDOW_HOURS,
-  findMatchingStory,
-  mergeIntoStory,
-  newStoryRecord,
-} from "../stories/story.ts";
-import { extractFeatures } from "../stories/story-features.ts";
-import { applyArrival } from "../stories/corroboration.ts";
+import { DEFAULT_STORY_WINDOW_HOURS } from "../stories/story.ts";
+import { joinStory } from "../stories/join-story.ts";
 import { planDelivery } from "../alerts/delivery.ts";
 import type { Article, FeedConfig, FeedState, SourceTier, StoredArticle } from "../model/types.ts";
 
@@ -32,7 +26,7 @@ export interface PipelineDeps {
   signal?: AbortSignal;
   /** Classifier threshold; default: the rules' own. */
   threshold?: number;
-  /** Reports further apart than this are different stories. Default 72. */
+  /** Follow-ups join a story first reported at most this long before them. Default 720 (30 days). */
   storyWindowHours?: number;
   /** Stories scoring below this are stored and listed but not alerted. Default 0. */
   minAlertScore?: number;
@@ -61,8 +55,6 @@ export interface PollOutcome {
   alerts: number;
   durationMs: number;
 }
-
-const STORY_WRITE_ATTEMPTS = 5;
 
 /**
  * Polls one feed end to end. Never throws: a failure comes back as status "failed" with a
@@ -199,6 +191,14 @@ async function storeArticles(
     .map((article) => ({ ...article, publishedAt: isoOrSelf(article.publishedAt) }))
     .sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));
   const failures: string[] = [];
+  const notStored = (articleId: string, feedId: string, error: string) => {
+    failures.push(`${articleId}: ${error}`);
+    deps.log.error("article not stored", { feedId, articleId, error });
+  };
+  // Unflagged articles decide nothing (no story, no alert), so after the known-ids read they are
+  // written together in batches rather than with one conditional put each. A lone one keeps the
+  // conditional put: a batch of one buys nothing.
+  const unflagged: StoredArticle[] = [];
   for (const article of fresh) {
     try {
       const verdict = classify(
@@ -206,81 +206,44 @@ async function storeArticles(
         { threshold: deps.threshold },
       );
       const stored: StoredArticle = { ...article, ...verdict, storyId: null };
+      if (!verdict.flagged) {
+        unflagged.push(stored);
+        continue;
+      }
       // Story first, article last: the article's conditional put is what marks it known, so a
       // crash in between leaves it unknown and the (idempotent) story step is simply redone.
-      if (verdict.flagged) stored.storyId = await joinStory(stored, tier, deps);
+      stored.storyId = await joinStory(stored, {
+        ...deps,
+        source: { tier, threshold: deps.threshold ?? DEFAULT_THRESHOLD },
+      });
       if (await deps.store.putArticleIfNew(stored)) {
         outcome.new++;
-        if (verdict.flagged) outcome.flagged++;
+        outcome.flagged++;
       }
       if (stored.storyId) outcome.alerts += await deliverAlert(stored.storyId, deps);
     } catch (error) {
-      failures.push(`${article.id}: ${errorMessage(error)}`);
-      deps.log.error("article not stored", {
-        feedId: article.feedId,
-        articleId: article.id,
-        error: errorMessage(error),
-      });
+      notStored(article.id, article.feedId, errorMessage(error));
+    }
+  }
+  if (unflagged.length === 1) {
+    const [only] = unflagged as [StoredArticle];
+    try {
+      if (await deps.store.putArticleIfNew(only)) outcome.new++;
+    } catch (error) {
+      notStored(only.id, only.feedId, errorMessage(error));
+    }
+  } else if (unflagged.length > 1) {
+    try {
+      const unwritten = await deps.store.putNewArticles(unflagged);
+      outcome.new += unflagged.length - unwritten.length;
+      for (const { id, error } of unwritten) notStored(id, unflagged[0]!.feedId, error);
+    } catch (error) {
+      for (const article of unflagged) notStored(article.id, article.feedId, errorMessage(error));
     }
   }
   if (failures.length === 0) return undefined;
   const feed = fresh[0]?.source ?? "feed";
   return `${feed} (${fresh[0]?.feedId}): ${failures.length} article(s) not stored, will retry: ${failures.slice(0, 3).join("; ")}`;
-}
-
-/** Adds a flagged article to its story (existing or new) and returns the story id. Idempotent. */
-async function joinStory(article: StoredArticle, tier: SourceTier, deps: PipelineDeps): Promise<string> {
-  const windowHours = deps.storyWindowHours ?? DEFAULT_STORY_WINDOW_HOURS;
-  const features = extractFeatures({
-    articleId: article.id,
-    feedId: article.feedId,
-    publishedAt: article.publishedAt,
-    title: article.title,
-    summary: article.summary,
-    actors: article.actors,
-    amountUsd: article.amountUsd,
-  });
-  const arrival = { articleId: article.id, tier, threshold: deps.threshold ?? DEFAULT_THRESHOLD };
-  const at = Date.parse(article.publishedAt);
-  const from = new Date(at - windowHours * 3_600_000).toISOString();
-  const to = new Date(at + windowHours * 3_600_000).toISOString();
-  for (let attempt = 0; attempt < STORY_WRITE_ATTEMPTS; attempt++) {
-    const candidates = await deps.store.findStoryCandidates(from, to);
-    const already = candidates.find((record) => record.story.sources.some((s) => s.articleId === article.id));
-    if (already) return already.story.id;
-    const match = findMatchingStory(
-      features,
-      candidates.map((record) => ({
-        id: record.story.id,
-        publishedAt: record.story.publishedAt,
-        features: record.features,
-      })),
-      windowHours,
-    );
-    if (match) {
-      const record = candidates.find((candidate) => candidate.story.id === match.storyId)!;
-      const now = deps.clock();
-      const merged = mergeIntoStory(record, article, features, now);
-      const finished = applyArrival(record, merged.record, arrival, now);
-      if (await deps.store.replaceStory(finished, record.version)) {
-        deps.log.info("story merged", {
-          storyId: match.storyId,
-          articleId: article.id,
-          score: match.evidence.score,
-        });
-        return match.storyId;
-      }
-    } else {
-      const now = deps.clock();
-      const record = applyArrival(null, newStoryRecord(article, features, now), arrival, now);
-      if (await deps.store.createStory(record)) return record.story.id;
-      // Someone created a story with this id first (a racing poller on the same article).
-      const existing = await deps.store.getStoryRecord(record.story.id);
-      if (existing?.story.sources.some((source) => source.articleId === article.id)) return existing.story.id;
-    }
-    // Lost an optimistic-concurrency race: re-read and try again.
-  }
-  throw new Error(`story for article ${article.id} kept changing under us; will retry next poll`);
 }
 
 /** Messages one story can owe at once: the first or a corroboration, then an update. */

@@ -1,9 +1,10 @@
 /**
- * Escaping for every place feed-supplied text lands: HTML text, HTML attributes, XML and
- * JSON. Feed text is untrusted (titles arrive with `<script>`, `javascript:` links, `]]>`,
- * control characters and 100 KB strings), so each renderer passes it through here.
+ * Escaping for every language the renderers write: HTML text and attributes, XML, JSON, and
+ * RSS text that stays text even in readers that decode it as HTML once more. What characters
+ * feed text may keep, how long it may be and what may be a link is the text policy's job
+ * (`../text/`); this file only escapes.
  */
-import { capText } from "../text/html-to-text.ts";
+import { plainText } from "../text/characters.ts";
 
 const HTML_SPECIAL = /[&<>"']/g;
 const HTML_ENTITIES: Record<string, string> = {
@@ -14,16 +15,12 @@ const HTML_ENTITIES: Record<string, string> = {
   "'": "&#39;",
 };
 
-// Characters XML 1.0 forbids outright (C0 controls except tab/LF/CR, lone surrogates,
-// U+FFFE/U+FFFF). A single one makes a strict reader reject the whole document.
-const XML_INVALID =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-// Controls that are legal in XML 1.0 but render as garbage or hide text (DEL, C1); also dropped.
-const DISPLAY_CONTROL = /[\u007F-\u009F]/g;
-
-/** Escapes text for an HTML text node or a quoted attribute value (both quotes escaped). */
+/**
+ * Escapes text for an HTML text node or a quoted attribute value (both quotes escaped);
+ * characters no document may carry (controls, lone surrogates) are removed first.
+ */
 export function escapeHtml(text: string): string {
-  return removeControlCharacters(text).replace(HTML_SPECIAL, (c) => HTML_ENTITIES[c] ?? c);
+  return plainText(text).replace(HTML_SPECIAL, (c) => HTML_ENTITIES[c] ?? c);
 }
 
 /**
@@ -35,9 +32,43 @@ export function escapeXml(text: string): string {
   return escapeHtml(text);
 }
 
-/** Removes characters that are invalid in XML 1.0 or invisible controls (keeps tab, LF, CR). */
-export function removeControlCharacters(text: string): string {
-  return text.replace(XML_INVALID, "").replace(DISPLAY_CONTROL, "");
+// Sequences that could open a tag ("<" before a letter, "/", "!" or "?") or start an entity that
+// decodes to "<" or "&" (numeric, lt, amp) once a reader decodes text as HTML.
+const TAG_OPENER = /<(?=[A-Za-z/!?])/g;
+const ENTITY_OPENER = /&(?=#|lt|LT|amp|AMP)/g;
+
+/**
+ * Plain text that reads the same whether a reader shows it as text or decodes it as HTML any
+ * number of times: a "<" that could open a tag becomes U+2039 (‹), an "&" that could start an
+ * entity for "<" or "&" becomes U+FF06 (＆). Everything else ("a < b", "AT&T") is untouched.
+ */
+export function neutraliseMarkup(text: string): string {
+  return text.replace(TAG_OPENER, "\u2039").replace(ENTITY_OPENER, "\uFF06");
+}
+
+/**
+ * Text for an RSS element that RSS 2.0 calls plain text but many readers decode as HTML
+ * (`title`, `category`): markup-looking sequences neutralised, then XML-escaped. (Escaping
+ * twice, `&amp;lt;`, would also be inert, but readers that treat the element as text, as the
+ * spec says, would then show the entities.)
+ */
+export function escapeRssText(text: string): string {
+  return escapeXml(neutraliseMarkup(text));
+}
+
+/**
+ * Plain text as an RSS `description`, which RSS 2.0 defines as entity-encoded HTML: each
+ * paragraph neutralised and HTML-escaped inside `<p>`, the whole XML-escaped. A reader decodes
+ * it once to HTML that shows the text as written; a reader that decodes once more still finds
+ * no tag.
+ */
+export function escapeRssHtml(text: string): string {
+  const html = text
+    .split(/\n\s*\n/)
+    .filter((paragraph) => paragraph.trim())
+    .map((paragraph) => `<p>${escapeHtml(neutraliseMarkup(paragraph))}</p>`)
+    .join("");
+  return escapeXml(html);
 }
 
 /**
@@ -50,35 +81,4 @@ export function safeJsonStringify(value: unknown, indent?: number): string {
     /[<>&\u2028\u2029]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
-}
-
-/**
- * The URL when it is an absolute http(s) URL, normalised by WHATWG URL parsing; otherwise
- * null. Only what this returns is ever rendered as a link (`javascript:`, `data:`, relative
- * and malformed URLs never are).
- */
-export function safeHttpUrl(url: string | null | undefined): string | null {
-  if (!url) return null;
-  let parsed: URL;
-  try {
-    parsed = new URL(url.trim());
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return null;
-  if (parsed.username || parsed.password) return null;
-  return parsed.href;
-}
-
-/** Longest title shown anywhere; a feed once sent a 100 KB one. */
-export const MAX_DISPLAY_TITLE = 300;
-/** Longest summary shown in the feeds and on the page. */
-export const MAX_DISPLAY_SUMMARY = 2_000;
-
-/** Feed text ready for display: controls removed, whitespace collapsed, capped at `max` characters. */
-export function displayText(text: string | null | undefined, max: number): string {
-  if (!text) return "";
-  const cleaned = removeControlCharacters(text).replace(/\s+/g, " ").trim();
-  // Capping can cut a surrogate pair in half; the second pass drops the orphan.
-  return removeControlCharacters(capText(cleaned, max));
 }

@@ -1,15 +1,24 @@
 /**
  * RSS 2.0 of the same stories as the JSON Feed, newest first. Every value is XML-escaped
  * (no CDATA, so a `]]>` in a title cannot end anything early) and characters XML 1.0
- * forbids are removed. Paging uses an `atom:link rel="next"` (RFC 5005).
+ * forbids are removed. Feed text is made inert for readers that decode it as HTML too:
+ * `description` is HTML (as RSS 2.0 defines it) with the text escaped inside, and every text
+ * element has its markup-looking sequences neutralised (see escape.ts). Paging uses an
+ * `atom:link rel="next"` (RFC 5005).
  */
 import type { Story } from "../model/types.ts";
-import { escapeXml } from "./escape.ts";
+import { escapeRssHtml, escapeRssText, escapeXml } from "./escape.ts";
 import { storyContentText } from "./jsonfeed.ts";
 import { type RenderContext, siteUrl, toStoryView } from "./view.ts";
 
+/** An element holding a value we produce (a URL, a date, our own name). */
 function element(name: string, text: string): string {
   return `<${name}>${escapeXml(text)}</${name}>`;
+}
+
+/** An element holding text that came from a feed: inert whatever the reader does with HTML. */
+function textElement(name: string, text: string): string {
+  return `<${name}>${escapeRssText(text)}</${name}>`;
 }
 
 /** RFC 822 date as RSS wants it ("Tue, 10 Jun 2025 04:00:00 GMT"); empty for unparseable input. */
@@ -31,12 +40,14 @@ function latestChange(stories: Story[]): string {
 function renderItem(story: Story): string {
   const view = toStoryView(story);
   const parts = [
-    element("title", view.title),
+    textElement("title", view.title),
     view.url ? element("link", view.url) : "",
     `<guid isPermaLink="false">${escapeXml(view.id)}</guid>`,
     rfc822(view.publishedAt) ? element("pubDate", rfc822(view.publishedAt)) : "",
-    element("description", storyContentText(view)),
-    ...[...new Set([...view.actors, view.severity, ...view.categories])].map((c) => element("category", c)),
+    `<description>${escapeRssHtml(storyContentText(view))}</description>`,
+    ...[...new Set([...view.actors, view.severity, ...view.categories])].map((c) =>
+      textElement("category", c),
+    ),
   ];
   return `<item>${parts.filter(Boolean).join("")}</item>`;
 }
@@ -47,9 +58,9 @@ export function renderRss(stories: Story[], ctx: RenderContext): string {
   const self = siteUrl(site, "/feed.xml", query);
   const lastChange = latestChange(stories);
   const head = [
-    element("title", site.title),
+    textElement("title", site.title),
     element("link", `${site.baseUrl}/`),
-    element("description", site.description),
+    textElement("description", site.description),
     element("language", "en"),
     element("generator", "heistwatch"),
     lastChange ? element("lastBuildDate", lastChange) : "",

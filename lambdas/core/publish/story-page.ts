@@ -6,8 +6,11 @@
  */
 import { createHash } from "node:crypto";
 import type { Story, StorySource, TimelineEvent } from "../model/types.ts";
-import { displayText, escapeHtml, MAX_DISPLAY_TITLE, safeHttpUrl } from "./escape.ts";
-import { formatUsd, type SiteConfig, siteUrl, toStoryView } from "./view.ts";
+import { displayText, MAX_DISPLAY_TITLE } from "../text/display.ts";
+import { safeHttpUrl } from "../text/links.ts";
+import { formatUsd } from "../text/money.ts";
+import { escapeHtml } from "./escape.ts";
+import { type SiteConfig, siteUrl, toStoryView } from "./view.ts";
 
 /** Colours shared with the front page; every text/background pair passes WCAG AA in both schemes. */
 const STYLE = `

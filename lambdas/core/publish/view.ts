@@ -5,8 +5,10 @@
  */
 import type { StoryQuery } from "../model/ports.ts";
 import type { MatchedTerm, Story } from "../model/types.ts";
+import { displayText, MAX_DISPLAY_SUMMARY, MAX_DISPLAY_TITLE } from "../text/display.ts";
+import { safeHttpUrl } from "../text/links.ts";
+import { formatUsd } from "../text/money.ts";
 import type { FeedHealth } from "./status.ts";
-import { displayText, MAX_DISPLAY_SUMMARY, MAX_DISPLAY_TITLE, safeHttpUrl } from "./escape.ts";
 
 /** Who publishes the feed and where it lives. */
 export interface SiteConfig {
@@ -52,20 +54,6 @@ const MAX_EVIDENCE = 40;
 const MAX_LABELS = 20;
 const MAX_LABEL = 100;
 const MAX_EVIDENCE_TEXT = 200;
-
-const COMPACT_USD = new Intl.NumberFormat("en-US", {
-  style: "currency",
-  currency: "USD",
-  notation: "compact",
-  minimumFractionDigits: 0,
-  maximumFractionDigits: 1,
-});
-
-/** Formats a dollar amount compactly ("$1.5B", "$620M"); null for no amount. */
-export function formatUsd(amount: number | null): string | null {
-  if (amount === null || !Number.isFinite(amount) || amount <= 0) return null;
-  return COMPACT_USD.format(amount);
-}
 
 function labels(values: readonly string[] | undefined): string[] {
   const seen = new Set<string>();
@@ -131,6 +119,6 @@ export function siteUrl(
 }
 
 /** Page size when the request names none. */
-export const DEFAULT_LIMIT = 50;
+export const DEFAULT_LIMIT = 20;
 /** Largest page a request may ask for. */
 export const MAX_LIMIT = 100;

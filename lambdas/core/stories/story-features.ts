@@ -3,6 +3,18 @@
  * on the story item for each of its sources.
  */
 
+import {
+  authoritiesIn,
+  headlineSubject,
+  kindsIn,
+  leadAuthorityIn,
+  nameAlias,
+  NOT_VICTIMS,
+  specificActorsIn,
+  victimsIn,
+  withoutBoilerplate,
+} from "./incident.ts";
+
 /** Match features of one article (all strings lowercased and normalised). */
 export interface StoryFeatures {
   articleId: string;
@@ -23,6 +35,16 @@ export interface StoryFeatures {
   /** Actors and attribution sources (Lazarus, FBI, Chainalysis...): shared by many events, so weak. */
   attribution: string[];
   amountUsd: number | null;
+  /** Incident identity: victims named as robbed (keys, headline first). Absent on features stored before it existed. */
+  victims?: string[];
+  /** Kinds of event the headline (else the text) speaks of: sanction, charge, seizure, fine, laundering, report, recap. */
+  kinds?: string[];
+  /** Who issued the finding or measure (agency, government, research firm ids). */
+  authorities?: string[];
+  /** The authority the text leads with (the headline's first), or null. */
+  leadAuthority?: string | null;
+  /** Sub-group names (not the umbrella "Lazarus" / "DPRK"): far rarer, so real evidence. */
+  specificActors?: string[];
 }
 
 /** What feature extraction needs from an article and its classification. */
@@ -34,6 +56,8 @@ export interface FeatureInput {
   summary: string;
   actors: string[];
   amountUsd: number | null;
+  /** The outlet's name: its own words ("… appeared first on <Outlet>") say nothing about the event. */
+  sourceName?: string;
 }
 
 /** Function words in the feed languages: never evidence of anything. */
@@ -60,7 +84,11 @@ const GENERIC_NAMES = new Set(
     "crypto cryptocurrency bitcoin btc ethereum eth ether usdt usdc stablecoin token tokens defi nft web3 blockchain " +
     "hack hacker hackers heist theft thief thieves exploit attack attacker attackers breach stolen steal drain drained " +
     "exchange bridge wallet wallets bank protocol million billion police court government report group state ceo cto " +
-    "breaking update exclusive analysis opinion news"
+    "breaking update exclusive analysis opinion news " +
+    // Words of government and research that every report, sanction and indictment shares.
+    "year years intelligence threat department unit authority authorities foreign minister ministry vice official officials " +
+    "nuclear weapons accused accuse agency agencies lab labs " +
+    "corée coréen coréens nord sud nord-coréen nord-coréens états-unis usa trésor"
   )
     .split(" ")
     .flatMap((name) => [name, stem(name)]),
@@ -209,18 +237,40 @@ function wordsIn(text: string): Set<string> {
   return words;
 }
 
+/** Never a victim, however capitalised: generic and place words, actors, attributing bodies. */
+function notAVictim(lower: string): boolean {
+  const key = stem(lower);
+  return (
+    /-(?:linked|backed|tied|aligned|sponsored|based)$/.test(lower) ||
+    STOPWORDS.has(lower) ||
+    GENERIC_NAMES.has(lower) ||
+    GENERIC_NAMES.has(key) ||
+    ATTRIBUTION_NAMES.has(key) ||
+    NOT_VICTIMS.has(lower)
+  );
+}
+
+/** Victims named in the headline (by pattern, else its opening name), then in the summary. */
+function victimsOf(title: string, summary: string): string[] {
+  const inTitle = victimsIn(title, notAVictim);
+  const headline = inTitle.length > 0 ? inTitle : headlineSubject(title, notAVictim);
+  return [...new Set([...headline, ...victimsIn(summary, notAVictim)])];
+}
+
 /** Extracts the match features of one article (pure, deterministic). */
 export function extractFeatures(input: FeatureInput): StoryFeatures {
   const title = input.title.normalize("NFKC");
-  const summary = input.summary.normalize("NFKC");
+  const summary = withoutBoilerplate(input.summary.normalize("NFKC"));
   const text = `${title}\n${summary}`;
   const attribution = new Set<string>();
   for (const actor of input.actors) for (const word of actor.split(/\s+/)) attribution.add(stem(word));
 
+  const outlet = new Set((input.sourceName ?? "").split(/[^\p{L}\p{N}]+/u).map((word) => stem(word)));
   const classify = (raw: string[]): string[] => {
     const kept = new Set<string>();
     for (const name of raw) {
-      const key = stem(name);
+      const key = nameAlias(stem(name));
+      if (outlet.has(key)) continue;
       if (STOPWORDS.has(key) || GENERIC_NAMES.has(key) || GENERIC_NAMES.has(name.toLowerCase())) continue;
       if (ATTRIBUTION_NAMES.has(key) || attribution.has(key)) attribution.add(key);
       else kept.add(key);
@@ -230,6 +280,7 @@ export function extractFeatures(input: FeatureInput): StoryFeatures {
   const titleNames = classify(namesIn(title, isTitleCase(title)));
   const names = [...new Set([...titleNames, ...classify(namesIn(summary, false))])];
   const { numbers, years } = numbersIn(text);
+  const titleKinds = kindsIn(title);
   return {
     articleId: input.articleId,
     feedId: input.feedId,
@@ -245,5 +296,10 @@ export function extractFeatures(input: FeatureInput): StoryFeatures {
     years: [...years],
     attribution: [...attribution],
     amountUsd: input.amountUsd,
+    victims: victimsOf(title, summary),
+    kinds: titleKinds.length > 0 ? titleKinds : kindsIn(summary),
+    authorities: authoritiesIn(text),
+    leadAuthority: leadAuthorityIn(title, summary),
+    specificActors: specificActorsIn(text),
   };
 }

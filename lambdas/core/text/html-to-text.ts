@@ -3,6 +3,8 @@
  * fields; everything downstream (classifier, store, renderers) wants plain text.
  */
 import { Parser } from "htmlparser2";
+import { isInvisibleFormat, oneLine } from "./characters.ts";
+import { truncate } from "./truncate.ts";
 
 // Elements whose contents are never readable text.
 const SKIPPED = new Set(["script", "style", "noscript", "template", "iframe", "object"]);
@@ -28,14 +30,11 @@ const BLOCKS = new Set([
 ]);
 
 const NEEDS_HTML_PARSER = /[<&]/;
-const WHITESPACE = /\s+/g;
-// C0/C1 control characters (except tab/newline, which collapse to spaces anyway) never belong in text.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
 /**
  * True when the replaces below would change nothing (and, with refuseMarkup, there is no "<" or
- * "&" for the HTML parser either): no control character, no whitespace but
- * lone spaces, no space at either end. Clean plain text (most feed fields) then skips two string
+ * "&" for the HTML parser either): no control character, no invisible bidi or zero-width
+ * character, no lone surrogate, no whitespace but lone spaces, no space at either end. Clean plain text (most feed fields) then skips two string
  * copies; a char-code loop is several times faster than a regex with these alternatives.
  */
 function isClean(text: string, refuseMarkup = false): boolean {
@@ -54,8 +53,14 @@ function isClean(text: string, refuseMarkup = false): boolean {
     if (refuseMarkup && (c === 0x3c || c === 0x26)) return false; // "<" or "&": needs the HTML parser
     if (c < 0xa1) {
       if (c < 0x20 || c >= 0x7f) return false; // C0/C1 controls, DEL, tab/newline, no-break space
-    } else if (isWideWhitespace(c)) {
-      return false; // the rest of what \s matches
+    } else if (isWideWhitespace(c) || isInvisibleFormat(c)) {
+      return false; // the rest of what \s matches; bidi controls and zero-width characters
+    } else if (c === 0xfffe || c === 0xffff) {
+      return false; // noncharacters XML forbids
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const next = text.charCodeAt(i + 1);
+      if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return false; // half a surrogate pair
+      i++;
     }
   }
   return true;
@@ -77,8 +82,8 @@ export function isWideWhitespace(c: number): boolean {
 
 /**
  * HTML (or plain text) to plain text: tags removed (script, style, noscript and template
- * contents dropped, block elements separated by spaces), entities decoded, control characters
- * removed, whitespace collapsed, trimmed. Plain text without `<` or `&` skips the HTML parser.
+ * contents dropped, block elements separated by spaces), entities decoded, then `oneLine`:
+ * controls, lone surrogates, bidi and zero-width characters removed, whitespace collapsed, trimmed. Plain text without `<` or `&` skips the HTML parser.
  */
 export function htmlToText(input: string): string {
   if (!input) return "";
@@ -88,7 +93,7 @@ export function htmlToText(input: string): string {
     text = markupToText(text);
   }
   if (isClean(text)) return text;
-  return text.replace(CONTROL, " ").replace(WHITESPACE, " ").trim();
+  return oneLine(text);
 }
 
 /**
@@ -120,10 +125,10 @@ function markupToText(markup: string): string {
   return parts.join("");
 }
 
-/** Caps text at `max` characters on a word boundary when one is near, adding an ellipsis. */
+/**
+ * Caps text at `max` code points on a word boundary when one is near, adding an ellipsis;
+ * never splits a surrogate pair or a grapheme (the text policy's `truncate`).
+ */
 export function capText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  const lastSpace = cut.lastIndexOf(" ");
-  return `${lastSpace > max * 0.8 ? cut.slice(0, lastSpace) : cut}…`;
+  return truncate(text, max, { atWord: true });
 }
