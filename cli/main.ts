@@ -37,6 +37,10 @@ const commands: Record<string, { summary: string; load: Loader }> = {
     summary: "poll the configured feeds (use --once for cron)",
     load: () => import("./commands/poll.ts"),
   },
+  feeds: {
+    summary: "import feeds from an OPML file, or export the feed list as OPML",
+    load: () => import("./commands/feeds.ts"),
+  },
   cost: { summary: "estimate the monthly AWS bill, line by line", load: () => import("./commands/cost.ts") },
   demo: {
     summary: "offline demo: serve sample feeds on 127.0.0.1, run a cycle, keep the page up",

@@ -47,6 +47,8 @@ export interface HeistwatchConfig {
   alertPhones: Subscriber[];
   /** Stories scoring below this are listed in the feed but not alerted (env MIN_ALERT_SCORE); undefined = alert every flagged story. */
   minAlertScore: number | undefined;
+  /** WebSub hub the feeds name and the poller pings after new stories (env WEBSUB_HUB_URL); undefined = none. */
+  websubHubUrl: string | undefined;
   /** Minimum severity for SMS subscribers that set none of their own. */
   smsMinSeverity: Severity;
   smsEnabled: boolean;
@@ -66,6 +68,8 @@ export interface HeistwatchConfig {
   pollBatchSize: number;
   /** Alarm when a feed has been failing for longer than this. */
   feedFailureAlarmHours: number;
+  /** Public sign-up (POST /subscriptions) and digests; see infra/constructs/subscriptions.ts. */
+  signup: SignupConfig;
   /** Topic encryption (see TopicEncryption). */
   topicEncryption: TopicEncryption;
   /** X-Ray active tracing on the functions (billed per trace). */
@@ -74,6 +78,17 @@ export interface HeistwatchConfig {
   budgetUsd: number;
   /** The account's SMS monthly spend limit (an account setting AWS enforces); the SMS alarm fires below it. */
   smsSpendLimitUsd: number;
+}
+
+export interface SignupConfig {
+  enabled: boolean;
+  /** UTC hour the daily (and weekly) digest goes out. */
+  digestHourUtc: number;
+  /** Weekday of the weekly digest, 0 = Sunday. */
+  digestWeekday: number;
+  perClientPerHour: number;
+  perAddressPerDay: number;
+  confirmationsPerDay: number;
 }
 
 /** Log retention values CloudWatch Logs accepts (days). */
@@ -117,6 +132,7 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
     alertEmails: p.subscribers("alertEmails", EMAIL, "an email address"),
     alertPhones,
     minAlertScore: p.optionalNumber("minAlertScore", { min: 0, max: 100 }),
+    websubHubUrl: p.optionalString("websubHubUrl", /^https?:\/\/[^\s/]+\S*$/, "an http(s) URL"),
     smsMinSeverity: p.oneOf<Severity>("smsMinSeverity", SEVERITIES, "high"),
     smsEnabled,
     // Below the limit: AWS stops sending SMS at the limit, so an alarm there would come too late.
@@ -134,6 +150,18 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
     pollReservedConcurrency: p.number("pollReservedConcurrency", 2, { min: 0, max: 1000, integer: true }),
     pollBatchSize: p.number("pollBatchSize", 20, { min: 1, max: 100, integer: true }),
     feedFailureAlarmHours: p.number("feedFailureAlarmHours", 24, { min: 1, max: 24 * 30 }),
+    signup: {
+      enabled: p.boolean("signupEnabled", true),
+      digestHourUtc: p.number("digestHourUtc", 7, { min: 0, max: 23, integer: true }),
+      digestWeekday: p.number("digestWeekday", 1, { min: 0, max: 6, integer: true }),
+      perClientPerHour: p.number("signupPerClientPerHour", 10, { min: 1, max: 1_000_000, integer: true }),
+      perAddressPerDay: p.number("signupPerAddressPerDay", 3, { min: 1, max: 1_000_000, integer: true }),
+      confirmationsPerDay: p.number("signupConfirmationsPerDay", 500, {
+        min: 1,
+        max: 1_000_000,
+        integer: true,
+      }),
+    },
     topicEncryption: p.oneOf<TopicEncryption>("topicEncryption", ["aws-managed", "customer"], "aws-managed"),
     xray: p.boolean("xray", false),
     budgetUsd: p.number("budgetUsd", 2, { min: 0, max: 1_000_000 }),

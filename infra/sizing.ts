@@ -15,6 +15,8 @@ export const FUNCTION_SIZES = {
   poll: { memoryMb: 256, timeoutSeconds: 60, concurrency: 20 },
   /** Renders at most 100 stories from one Query. */
   api: { memoryMb: 256, timeoutSeconds: 10 },
+  /** Reads at most a week of stories and publishes three digests, once a day. */
+  digest: { memoryMb: 128, timeoutSeconds: 60 },
 } as const;
 
 /** How many times a day a schedule expression fires (rate exactly; cron from its minute and hour fields). */

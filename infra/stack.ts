@@ -38,6 +38,7 @@ import {
   TABLE_ACCESS,
 } from "./constructs/bind.ts";
 import { HeistwatchFunction } from "./constructs/function.ts";
+import { DIGEST_ENTRY, Subscriptions } from "./constructs/subscriptions.ts";
 import { FUNCTION_SIZES, scheduleIntervalMinutes } from "./sizing.ts";
 
 /** Handler entry files, relative to the project root. */
@@ -58,6 +59,11 @@ export const API_ROUTES = [
   "/items/{id}",
   "/stories/{id}",
   "/status.json",
+  // The record of heists (core/api/incidents-route.ts).
+  "/incidents.json",
+  "/incidents.csv",
+  "/incidents.schema.json",
+  "/record",
 ] as const;
 
 /**
@@ -314,6 +320,31 @@ export class HeistwatchStack extends Stack {
     apiFn.addEnvironment(ENV.publicBaseUrl, baseUrl);
     // Alerts link each story's page on this API.
     pollFn.addEnvironment(ENV.publicBaseUrl, baseUrl);
+
+    if (config.websubHubUrl) {
+      // WebSub: the feeds name the hub; the poller pings it with the feeds' public URLs.
+      apiFn.addEnvironment(ENV.websubHubUrl, config.websubHubUrl);
+      pollFn.addEnvironment(ENV.websubHubUrl, config.websubHubUrl);
+      pollFn.addEnvironment(ENV.publicBaseUrl, baseUrl);
+    }
+
+    // ---- Public sign-up and digests (infra/constructs/subscriptions.ts) ----
+    if (config.signup.enabled) {
+      new Subscriptions(this, "Subscriptions", {
+        config: config.signup,
+        smsEnabled: config.smsEnabled,
+        logRetentionDays: config.logRetentionDays,
+        apiFunction: apiFn,
+        httpApi,
+        integration,
+        table,
+        alertsTopic,
+        topicKey: customerKey,
+        failureQueue,
+        tracing: config.xray,
+        digestEntry: entry(DIGEST_ENTRY),
+      });
+    }
 
     // ---- Alarms -> ops topic: three by default (docs/deploy.md#alarms says what each watches) ----
     const alarmAction = new cwActions.SnsAction(opsTopic);

@@ -24,6 +24,19 @@ export const ENV = {
   publicBaseUrl: "PUBLIC_BASE_URL",
   /** Title of the public page and feeds (api). */
   siteTitle: "SITE_TITLE",
+  /** WebSub hub the feeds name and the poller pings after new stories (api, poll; optional). */
+  websubHubUrl: "WEBSUB_HUB_URL",
+  /** The alerts topic public sign-up subscribes to; sign-up is on when set (api). */
+  alertsTopicArn: "ALERTS_TOPIC_ARN",
+  /** Dead-letter queue of subscriptions made by sign-up (api). */
+  subscriptionDlqArn: "SUBSCRIPTION_DLQ_ARN",
+  /** "true" lets the public sign up phone numbers, proven by an SMS code (api). */
+  smsSignupEnabled: "SMS_SIGNUP_ENABLED",
+  /** Prefix of the sign-up limits, e.g. SIGNUP_PER_CLIENT_PER_HOUR (api; core/subscriptions/limits.ts). */
+  signupLimitsPrefix: "SIGNUP_",
+  /** UTC hour and weekday (0 = Sunday) of the digests (digest). */
+  digestHourUtc: "DIGEST_HOUR_UTC",
+  digestWeekday: "DIGEST_WEEKDAY",
 } as const;
 
 /** Attribute and index names of the one table (the storage contract). */
@@ -36,7 +49,22 @@ export const TABLE_KEYS = {
 } as const;
 
 /** Item key prefixes. */
-export const KEY_PREFIX = { article: "A#", story: "S#", feed: "F#", incident: "I#" } as const;
+export const KEY_PREFIX = {
+  article: "A#",
+  story: "S#",
+  feed: "F#",
+  incident: "I#",
+  /** Sign-up rate-limit counters (the only items the api may write). */
+  rateLimit: "RL#",
+  /** Digest slots claimed (the only items the digest function may write). */
+  digestSlot: "DIGEST#",
+  /** Local mode's subscribers, their address pointers and link tokens. */
+  subscriber: "SUB#",
+  subscriberAddress: "SUBADDR#",
+  subscriberToken: "SUBTOK#",
+  /** Pending phone sign-ups awaiting their SMS code (api). */
+  smsCode: "SMSCODE#",
+} as const;
 
 /** Partitions of index gsi1. */
 export const GSI1_PARTITION = {
@@ -44,4 +72,6 @@ export const GSI1_PARTITION = {
   flagged: "FLAGGED",
   /** Feed states by feed id, so listing them never scans articles. */
   feeds: "FEEDS",
+  /** Local mode's confirmed subscribers. */
+  subscribers: "SUBSCRIBERS",
 } as const;

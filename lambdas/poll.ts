@@ -27,6 +27,9 @@ import {
 } from "./core/polling/pipeline.ts";
 import type { FeedConfig } from "./core/model/types.ts";
 import { readPollEnv } from "./env.ts";
+import { ENV } from "./contract.ts";
+import { announceNewStories, type WebSubPublisher } from "./core/publish/websub.ts";
+import { websubFromEnv } from "./adapters/websub-ping.ts";
 import { feedFailureAgeHours } from "./feed-health.ts";
 import { asLog, logger } from "./logger.ts";
 
@@ -48,6 +51,8 @@ export interface PollDeps {
   logger: Logger;
   /** Feeds polled at once; default POLL_CONCURRENCY. */
   concurrency?: number;
+  /** WebSub hub to ping after an invocation stored new flagged articles; absent = no pings. */
+  websub?: WebSubPublisher;
 }
 
 /** The summary of one invocation (also its INFO log line). */
@@ -130,6 +135,11 @@ export function createPollHandler(
       )
     ).filter((outcome): outcome is PollOutcome => outcome !== null);
 
+    await announceNewStories(
+      deps.websub,
+      outcomes.reduce((sum, outcome) => sum + outcome.flagged, 0),
+      asLog(log),
+    );
     let pendingAlertsSent = 0;
     try {
       pendingAlertsSent = await retryPendingAlerts({ ...deps.pipeline, log: asLog(log) });
@@ -181,6 +191,7 @@ function buildFromEnvironment(): ReturnType<typeof createPollHandler> {
     },
     feeds: bundledFeeds(),
     logger,
+    websub: websubFromEnv(process.env, { hub: ENV.websubHubUrl, baseUrl: ENV.publicBaseUrl }),
     ...(env.concurrency === undefined ? {} : { concurrency: Math.floor(env.concurrency) }),
   });
 }

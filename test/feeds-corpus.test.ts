@@ -137,8 +137,9 @@ describe.skipIf(!HAS_SHARED)("real-world feed corpus served over HTTP", () => {
       articlesByFile.set(name, result.articles);
       for (const article of result.articles) {
         expect(article.title.length).toBeGreaterThan(0);
-        expect(article.title.length).toBeLessThanOrEqual(300);
-        expect(article.summary.length).toBeLessThanOrEqual(1000);
+        // Caps count characters (code points), as the text policy does.
+        expect([...article.title].length).toBeLessThanOrEqual(300);
+        expect([...article.summary].length).toBeLessThanOrEqual(1000);
         expect(article.id).toMatch(/^[0-9a-f]{16}$/);
         expect(Number.isNaN(Date.parse(article.publishedAt))).toBe(false);
         if (article.url) expect(article.url).toMatch(/^https?:\/\/[^#]*$/);

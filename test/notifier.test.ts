@@ -48,6 +48,7 @@ describe("SNS notifier", () => {
         corroborated: { DataType: "String", StringValue: "false" },
         attribution: { DataType: "String", StringValue: "attributed" },
         delivery_id: { DataType: "String", StringValue: deliveryId(alert) },
+        target: { DataType: "String", StringValue: "unknown" },
       },
     });
     const body = JSON.parse(input.Message!) as { sms: string };

@@ -35,8 +35,12 @@ options:
 /** One article of the file, with its features and link. */
 export interface FileArticle {
   id: string;
+  /** Plain text, as the pipeline stores it. */
   title: string;
+  summary: string;
   source: string;
+  /** The classifier's actors for it. */
+  actors: string[];
   dupOf?: string;
   features: StoryFeatures;
 }
@@ -69,7 +73,9 @@ export function readArticle(
   return {
     id: String(id),
     title,
+    summary,
     source,
+    actors: verdict.actors,
     dupOf: dupOf ?? undefined,
     features: extractFeatures({
       articleId: String(id),

@@ -39,6 +39,16 @@ export interface LocalConfig {
   concurrency: number;
   /** Minimum gap between two requests to the same host, in milliseconds. */
   hostGapMs: number;
+  /** SMTP server for subscriber mail (smtp:// or smtps://); undefined = mails are printed, not sent. */
+  smtpUrl?: string;
+  /** From address of subscriber mail (default heistwatch@localhost). */
+  mailFrom?: string;
+  /** UTC hour digests go out (0..23; default 7). */
+  digestHour?: number;
+  /** Weekday of the weekly digest (0 = Sunday .. 6; default 1). */
+  digestWeekday?: number;
+  /** WebSub hub the feeds name and each cycle with new flagged articles pings; undefined = none. */
+  websubHub?: string;
   /** Where the config file was read from, if one was. */
   configFile?: string;
 }
@@ -58,6 +68,9 @@ const DEFAULTS = {
   intervalSeconds: 300,
   concurrency: 6,
   hostGapMs: 2000,
+  mailFrom: "heistwatch@localhost",
+  digestHour: 7,
+  digestWeekday: 1,
 } as const;
 
 type Source = string;
@@ -80,6 +93,29 @@ const text: Parser<string> = (value, name, source) => {
 
 const httpUrl: Parser<string> = (value, name, source) =>
   parseSetting(httpUrlSchema, value, `${name} (${source})`);
+
+const smtpUrl: Parser<string> = (value, name, source) => {
+  const s = text(value, name, source);
+  let url: URL;
+  try {
+    url = new URL(s);
+  } catch {
+    throw new ConfigError(`${name} (${source}) is not a URL (e.g. smtp://127.0.0.1:1025)`);
+  }
+  if (url.protocol !== "smtp:" && url.protocol !== "smtps:") {
+    throw new ConfigError(`${name} (${source}) must be an smtp:// or smtps:// URL, got ${url.protocol}`);
+  }
+  return url.href;
+};
+
+// One plain address: it becomes a mail header, so nothing that could end or extend one.
+const mailAddress: Parser<string> = (value, name, source) => {
+  const s = text(value, name, source);
+  if (!/^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}$/.test(s)) {
+    throw new ConfigError(`${name} (${source}) must be one plain address like alerts@example.org`);
+  }
+  return s;
+};
 
 const ipList: Parser<string[]> = (value, name, source) => {
   const items =
@@ -117,6 +153,11 @@ const SETTINGS = {
   },
   concurrency: { env: "HEISTWATCH_CONCURRENCY", flag: "--concurrency", parse: integer(1, 64) },
   hostGapMs: { env: "HEISTWATCH_HOST_GAP_MS", flag: "--host-gap-ms", parse: integer(0, 600_000) },
+  smtpUrl: { env: "HEISTWATCH_SMTP_URL", flag: "--smtp-url", parse: smtpUrl },
+  mailFrom: { env: "HEISTWATCH_MAIL_FROM", flag: "--mail-from", parse: mailAddress },
+  digestHour: { env: "HEISTWATCH_DIGEST_HOUR", flag: "--digest-hour", parse: integer(0, 23) },
+  digestWeekday: { env: "HEISTWATCH_DIGEST_WEEKDAY", flag: "--digest-weekday", parse: integer(0, 6) },
+  websubHub: { env: "HEISTWATCH_WEBSUB_HUB", flag: "--websub-hub", parse: httpUrl },
 } satisfies Record<string, { env: string; flag: string; parse: Parser<unknown> }>;
 
 type SettingName = keyof typeof SETTINGS;
@@ -137,6 +178,11 @@ export const CONFIG_FLAGS_USAGE = [
   "  --allow-private IPS  comma list of private IPs feeds may use         env HEISTWATCH_ALLOW_PRIVATE_ADDRESSES",
   "  --concurrency N      feeds polled at once (default 6)                env HEISTWATCH_CONCURRENCY",
   "  --host-gap-ms N      minimum gap between requests to one host        env HEISTWATCH_HOST_GAP_MS",
+  "  --smtp-url URL       SMTP server for subscriber mail (smtp://host:port) env HEISTWATCH_SMTP_URL",
+  "  --mail-from ADDR     From address of subscriber mail                 env HEISTWATCH_MAIL_FROM",
+  "  --digest-hour N      UTC hour digests go out (default 7)             env HEISTWATCH_DIGEST_HOUR",
+  "  --digest-weekday N   weekday of the weekly digest, 0=Sun (default 1)  env HEISTWATCH_DIGEST_WEEKDAY",
+  "  --websub-hub URL     WebSub hub to name in the feeds and ping        env HEISTWATCH_WEBSUB_HUB",
 ].join("\n");
 
 export interface LoadConfigInput {
@@ -220,6 +266,11 @@ export function loadLocalConfig(input: LoadConfigInput): LoadedConfig {
     allowPrivateAddresses: (parsed.allowPrivateAddresses as string[] | undefined) ?? [],
     concurrency: (parsed.concurrency as number | undefined) ?? DEFAULTS.concurrency,
     hostGapMs: (parsed.hostGapMs as number | undefined) ?? DEFAULTS.hostGapMs,
+    smtpUrl: parsed.smtpUrl as string | undefined,
+    mailFrom: (parsed.mailFrom as string | undefined) ?? DEFAULTS.mailFrom,
+    digestHour: (parsed.digestHour as number | undefined) ?? DEFAULTS.digestHour,
+    digestWeekday: (parsed.digestWeekday as number | undefined) ?? DEFAULTS.digestWeekday,
+    ...(parsed.websubHub ? { websubHub: parsed.websubHub as string } : {}),
     configFile,
   };
   return { config, flags };

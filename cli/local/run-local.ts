@@ -220,7 +220,10 @@ function banner(
       : `heistwatch: polling ${feedCount} feeds every ${formatMs(config.intervalSeconds * 1000)} (${config.concurrency} at a time, ${formatMs(config.hostGapMs)} between requests to one host)`,
     `  data:    ${config.dataDir}`,
     `  feeds:   ${config.feedsFile}`,
-    `  alerts:  console${config.webhookUrl ? ` + webhook ${new URL(config.webhookUrl).host}` : ""}`,
+    `  alerts:  console${config.webhookUrl ? ` + webhook ${new URL(config.webhookUrl).host}` : ""}` +
+      (config.smtpUrl
+        ? ` + mail to subscribers via ${new URL(config.smtpUrl).host}`
+        : " (sign-up mails printed: set --smtp-url to send them)"),
   ];
   if (api) lines.push(`  feed:    ${api.url}/feed.json    page: ${api.url}/    rss: ${api.url}/feed.xml`);
   if (config.configFile) lines.push(`  config:  ${config.configFile}`);

@@ -4,6 +4,8 @@
  * `start`, `poll` and `demo` are thin commands over this.
  */
 import { createHttpFetcher } from "../../lambdas/adapters/http-fetcher.ts";
+import { createWebSubPinger } from "../../lambdas/adapters/websub-ping.ts";
+import { announceNewStories } from "../../lambdas/core/publish/websub.ts";
 import { setMaxListeners } from "node:events";
 import { createDynamoStore, type DynamoStore } from "../../lambdas/adapters/dynamo-store.ts";
 import { createTable } from "../../lambdas/adapters/table.ts";
@@ -40,6 +42,12 @@ import {
   terminalSafe,
 } from "./progress.ts";
 import { runFeeds } from "./scheduler.ts";
+import { createLocalSubscriptionStack, type LocalSubscriptionStack } from "./subscriptions.ts";
+
+/** Flagged articles stored in a cycle (new stories or new sources: the feeds changed). */
+function flaggedIn(outcomes: OutcomeLike[]): number {
+  return outcomes.reduce((sum, outcome) => sum + outcome.flagged, 0);
+}
 
 /** The table's name inside the embedded DynamoDB (any valid name works: the store takes it as given). */
 export const LOCAL_TABLE_NAME = "heistwatch";
@@ -74,6 +82,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   store: DynamoStore;
+  /** Public sign-up: subscribers in the embedded DynamoDB, mail through SMTP (see subscriptions.ts). */
+  subscriptions: LocalSubscriptionStack;
   dynamo: EmbeddedDynamo;
   /** Runs one poll cycle over the due feeds, printing progress. Throws only on systemic failure. */
   runCycle(signal?: AbortSignal): Promise<CycleSummary>;
@@ -91,7 +101,6 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
   const { config, feeds, output } = options;
   const clock = options.clock ?? (() => new Date());
   const dynamo = await startEmbeddedDynamo(options.dataDir);
-  let api: ApiServer | undefined;
   try {
     await createTable(dynamo.client, LOCAL_TABLE_NAME);
   } catch (error) {
@@ -100,7 +109,18 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
   }
   const store = createDynamoStore({ client: dynamo.client, tableName: LOCAL_TABLE_NAME, clock });
   const log = consoleLog(output, options.verbose ?? false);
-  const notifier = localNotifier(config, output);
+  let api: ApiServer | undefined;
+  const subscriptions = createLocalSubscriptionStack({
+    config,
+    client: dynamo.client,
+    tableName: LOCAL_TABLE_NAME,
+    clock,
+    log,
+    output,
+    baseUrl: () =>
+      (config.publicUrl ?? api?.url ?? `http://${config.host}:${config.port}`).replace(/\/+$/, ""),
+  });
+  const notifier = localNotifier(config, output, subscriptions.mailSink);
   const gate: HostGate = createHostGate(config.hostGapMs);
   let cycleNumber = 0;
 
@@ -120,6 +140,16 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
     fetcher,
     ...(fetchSignal ? { signal: fetchSignal } : {}),
   });
+
+  // WebSub: the hub is told about the feeds this process serves, by the URL the feeds name
+  // themselves with (the configured public URL, else the API's address once it listens).
+  const pinger = config.websubHub
+    ? createWebSubPinger({ hubUrl: config.websubHub, allowAddresses: config.allowPrivateAddresses })
+    : undefined;
+  const websub = () =>
+    pinger
+      ? { pinger, baseUrl: config.publicUrl ?? api?.url ?? `http://${config.host}:${config.port}` }
+      : undefined;
 
   async function runCycle(signal?: AbortSignal): Promise<CycleSummary> {
     const cycle = ++cycleNumber;
@@ -169,8 +199,10 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
         durationMs: performance.now() - started,
       };
       output.out(formatCycleSummary(summary));
+      await announceNewStories(websub(), flaggedIn(outcomes), log);
       const hint = offlineHint(summary);
       if (hint) output.out(hint);
+      await subscriptions.sendDueDigests(store);
       return summary;
     } finally {
       signal?.removeEventListener("abort", onStop);
@@ -179,6 +211,7 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
 
   return {
     store,
+    subscriptions,
     dynamo,
     runCycle,
     async serveApi(port = config.port) {
@@ -197,13 +230,20 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
           reader: store,
           feedStates: store,
           log,
-          site: { ...DEFAULT_SITE, title: "heistwatch (local)", baseUrl },
+          site: {
+            ...DEFAULT_SITE,
+            title: "heistwatch (local)",
+            baseUrl,
+            ...(config.websubHub ? { hubUrl: config.websubHub } : {}),
+          },
+          subscriptions: subscriptions.routes,
         }),
       );
       return api;
     },
     async close() {
       await api?.close().catch(() => undefined);
+      subscriptions.close();
       await dynamo.close();
     },
   };
@@ -221,10 +261,11 @@ export function isSystemicFailure(summary: CycleSummary): boolean {
   );
 }
 
-function localNotifier(config: LocalConfig, output: Output): Notifier {
+function localNotifier(config: LocalConfig, output: Output, mailSink: NamedNotifier | null): Notifier {
   const sinks: NamedNotifier[] = [{ name: "console", notifier: createConsoleNotifier((t) => output.out(t)) }];
   if (config.webhookUrl)
     sinks.push({ name: "webhook", notifier: createWebhookNotifier({ url: config.webhookUrl }) });
+  if (mailSink) sinks.push(mailSink);
   const fanout = createFanoutNotifier(sinks);
   return {
     async send(alert) {

@@ -21,6 +21,7 @@ import {
 } from "../core/alerts/messages.ts";
 import type { Notifier } from "../core/model/ports.ts";
 import type { Alert } from "../core/model/types.ts";
+import { recordAttributes } from "../core/record/record-view.ts";
 
 /** SNS's limit is 256 KB in bytes, message and attributes together; keep headroom for the attributes. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 - 6 * 1024;
@@ -88,5 +89,6 @@ function messageAttributes(alert: Alert): Record<string, MessageAttributeValue> 
   return {
     ...(alertAttributes(alert) satisfies Record<string, MessageAttributeValue>),
     delivery_id: { DataType: "String", StringValue: deliveryId(alert) },
+    ...recordAttributes(alert.story),
   };
 }

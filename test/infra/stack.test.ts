@@ -37,6 +37,8 @@ const context = {
   minAlertScore: "45",
   xray: "true",
   topicEncryption: "customer",
+  // Public sign-up adds a function, a queue, a route and api rights: test/signup-infra.test.ts asserts those.
+  signupEnabled: "false",
 };
 
 beforeAll(() => {
@@ -376,7 +378,18 @@ describe("public API", () => {
       .map((r) => r.Properties.RouteKey)
       .sort();
     expect(routeKeys).toEqual(
-      ["/", "/feed.json", "/feed.xml", "/items/{id}", "/stories/{id}", "/status.json"]
+      [
+        "/",
+        "/feed.json",
+        "/feed.xml",
+        "/items/{id}",
+        "/stories/{id}",
+        "/status.json",
+        "/incidents.json",
+        "/incidents.csv",
+        "/incidents.schema.json",
+        "/record",
+      ]
         .flatMap((p) => [`GET ${p}`, `HEAD ${p}`, `OPTIONS ${p}`])
         .sort(),
     );

@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { DEFAULT_THRESHOLD } from "../classifier/classify.ts";
+import { recordWords } from "../record/record-view.ts";
 import type { Alert, AttributionStage, Story } from "../model/types.ts";
 import { independentGroups } from "../stories/corroboration.ts";
 import { oneLine } from "../text/characters.ts";
@@ -187,6 +188,7 @@ export function alertEmailText(alert: Alert, options: MessageOptions = {}): stri
   lines.push(
     `Attribution: ${story.attribution === null ? "none" : ATTRIBUTION_WORDS[story.attribution]}${named.length > 0 ? ` (${named.join(", ")})` : ""}`,
   );
+  if (recordWords(story.record)) lines.push(oneLine(recordWords(story.record)));
   lines.push(corroborationLine(story));
 
   const sources = [...story.sources].sort((a, b) => a.publishedAt.localeCompare(b.publishedAt));

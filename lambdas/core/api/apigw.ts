@@ -37,6 +37,10 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): ApiRequest {
     headers,
     origin: host && HOST.test(host) ? `${proto}://${host}${prefix}` : undefined,
     requestId: event.requestContext?.requestId,
+    ...(event.body !== undefined
+      ? { body: event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body }
+      : {}),
+    clientIp: event.requestContext?.http?.sourceIp,
   };
 }
 

@@ -13,8 +13,10 @@ import { renderRss } from "../publish/rss.ts";
 import type { RenderContext, SiteConfig } from "../publish/view.ts";
 import type { Story } from "../model/types.ts";
 import { cachedStoryReader } from "./cached-reader.ts";
+import { routeIncidents } from "./incidents-route.ts";
 import { type ApiRequest, type ApiResponse, type EncodedBodies, HttpError } from "./http.ts";
 import { parseStoryQuery } from "./query.ts";
+import { isSubscriptionPath, routeSubscriptions, type SubscriptionRoutes } from "./subscription-routes.ts";
 import { ALLOWED_METHODS, document, errorResponse, etagOf, finalize, json } from "./respond.ts";
 
 /** Site identity; `baseUrl` may be left out to use the origin each request arrived on. */
@@ -22,6 +24,8 @@ export interface ApiSite {
   title: string;
   description: string;
   baseUrl?: string;
+  /** WebSub hub named in /feed.xml and /feed.json; absent = none. */
+  hubUrl?: string;
 }
 
 export interface ApiDeps {
@@ -39,6 +43,8 @@ export interface ApiDeps {
   feedStates?: FeedStateReader;
   /** Threshold shown on pages of stories stored without one (the API bundle carries no rules). */
   threshold?: number;
+  /** Public sign-up (POST /subscriptions and, locally, the confirm/unsubscribe links); absent = no sign-up. */
+  subscriptions?: SubscriptionRoutes;
 }
 
 export type ApiApp = (request: ApiRequest) => Promise<ApiResponse>;
@@ -63,7 +69,12 @@ function isInvalidCursor(error: unknown): boolean {
 
 function siteFor(site: ApiSite, request: ApiRequest): SiteConfig {
   const baseUrl = (site.baseUrl ?? request.origin ?? "http://localhost").replace(/\/+$/, "");
-  return { title: site.title, description: site.description, baseUrl };
+  return {
+    title: site.title,
+    description: site.description,
+    baseUrl,
+    ...(site.hubUrl ? { hubUrl: site.hubUrl } : {}),
+  };
 }
 
 type Renderer = (stories: Story[], ctx: RenderContext) => string;
@@ -185,10 +196,15 @@ async function routeToDocument(deps: ApiDeps, request: ApiRequest): Promise<ApiR
     response.headers["Cache-Control"] = "no-cache";
     return response;
   }
+  const incidents = await routeIncidents(
+    { reader: deps.reader, site: siteFor(deps.site, request), clock: deps.clock },
+    request,
+  );
+  if (incidents) return incidents;
   throw new HttpError(
     404,
     "not_found",
-    "no such path; try /, /feed.json, /feed.xml, /items/{id}, /stories/{id} or /status.json",
+    "no such path; try /, /feed.json, /feed.xml, /items/{id}, /stories/{id}, /status.json or /record",
   );
 }
 
@@ -230,6 +246,8 @@ export function createApi(options: ApiDeps): ApiApp {
           },
           body: "",
         };
+      } else if (deps.subscriptions && isSubscriptionPath(request.path)) {
+        response = await routeSubscriptions(deps.subscriptions, request, siteFor(deps.site, request).baseUrl);
       } else if (request.method !== "GET" && request.method !== "HEAD") {
         throw new HttpError(
           405,

@@ -1,11 +1,14 @@
 /** The API Lambda's configuration, read once from the environment and checked at start. */
 import { ENV } from "../../contract.ts";
+import { isHttpUrl } from "../model/config-schema.ts";
 
 export interface ApiConfig {
   tableName: string;
   /** Absolute http(s) URL without a trailing slash, or undefined to use each request's origin. */
   publicBaseUrl?: string;
   siteTitle?: string;
+  /** WebSub hub named in the feeds (WEBSUB_HUB_URL), absent = none. */
+  websubHubUrl?: string;
 }
 
 /**
@@ -31,6 +34,13 @@ export function readApiConfig(env: Record<string, string | undefined>): ApiConfi
     if (url.search || url.hash)
       throw new Error(`PUBLIC_BASE_URL must not have a query or fragment: ${JSON.stringify(base)}`);
     config.publicBaseUrl = url.href.replace(/\/+$/, "");
+  }
+
+  const hub = env[ENV.websubHubUrl]?.trim();
+  if (hub) {
+    if (!isHttpUrl(hub))
+      throw new Error(`${ENV.websubHubUrl} must be an absolute http(s) URL: ${JSON.stringify(hub)}`);
+    config.websubHubUrl = hub;
   }
 
   const title = env[ENV.siteTitle]?.trim();

@@ -17,6 +17,10 @@ export interface ApiRequest {
   origin?: string;
   /** Correlation id for logs. */
   requestId?: string;
+  /** The request body as text (POST routes only). */
+  body?: string;
+  /** The client's IP as the front door saw it (API Gateway's sourceIp), for per-client limits. */
+  clientIp?: string;
 }
 
 export interface ApiResponse {

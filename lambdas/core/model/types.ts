@@ -98,6 +98,8 @@ export interface Classification {
 /** An article as stored: the article, its verdict, and the story it joined. */
 export interface StoredArticle extends Article, Classification {
   storyId: string | null;
+  /** Target, assets and vector of a flagged article (see core/record). */
+  record?: IncidentRecord;
   /** Epoch seconds; only on unflagged articles (they expire, flagged ones stay). */
   ttl?: number;
 }
@@ -169,6 +171,8 @@ export interface Story {
   corroboration?: Corroboration;
   /** Arrivals and changes in order (capped); absent on older stories. */
   timeline?: TimelineEvent[];
+  /** Target, assets and vector, merged over the story's reports (see core/record). */
+  record?: IncidentRecord;
   /** Set once, conditionally, when the first alert was sent. */
   alertedAt?: string;
   /** What the subscribers were last told, to decide whether a later change is an escalation. */
@@ -214,4 +218,39 @@ export interface Alert {
   story: Story;
   /** For updates: what escalated, in words ("attribution upgraded to confirmed"). */
   reasons: string[];
+}
+
+/** What kind of target an incident robbed (the record of heists). */
+export type TargetType = "exchange" | "bridge" | "defi" | "wallet" | "bank" | "payments" | "other";
+
+/** How the theft was done, when the text states it. */
+export type AttackVector =
+  "key-compromise" | "social-engineering" | "supply-chain" | "smart-contract" | "insider";
+
+/** One piece of evidence behind a record field: which rule term matched where. */
+export interface RecordEvidence {
+  /** The record field the match speaks for. */
+  role: "target" | "vector" | "asset";
+  /** The value it supports ("bridge", "supply-chain", "Ethereum"). */
+  value: string;
+  /** The rule's term as written in the rules. */
+  term: string;
+  /** Points (title matches count more). */
+  weight: number;
+  field: TextField;
+  start: number;
+  end: number;
+  /** The matched text as it stands in the field. */
+  text: string;
+}
+
+/** The rest of an incident's record, extracted from its reports' text with evidence. */
+export interface IncidentRecord {
+  /** Null when no target is named. */
+  target: TargetType | null;
+  /** Assets and chains named, most mentioned first. */
+  assets: string[];
+  /** Null when the text does not say how. */
+  vector: AttackVector | null;
+  evidence: RecordEvidence[];
 }

@@ -5,6 +5,7 @@
  * and never sends an alert twice.
  */
 import { classify, DEFAULT_THRESHOLD } from "../classifier/classify.ts";
+import { extractRecord } from "../record/extract-record.ts";
 import type { Fetcher } from "../acquire/fetcher.ts";
 import type { Clock, Log, Notifier, PipelineStore, StoryRecord } from "../model/ports.ts";
 import { readFeed } from "../acquire/read-feed.ts";
@@ -210,6 +211,7 @@ async function storeArticles(
         unflagged.push(stored);
         continue;
       }
+      stored.record = extractRecord(article);
       // Story first, article last: the article's conditional put is what marks it known, so a
       // crash in between leaves it unknown and the (idempotent) story step is simply redone.
       stored.storyId = await joinStory(stored, {

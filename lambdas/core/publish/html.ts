@@ -5,9 +5,11 @@
  */
 import { createHash } from "node:crypto";
 import type { Story } from "../model/types.ts";
+import { recordWords } from "../record/record-view.ts";
 import { escapeHtml } from "./escape.ts";
 import { ABOUT_ANCHOR } from "./jsonfeed.ts";
 import { renderStatusLine } from "./status.ts";
+import { renderSignupSection, SIGNUP_STYLE } from "./signup-form.ts";
 import { type RenderContext, type StoryView, siteUrl, toStoryView } from "./view.ts";
 
 const STYLE = `
@@ -61,7 +63,8 @@ footer code{font-size:.85em}
 @media (max-width:520px){.story{grid-template-columns:52px 1fr;padding:12px}.score b{font-size:1.3rem}}
 `
   .trim()
-  .replace(/\n/g, "");
+  .replace(/\n/g, "")
+  .concat(SIGNUP_STYLE);
 
 /**
  * Content-Security-Policy for the page: nothing may load or run except this one stylesheet
@@ -137,6 +140,7 @@ function renderStory(story: Story, site: RenderContext["site"]): string {
     time(view.publishedAt),
     view.actors.length ? `<span>Actor: ${escapeHtml(view.actors.join(", "))}</span>` : "",
     view.amountText ? `<span>Amount: <strong>${escapeHtml(view.amountText)}</strong></span>` : "",
+    recordWords(story.record) ? `<span class="record">${escapeHtml(recordWords(story.record))}</span>` : "",
     `<a href="${escapeHtml(siteUrl(site, `/stories/${encodeURIComponent(view.id)}`))}">timeline</a>`,
   ].filter(Boolean);
   return (
@@ -209,13 +213,14 @@ export function renderHtml(stories: Story[], ctx: RenderContext): string {
     '</head><body><div class="wrap">',
     `<header class="site"><h1>${title}</h1><p>${escapeHtml(site.description)}</p>`,
     `<nav class="feeds"><a href="${jsonFeed}">JSON Feed</a><a href="${rss}">RSS</a>` +
-      `<a href="#${ABOUT_ANCHOR}">About</a></nav>` +
+      `<a href="${escapeHtml(`${site.baseUrl}/record`)}">The record</a><a href="#get-alerts">Get alerts</a><a href="#${ABOUT_ANCHOR}">About</a></nav>` +
       (ctx.health ? renderStatusLine(ctx.health, siteUrl(site, "/status.json")) : "") +
       "</header>",
     "<main>",
     renderFilters(ctx),
     list,
     pager,
+    renderSignupSection(`${site.baseUrl}/subscriptions`),
     "</main>",
     renderAbout(ctx),
     "</div></body></html>",

@@ -4,7 +4,9 @@
  * (documented in docs/feed-format.md).
  */
 import type { Story } from "../model/types.ts";
+import { type RecordJson, recordExtension } from "../record/record-view.ts";
 import { safeJsonStringify } from "./escape.ts";
+import { jsonFeedHubs } from "./websub.ts";
 import { type RenderContext, type SiteConfig, type StoryView, siteUrl, toStoryView } from "./view.ts";
 
 export const JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1";
@@ -20,6 +22,8 @@ export interface HeistwatchExtension {
   attribution: string | null;
   matched: { term: string; group: string; weight: number; field: string; text: string }[];
   sources: { name: string; title: string; url: string | null; date_published: string }[];
+  /** Target type, assets and vector with their evidence, when the story has a record. */
+  record?: RecordJson;
 }
 
 export interface JsonFeedItem {
@@ -46,6 +50,7 @@ export interface JsonFeed {
   description: string;
   language: string;
   next_url?: string;
+  hubs?: { type: string; url: string }[];
   authors: { name: string; url: string }[];
   items: JsonFeedItem[];
 }
@@ -95,6 +100,7 @@ export function toJsonFeedItem(story: Story, site: SiteConfig): JsonFeedItem {
         url: s.url,
         date_published: s.publishedAt,
       })),
+      ...recordExtension(story),
     },
   };
 }
@@ -110,6 +116,7 @@ export function buildJsonFeed(stories: Story[], ctx: RenderContext): JsonFeed {
     description: site.description,
     language: "en",
     authors: [{ name: site.title, url: `${site.baseUrl}/` }],
+    ...jsonFeedHubs(site),
     items: stories.map((story) => toJsonFeedItem(story, site)),
   };
   if (nextCursor) feed.next_url = siteUrl(site, "/feed.json", query, nextCursor);

@@ -8,6 +8,7 @@
  */
 import type { Story } from "../model/types.ts";
 import { escapeRssHtml, escapeRssText, escapeXml } from "./escape.ts";
+import { rssHubLink } from "./websub.ts";
 import { storyContentText } from "./jsonfeed.ts";
 import { type RenderContext, siteUrl, toStoryView } from "./view.ts";
 
@@ -65,6 +66,7 @@ export function renderRss(stories: Story[], ctx: RenderContext): string {
     element("generator", "heistwatch"),
     lastChange ? element("lastBuildDate", lastChange) : "",
     `<atom:link rel="self" type="application/rss+xml" href="${escapeXml(self)}"/>`,
+    rssHubLink(site),
     nextCursor
       ? `<atom:link rel="next" type="application/rss+xml" href="${escapeXml(siteUrl(site, "/feed.xml", query, nextCursor))}"/>`
       : "",

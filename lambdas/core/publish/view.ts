@@ -17,6 +17,8 @@ export interface SiteConfig {
   description: string;
   /** Absolute http(s) origin (plus optional path prefix) the API is served from, without a trailing slash. */
   baseUrl: string;
+  /** WebSub hub the feeds name (core/publish/websub.ts); absent = no hub link. */
+  hubUrl?: string;
 }
 
 /** What the renderers need besides the stories. */

@@ -7,6 +7,7 @@
 import type { AlertState, StoryRecord } from "../model/ports.ts";
 import { sameAuthority } from "./incident.ts";
 import type { StoryFeatures } from "./story-features.ts";
+import { mergeRecords } from "../record/extract-record.ts";
 import type { AttributionStage, Severity, StoredArticle, Story, StorySource } from "../model/types.ts";
 
 /**
@@ -328,6 +329,7 @@ export function newStoryRecord(article: StoredArticle, features: StoryFeatures, 
       categories: article.categories,
       authors: article.author ? [article.author] : [],
       sources: [sourceOf(article)],
+      ...(article.record ? { record: article.record } : {}),
     },
     version: 0,
     features: [features],
@@ -400,6 +402,8 @@ export function mergeIntoStory(
     authors: article.author ? union(story.authors, [article.author]) : story.authors,
     sources: [...story.sources, sourceOf(article)],
   };
+  const incident = mergeRecords(story.record, article.record);
+  if (incident) merged.record = incident;
   return {
     record: {
       ...record,

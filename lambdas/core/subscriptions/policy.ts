@@ -1,0 +1,44 @@
+/**
+ * A subscriber's filters as an SNS filter policy (MessageAttributes scope). On AWS it is set on
+ * the subscription; locally match-policy.ts evaluates the same JSON, so one table of cases holds
+ * both paths to one meaning.
+ */
+import type { Severity } from "../model/types.ts";
+import type { FilterPolicy, SignupRequest } from "./types.ts";
+
+const SEVERITY_ORDER: Severity[] = ["low", "medium", "high"];
+
+/** The severities at or above `min`, lowest first. */
+export function severitiesFrom(min: Severity): Severity[] {
+  return SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(min));
+}
+
+export type PolicyFilters = Pick<SignupRequest, "minSeverity" | "actors" | "corroboratedOnly" | "digest">;
+
+/**
+ * Instant subscribers: every kind but digest, severity at or above their minimum, any of their
+ * actors. "Corroborated only" takes a first message (kind new) only when the story was already
+ * corroborated, otherwise the one `corroborated` message sent when it becomes so, then its updates
+ * while corroborated: exactly one first message per story.
+ *
+ * Digest subscribers: only their period's digest of their severity tier (the digest job publishes
+ * one per tier listing the stories at or above it), and with actors only a digest naming one of
+ * them. "Corroborated only" does not apply to digests: a digest lists the period's stories.
+ */
+export function buildFilterPolicy(filters: PolicyFilters): FilterPolicy {
+  const policy: FilterPolicy = {};
+  if (filters.digest !== "none") {
+    policy.kind = ["digest"];
+    policy.period = [filters.digest];
+    policy.severity = [filters.minSeverity];
+  } else {
+    if (filters.minSeverity !== "low") policy.severity = severitiesFrom(filters.minSeverity);
+    if (filters.corroboratedOnly) {
+      policy.$or = [{ kind: ["new", "update"], corroborated: ["true"] }, { kind: ["corroborated"] }];
+    } else {
+      policy.kind = [{ "anything-but": ["digest"] }];
+    }
+  }
+  if (filters.actors.length > 0) policy.actor = [...filters.actors];
+  return policy;
+}
