@@ -36,6 +36,15 @@ describe("dev-set regression gate", () => {
     expect(report.recall, `recall ${report.recall}; misclassified:\n${misses}`).toBeGreaterThanOrEqual(GATE);
   });
 
+  it("spreads flagged items: at most 25% share the top score, no severity level holds more than 60% (issue 12)", () => {
+    const { spread } = evaluate(readCorpus(), { threshold: DEFAULT_THRESHOLD });
+    expect(spread.flagged).toBeGreaterThan(30);
+    expect(spread.topScoreShare).toBeLessThanOrEqual(0.25);
+    for (const level of ["low", "medium", "high"] as const) {
+      expect(spread.severities[level] / spread.flagged, level).toBeLessThanOrEqual(0.6);
+    }
+  });
+
   it("classifies the whole dev set in well under a few seconds (guard against hangs)", () => {
     const items = readCorpus();
     const started = Date.now();

@@ -15,7 +15,8 @@ import type { Command } from "../command.ts";
 const usage = `usage: heistwatch classify [FILE] [--rules FILE] [--threshold N]
 
 Scores JSON Lines articles from FILE (or stdin) and prints one JSON line per article, in order:
-  {"id","score","flagged","severity","actors","amountUsd","attribution","matched"}
+  {"id","score","rawScore","scoreScale","threshold","flagged","severity","actors","amountUsd",
+   "attribution","language","matched"}
 
 Input fields: id, title (required), summary, content (optional); other fields are ignored.
 A bad line is reported on stderr with its line number; the other lines are still classified,
@@ -50,11 +51,15 @@ export const command: Command = {
             `${JSON.stringify({
               id,
               score: c.score,
+              rawScore: c.rawScore,
+              scoreScale: c.scoreScale,
+              threshold: c.threshold,
               flagged: c.flagged,
               severity: c.severity,
               actors: c.actors,
               amountUsd: c.amountUsd,
               attribution: c.attribution,
+              language: c.language,
               matched: c.matched,
             })}\n`,
           );

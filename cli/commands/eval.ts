@@ -1,5 +1,10 @@
 import { parseArgs } from "node:util";
-import { type EvalReport, evaluate, type LabelledItem } from "../../lambdas/core/classifier/evaluate.ts";
+import {
+  type EvalReport,
+  evaluate,
+  type LabelledItem,
+  type SliceReport,
+} from "../../lambdas/core/classifier/evaluate.ts";
 import { DEFAULT_RULES } from "../../lambdas/core/classifier/classify.ts";
 import {
   LineError,
@@ -14,9 +19,10 @@ import type { Command } from "../command.ts";
 
 const usage = `usage: heistwatch eval FILE [--json] [--threshold N] [--rules FILE] [--fail-under R]
 
-Measures the rules on labelled JSON Lines (fields id, title, summary, content, label 0/1):
-precision, recall, F1, accuracy, the confusion matrix, and every misclassified item with its
-score and matched terms.
+Measures the rules on labelled JSON Lines (fields id, title, summary, content, label 0/1; optional
+lang, kind and amount_usd): precision, recall, F1, accuracy, the confusion matrix, the same per
+language and per kind, the event's amount within 1% on positives that state one, how flagged items
+spread over scores and severities, and every misclassified item with its score and matched terms.
 
 options:
   --json           print a machine-readable summary instead of the report
@@ -25,6 +31,19 @@ options:
   --fail-under R   exit 1 when precision or recall is below R (0..1), for CI`;
 
 const fmt = (n: number) => n.toFixed(3);
+const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+
+function sliceTable(title: string, slices: Record<string, SliceReport>): string[] {
+  const lines = [title, "  name                 items  pos   tp   fp   fn  precision  recall"];
+  for (const [name, s] of Object.entries(slices)) {
+    const { tp, fp, fn } = s.confusion;
+    const cells = [s.count, s.positives, tp, fp, fn].map((n, i) => String(n).padStart(i === 0 ? 5 : 4));
+    const precision = tp + fp === 0 ? "    -    " : fmt(s.precision).padStart(9);
+    const recall = s.positives === 0 ? "     -" : fmt(s.recall).padStart(6);
+    lines.push(`  ${name.padEnd(20)} ${cells.join(" ")}  ${precision}  ${recall}`);
+  }
+  return lines;
+}
 
 function report(file: string, r: EvalReport): string {
   const { tp, fp, fn, tn } = r.confusion;
@@ -36,6 +55,20 @@ function report(file: string, r: EvalReport): string {
     "             flagged  not flagged",
     `  label 1  ${String(tp).padStart(8)}  ${String(fn).padStart(11)}`,
     `  label 0  ${String(fp).padStart(8)}  ${String(tn).padStart(11)}`,
+    "",
+    ...sliceTable("per language (declared):", r.byLanguage),
+    r.languageDetection.declared === 0
+      ? "language detection: no item declares a language"
+      : `language detection agrees with the declared language on ${r.languageDetection.agreed} of ${r.languageDetection.declared} items`,
+    "",
+    ...sliceTable("per kind:", r.byKind),
+    "",
+    r.amount.stated === 0
+      ? "amount: no positive states an amount"
+      : `amount: the event's amount within 1% on ${r.amount.matched} of ${r.amount.stated} positives that state one (${pct(r.amount.accuracy)})`,
+    ...r.amount.misses.map((m) => `  ${m.id}  expected ${m.expected}, got ${m.got ?? "none"}`),
+    "",
+    `spread of the ${r.spread.flagged} flagged: top score ${r.spread.topScore ?? "-"} held by ${pct(r.spread.topScoreShare)}; severity high ${r.spread.severities.high}, medium ${r.spread.severities.medium}, low ${r.spread.severities.low}`,
     "",
     `misclassified: ${r.misclassified.length}`,
   ];
@@ -81,7 +114,13 @@ export const command: Command = {
           const { id, input, record } = parseArticleLine(text, line);
           const label = record.label === true ? 1 : record.label === false ? 0 : record.label;
           if (label !== 0 && label !== 1) throw new LineError(line, '"label" must be 0 or 1');
-          items.push({ ...input, id: id === null ? `line ${line}` : String(id), label });
+          const item: LabelledItem = { ...input, id: id === null ? `line ${line}` : String(id), label };
+          if (typeof record.lang === "string") item.lang = record.lang;
+          if (typeof record.kind === "string") item.kind = record.kind;
+          const amount = record.amount_usd;
+          if (amount === null || (typeof amount === "number" && Number.isFinite(amount)))
+            item.amountUsd = amount;
+          items.push(item);
         } catch (error) {
           if (!(error instanceof LineError)) throw error;
           bad++;
@@ -94,7 +133,19 @@ export const command: Command = {
       }
       const result = evaluate(items, { rules, threshold });
       if (values.json) {
-        const { confusion, precision, recall, f1, accuracy, misclassified } = result;
+        const {
+          confusion,
+          precision,
+          recall,
+          f1,
+          accuracy,
+          misclassified,
+          byLanguage,
+          byKind,
+          amount,
+          languageDetection,
+          spread,
+        } = result;
         const summary = {
           file,
           count: result.count,
@@ -104,6 +155,11 @@ export const command: Command = {
           f1,
           accuracy,
           confusion,
+          byLanguage,
+          byKind,
+          amount,
+          languageDetection,
+          spread,
           misclassified: misclassified.map((m) => ({
             id: m.id,
             label: m.label,

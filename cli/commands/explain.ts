@@ -52,7 +52,7 @@ export function renderExplanation(input: ClassifyInput, x: Explanation): string 
   };
   const amount = c.amountUsd === null ? "none stated" : `$${c.amountUsd.toLocaleString("en-US")}`;
   const lines = [
-    `score ${c.score}/100 (threshold ${x.threshold}): ${c.flagged ? "FLAGGED" : "not flagged"}, severity ${c.severity}`,
+    `score ${c.score}/100 (raw ${x.rawScore} points, scale ${c.scoreScale}, threshold ${x.threshold}): ${c.flagged ? "FLAGGED" : "not flagged"}, severity ${c.severity}`,
     `actors: ${c.actors.join(", ") || "none"}   attribution: ${c.attribution ?? "none"}   amount: ${amount}`,
     "",
     "why:",
@@ -77,7 +77,7 @@ export function renderExplanation(input: ClassifyInput, x: Explanation): string 
     lines.push(`  ${b.name.padEnd(width)} ${signed(b.points).padStart(6)}  ${b.reason}`);
   lines.push(
     "",
-    `raw total ${x.rawScore}; score = clamp(raw, 0..100)${x.hasActor && x.hasTheft ? "" : ", capped because actor or theft evidence is missing"} = ${c.score}`,
+    `raw total ${x.rawScore}; score = round(100 * (1 - exp(-raw / ${c.scoreScale})))${x.hasActor && x.hasTheft ? "" : `, capped at ${x.unmetCap} because actor or theft evidence is missing`} = ${c.score}; flagged at ${x.threshold} or more`,
   );
   return lines.join("\n");
 }

@@ -1,8 +1,9 @@
 /**
  * Stated US-dollar amounts in plain text: "$1.5 billion", "$305M", "US$100 million",
  * "275 Millionen US-Dollar", "1,5 Mrd. Dollar", "10 millones de dólares", "1,5 milliard de dollars",
- * "1억 달러", "約1億ドル", "1亿美元". Other currencies are not converted: a fixed exchange rate
- * would invent precision the text does not have.
+ * "30 M$", "1,9 mld dolarów", "500 млн долларов", "100 milioni di dollari", "50 milhões de dólares",
+ * "10 milyon dolar", "5 juta dolar", "2 miljoen dollar", "30 triệu USD", "1억 달러", "約1億ドル", "1亿美元".
+ * Other currencies are not converted: a fixed exchange rate would invent precision the text does not have.
  */
 
 /** One amount found in a text, with its plain-text offsets. */
@@ -15,15 +16,24 @@ export interface StatedAmount {
 
 const NUMBER = String.raw`\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?`;
 const SYMBOL_UNIT = "billion|bn|b|million|mln|mn|m|thousand|k";
-const WORD_UNIT = String.raw`billions?|millions?|thousand|bn|mln|mn|mil millones|millones|mill[oó]n|milliarden?|mrd\.?|millionen|mio\.?|milliards?`;
+// Feeds sometimes break a decimal with a space ("$30. 6 million"); read it as one number only when
+// a scale word follows, so "$30. 6 more" stays thirty.
+const BROKEN_DECIMAL = String.raw`\d{1,3}\.\s\d{1,2}(?=\s?(?:billion|million|bn|mln|mn|m)(?![\p{L}\p{N}]))`;
+const WORD_UNIT = [
+  String.raw`billions?|millions?|thousand|bn|mln|mn|mil millones|millones|mill[oó]n|milliarden?|mrd\.?|millionen|mio\.?|milliards?`,
+  String.raw`mld|mds?|md|m|млн|млрд|миллион(?:а|ов)?|миллиард(?:а|ов)?|мільйон(?:а|ів)?|мільярд(?:а|ів)?`,
+  String.raw`milioni|miliardi|milione|miliardo|milh[õo]es|milh[ãa]o|bilh[õo]es|mil milh[õo]es|milyon|milyar|juta|miliar`,
+  String.raw`miljoen|miljard|tri[ệe]u|t[ỷy]`,
+].join("|");
+const DOLLAR_WORD = String.raw`dollars?|d[oó]lares|dolar(?:[óo]w|y|a|es)?|dollari|доллар(?:ов|а|ы)?|долар(?:ів|а|и)?|đô la|usd|\$`;
 const CJK_UNIT = "조|억|만|億|万|亿|萬";
 
 // One combined pattern, one pass per field; unit words need a following non-letter so "$5 bitcoin"
 // does not read as five billion.
 const AMOUNT = new RegExp(
   [
-    String.raw`(?<sym>US\$|USD ?|\$)\s?(?<symNum>${NUMBER})(?:\s?(?<symUnit>${SYMBOL_UNIT})(?![\p{L}\p{N}]))?`,
-    String.raw`(?<![\p{L}\p{N}.,])(?<wNum>${NUMBER})\s?(?<wUnit>${WORD_UNIT})?\s?(?:(?:of|de|d')\s?)?(?:US[\s-]?)?(?:dollars?|d[oó]lares|usd)(?![\p{L}\p{N}])`,
+    String.raw`(?<sym>US\$|USD ?|\$)\s?(?<symNum>${BROKEN_DECIMAL}|${NUMBER})(?:\s?(?<symUnit>${SYMBOL_UNIT}|${WORD_UNIT})(?![\p{L}\p{N}]))?`,
+    String.raw`(?<![\p{L}\p{N}.,])(?<wNum>${NUMBER})\s?(?:(?<wUnit>${WORD_UNIT})\.?)?\s?(?:(?:of|de|d'|di)\s?)?(?:US[\s-]?)?(?:${DOLLAR_WORD})(?![\p{L}\p{N}])(?:\s?(?:AS|americanos|USA|США))?`,
     String.raw`(?<![\p{N}.,])(?<cNum>${NUMBER})\s?(?<cUnit>${CJK_UNIT})?(?:\s?(?<cNum2>${NUMBER})\s?(?<cUnit2>만|万|萬))?\s?(?:미\s?달러|달러|米ドル|ドル|美元|美金)`,
   ].join("|"),
   "giu",
@@ -54,6 +64,45 @@ const SCALES: Record<string, number> = {
   "mio.": 1e6,
   thousand: 1e3,
   k: 1e3,
+  md: 1e9,
+  mds: 1e9,
+  mld: 1e9,
+  млрд: 1e9,
+  миллиард: 1e9,
+  миллиарда: 1e9,
+  миллиардов: 1e9,
+  мільярд: 1e9,
+  мільярда: 1e9,
+  мільярдів: 1e9,
+  miliardi: 1e9,
+  miliardo: 1e9,
+  bilhões: 1e9,
+  bilhoes: 1e9,
+  "mil milhões": 1e9,
+  "mil milhoes": 1e9,
+  milyar: 1e9,
+  miliar: 1e9,
+  miljard: 1e9,
+  tỷ: 1e9,
+  ty: 1e9,
+  млн: 1e6,
+  миллион: 1e6,
+  миллиона: 1e6,
+  миллионов: 1e6,
+  мільйон: 1e6,
+  мільйона: 1e6,
+  мільйонів: 1e6,
+  milioni: 1e6,
+  milione: 1e6,
+  milhões: 1e6,
+  milhoes: 1e6,
+  milhão: 1e6,
+  milhao: 1e6,
+  milyon: 1e6,
+  juta: 1e6,
+  miljoen: 1e6,
+  triệu: 1e6,
+  trieu: 1e6,
   조: 1e12,
   억: 1e8,
   億: 1e8,
@@ -88,7 +137,7 @@ export function parseNumber(raw: string): number {
 // Spanish, German and French write "1.500 millones" for 1,500 million: with these unit words a dot
 // followed by groups of exactly three digits separates thousands, never decimals.
 const DOT_THOUSANDS_UNITS =
-  /^(?:mil millones|millones|mill[oó]n|millionen|mio\.?|milliarden?|mrd\.?|milliards?)$/i;
+  /^(?:mil millones|millones|mill[oó]n|millionen|mio\.?|milliarden?|mrd\.?|milliards?|milioni|miliardi|milh[õo]es|milyon|milyar|juta|miliar|miljoen|miljard)$/i;
 const DOT_THOUSANDS = /^\d{1,3}(?:\.\d{3})+$/;
 
 function parseWithUnit(raw: string, unit: string | undefined): number {

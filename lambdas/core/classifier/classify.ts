@@ -5,6 +5,7 @@
  * the score is traceable to a matched term with its offsets in the field's plain text.
  */
 import { findAmounts } from "./amounts.ts";
+import { detectLanguage } from "./language.ts";
 import { type Automaton, buildAutomaton, scan } from "./automaton.ts";
 import { normaliseShared, normaliseTerm, SIMPLE_FOLD, sourceEnd, wordClass } from "./normalise.ts";
 import { scanOneToOne } from "./one-pass.ts";
@@ -23,6 +24,8 @@ export interface ClassifyInput {
   title: string;
   summary?: string;
   content?: string;
+  /** The article's language (ISO 639-1) when the feed declares it; otherwise it is detected. */
+  language?: string;
 }
 
 export interface ClassifyOptions {
@@ -33,13 +36,19 @@ export interface ClassifyOptions {
 }
 
 interface CompiledTerm {
+  /** The term as reported: normalised, with a final "*" for a stem. */
   term: string;
+  /** What the automaton looks for: the term without its "*". */
+  pattern: string;
+  /** A stem ("ukrad*"): the match runs on to the end of the word. */
+  stem?: boolean;
   /** A currency cue ("$", "dollars", "달러"): the field may state an amount, so look for one. */
   cue?: boolean;
   group: string;
   role: GroupRole;
   weight: number;
   actor?: string;
+  steals?: boolean;
   stage?: AttributionStage;
   /** Latin-script ends must sit on a word boundary; Han, kana and Hangul ends need not. */
   boundaryStart: boolean;
@@ -57,7 +66,21 @@ const SPACE = 0x20;
 
 // Amounts are parsed only in fields where the automaton saw one of these, which spares the
 // amount pattern's scan of most fields. They ride along in the same pass as the rule terms.
-const CURRENCY_CUES = ["$", "dollar", "dollars", "dolares", "usd", "달러", "ドル", "美元", "美金"];
+const CURRENCY_CUES = [
+  "$",
+  "dollar",
+  "dollars",
+  "dolares",
+  "dolar",
+  "доллар",
+  "долар",
+  "đo la",
+  "usd",
+  "달러",
+  "ドル",
+  "美元",
+  "美金",
+];
 
 // Building the automaton costs a few milliseconds: once per Rules object, never per article.
 const compiledCache = new WeakMap<Rules, CompiledRules>();
@@ -72,25 +95,30 @@ function compile(rules: Rules): CompiledRules {
       const path = `groups.${group}.entries[${entryIndex}]`;
       for (const written of entry.terms) {
         for (const expanded of expandTerm(written)) {
-          const term = normaliseTerm(expanded);
-          if (term === "")
+          const stem = expanded.endsWith("*");
+          const pattern = normaliseTerm(stem ? expanded.slice(0, -1) : expanded);
+          const term = stem ? `${pattern}*` : pattern;
+          if (pattern === "")
             throw new RulesError(`rules: ${path}.terms: "${written}" has no matchable characters`);
-          const previous = seen.get(term);
+          const previous = seen.get(pattern);
           if (previous) {
             throw new RulesError(
               `rules: ${path}.terms: "${term}" (from "${written}") is already a term of ${previous}`,
             );
           }
-          seen.set(term, path);
+          seen.set(pattern, path);
           const compiled: CompiledTerm = {
             term,
+            pattern,
             group,
             role: groupRules.role,
             weight: entry.weight,
-            boundaryStart: wordClass(term.charCodeAt(0)) === 1,
-            boundaryEnd: wordClass(term.charCodeAt(term.length - 1)) === 1,
+            boundaryStart: wordClass(pattern.charCodeAt(0)) === 1,
+            boundaryEnd: !stem && wordClass(pattern.charCodeAt(pattern.length - 1)) === 1,
           };
           if (entry.actor) compiled.actor = entry.actor;
+          if (entry.steals) compiled.steals = true;
+          if (stem) compiled.stem = true;
           if (entry.stage) compiled.stage = entry.stage;
           terms.push(compiled);
         }
@@ -99,11 +127,12 @@ function compile(rules: Rules): CompiledRules {
   }
   const ruleTermCount = terms.length;
   for (const cue of CURRENCY_CUES) {
-    const existing = terms.find((t) => t.term === cue);
+    const existing = terms.find((t) => t.pattern === cue);
     if (existing) existing.cue = true;
     else {
       terms.push({
         term: cue,
+        pattern: cue,
         cue: true,
         group: "",
         role: "ignore",
@@ -113,7 +142,7 @@ function compile(rules: Rules): CompiledRules {
       });
     }
   }
-  const result = { automaton: buildAutomaton(terms.map((t) => t.term)), terms, ruleTermCount };
+  const result = { automaton: buildAutomaton(terms.map((t) => t.pattern)), terms, ruleTermCount };
   compiledCache.set(rules, result);
   return result;
 }
@@ -228,7 +257,9 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
     if (term >= ruleTermCount) continue;
     if (rule.boundaryStart && start > 0 && wordClass(codeAt(text, start - 1)) === 1) continue;
     if (rule.boundaryEnd && end < length && wordClass(codeAt(text, end)) === 1) continue;
-    raw.push({ term, start, end });
+    let wordEnd = end;
+    if (rule.stem) while (wordEnd < length && wordClass(codeAt(text, wordEnd)) === 1) wordEnd++;
+    raw.push({ term, start, end: wordEnd });
   }
   if (raw.length === 0 && !currency) return;
 
@@ -263,6 +294,7 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
       points: 0,
     };
     if (rule.actor) evidence.actor = rule.actor;
+    if (rule.steals) evidence.steals = true;
     if (rule.stage) evidence.stage = rule.stage;
     out.push(evidence);
   }
@@ -313,7 +345,12 @@ function analyse(
   if (typeof input.title === "string") collectEvidence(input.title, "title", compiled, evidence);
   if (typeof input.summary === "string") collectEvidence(input.summary, "summary", compiled, evidence);
   if (typeof input.content === "string") collectEvidence(input.content, "content", compiled, evidence);
-  return score(evidence, rules, threshold, withReasons);
+  const explanation = score(evidence, rules, threshold, withReasons);
+  explanation.classification.language =
+    typeof input.language === "string" && input.language !== ""
+      ? input.language
+      : detectLanguage(`${input.title}\n${input.summary ?? input.content ?? ""}`);
+  return explanation;
 }
 
 /**

@@ -12,7 +12,10 @@ import type { AttributionStage, TextField } from "../model/types.ts";
  * (who says so, and how firmly: sets the attribution stage), enforcement (sanctions, seizures),
  * dampener (negative weights: missiles, summits, IT workers, namesakes), negation (a dampener that
  * also rules out the actor named in the same sentence: "no evidence of North Korean involvement"),
- * ignore (phrases that only shadow the shorter terms inside them, such as "in exchange for").
+ * ignore (phrases that only shadow the shorter terms inside them, such as "in exchange for"),
+ * background (marks its sentence as background, not the reported event: reputation clauses, recaps,
+ * cumulative totals; theft evidence and amounts there weigh little), other-amount (a price, fine,
+ * market cap or total: an amount next to it is not the event's amount).
  */
 export const GROUP_ROLES = [
   "actor",
@@ -26,12 +29,18 @@ export const GROUP_ROLES = [
   "dampener",
   "negation",
   "ignore",
+  "background",
+  "other-amount",
 ] as const;
 export type GroupRole = (typeof GROUP_ROLES)[number];
 
 /** Terms sharing a weight (and, for actors, a canonical name). */
 export interface TermEntry {
-  /** Terms as people write them; `{a,b}` expands ("hack{,s,ed}" is hack, hacks, hacked). */
+  /**
+   * Terms as people write them; `{a,b}` expands ("hack{,s,ed}" is hack, hacks, hacked). A final `*`
+   * makes a stem that matches at a word start whatever ending follows ("ukra*" finds ukradli,
+   * ukradziono): how inflected languages are matched, language by language, as data.
+   */
   terms: string[];
   /** Points per match before field weight and diminishing returns; negative for dampeners. */
   weight: number;
@@ -39,6 +48,11 @@ export interface TermEntry {
   actor?: string;
   /** Attribution stage this evidence supports (authority, researcher and attribution groups). */
   stage?: AttributionStage;
+  /**
+   * Actor entries only: a unit whose known purpose is stealing money (APT38, TraderTraitor). With
+   * money context, naming it counts as theft evidence by itself ("BlueNoroff targets Web3 firms").
+   */
+  steals?: boolean;
   /** Why the entry exists; shown to people tuning rules, ignored by the scorer. */
   note?: string;
 }
@@ -48,7 +62,31 @@ export interface GroupRules {
   /** Most points (absolute value) the whole group can contribute. */
   cap: number;
   description?: string;
+  /**
+   * Dampener groups only: its matches count nothing in a sentence that holds theft evidence
+   * ("crypto-funded nuclear programme": the weapons word is not what the sentence is about).
+   */
+  sparedByTheft?: boolean;
+  /** Theft groups only: its terms name money themselves ("crypto crime"), so they are money context. */
+  impliesMoney?: boolean;
   entries: TermEntry[];
+}
+
+/** One way to reach a severity level: every stated condition must hold. */
+export interface SeverityCondition {
+  /** The event's stated amount is at least this many US dollars. */
+  minAmountUsd?: number;
+  /** The attribution stage is at least this firm (suspected < attributed < confirmed). */
+  minStage?: AttributionStage;
+  /** The story is corroborated by independent sources (a story-level fact the caller passes). */
+  corroborated?: boolean;
+}
+
+/** Severity by impact: the first level with a condition that holds, else `otherwise`. */
+export interface SeverityRules {
+  high: SeverityCondition[];
+  medium: SeverityCondition[];
+  otherwise: "low";
 }
 
 export interface ScoringRules {
@@ -66,7 +104,16 @@ export interface ScoringRules {
   amount: { minUsd: number; base: number; over10M: number; over100M: number };
   /** Highest score an article can get without both actor and theft evidence. */
   unmetCap: number;
-  severity: { highAmountUsd: number; highScore: number; mediumAmountUsd: number; mediumScore: number };
+  /**
+   * The score is a bounded transform of the raw points: 100 * (1 - exp(-raw / scoreScale)), so it
+   * never reaches 100 and flagged articles spread by how much evidence they hold.
+   */
+  scoreScale: number;
+  /** Multiplier for theft and incident evidence in a background sentence (recap, reputation, total). */
+  backgroundFactor: number;
+  /** An amount within this many characters of an other-amount term in its sentence is not the event's. */
+  otherAmountReach: number;
+  severity: SeverityRules;
 }
 
 export interface Rules {
@@ -128,23 +175,45 @@ function validateScoring(value: unknown): ScoringRules {
       over100M: number(amount.over100M, "scoring.amount.over100M", 0, 100),
     },
     unmetCap: number(s.unmetCap, "scoring.unmetCap", 0, 100),
+    scoreScale: number(s.scoreScale, "scoring.scoreScale", 1, 1000),
+    backgroundFactor: number(s.backgroundFactor, "scoring.backgroundFactor", 0, 1),
+    otherAmountReach: number(s.otherAmountReach, "scoring.otherAmountReach", 0, 1000),
     severity: {
-      highAmountUsd: number(
-        severity.highAmountUsd,
-        "scoring.severity.highAmountUsd",
-        0,
-        Number.MAX_SAFE_INTEGER,
-      ),
-      highScore: number(severity.highScore, "scoring.severity.highScore", 0, 100),
-      mediumAmountUsd: number(
-        severity.mediumAmountUsd,
-        "scoring.severity.mediumAmountUsd",
-        0,
-        Number.MAX_SAFE_INTEGER,
-      ),
-      mediumScore: number(severity.mediumScore, "scoring.severity.mediumScore", 0, 100),
+      high: validateConditions(severity.high, "scoring.severity.high"),
+      medium: validateConditions(severity.medium, "scoring.severity.medium"),
+      otherwise: severity.otherwise === "low" ? "low" : fail("scoring.severity.otherwise", 'expected "low"'),
     },
   };
+}
+
+function validateConditions(value: unknown, path: string): SeverityCondition[] {
+  if (!Array.isArray(value)) fail(path, "expected an array of conditions");
+  return value.map((item, i) => {
+    const c = object(item, `${path}[${i}]`);
+    const condition: SeverityCondition = {};
+    for (const key of Object.keys(c)) {
+      if (!["minAmountUsd", "minStage", "corroborated"].includes(key))
+        fail(`${path}[${i}].${key}`, "unknown condition (minAmountUsd, minStage, corroborated)");
+    }
+    if (c.minAmountUsd !== undefined)
+      condition.minAmountUsd = number(
+        c.minAmountUsd,
+        `${path}[${i}].minAmountUsd`,
+        0,
+        Number.MAX_SAFE_INTEGER,
+      );
+    if (c.minStage !== undefined) {
+      if (typeof c.minStage !== "string" || !STAGES.includes(c.minStage))
+        fail(`${path}[${i}].minStage`, `expected one of ${STAGES.join(", ")}`);
+      condition.minStage = c.minStage as AttributionStage;
+    }
+    if (c.corroborated !== undefined) {
+      if (typeof c.corroborated !== "boolean") fail(`${path}[${i}].corroborated`, "expected true or false");
+      condition.corroborated = c.corroborated;
+    }
+    if (Object.keys(condition).length === 0) fail(`${path}[${i}]`, "a condition needs at least one key");
+    return condition;
+  });
 }
 
 function validateEntry(value: unknown, path: string, role: GroupRole): TermEntry {
@@ -158,6 +227,9 @@ function validateEntry(value: unknown, path: string, role: GroupRole): TermEntry
   });
   const weight = number(e.weight, `${path}.weight`, -100, 100);
   const negative = role === "dampener" || role === "negation";
+  // Background and other-amount terms mark context; they carry no points of their own.
+  if ((role === "background" || role === "other-amount") && weight !== 0)
+    fail(`${path}.weight`, `a ${role} term's weight must be 0`);
   if (negative && weight > 0) fail(`${path}.weight`, `a ${role}'s weight must be negative or zero`);
   if (!negative && weight < 0) fail(`${path}.weight`, `a ${role} weight must not be negative`);
   const entry: TermEntry = { terms, weight };
@@ -174,6 +246,11 @@ function validateEntry(value: unknown, path: string, role: GroupRole): TermEntry
       fail(`${path}.stage`, `expected one of ${STAGES.join(", ")}`);
     }
     entry.stage = e.stage as AttributionStage;
+  }
+  if (e.steals !== undefined) {
+    if (role !== "actor") fail(`${path}.steals`, "only actor entries can be thieves by purpose");
+    if (typeof e.steals !== "boolean") fail(`${path}.steals`, "expected true or false");
+    entry.steals = e.steals;
   }
   if (e.note !== undefined) {
     if (typeof e.note !== "string") fail(`${path}.note`, "expected a string");
@@ -205,6 +282,16 @@ export function validateRules(json: unknown): Rules {
     if (!Array.isArray(g.entries)) fail(`${path}.entries`, "expected an array");
     const entries = g.entries.map((entry, i) => validateEntry(entry, `${path}.entries[${i}]`, role));
     const group: GroupRules = { role, cap, entries };
+    if (g.sparedByTheft !== undefined) {
+      if (role !== "dampener") fail(`${path}.sparedByTheft`, "only dampener groups can be spared by theft");
+      if (typeof g.sparedByTheft !== "boolean") fail(`${path}.sparedByTheft`, "expected true or false");
+      group.sparedByTheft = g.sparedByTheft;
+    }
+    if (g.impliesMoney !== undefined) {
+      if (role !== "theft") fail(`${path}.impliesMoney`, "only theft groups can imply money context");
+      if (typeof g.impliesMoney !== "boolean") fail(`${path}.impliesMoney`, "expected true or false");
+      group.impliesMoney = g.impliesMoney;
+    }
     if (g.description !== undefined) {
       if (typeof g.description !== "string") fail(`${path}.description`, "expected a string");
       group.description = g.description;

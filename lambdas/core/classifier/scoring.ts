@@ -1,11 +1,13 @@
 /**
  * From matched evidence to a verdict: group totals with diminishing returns and caps, the
- * rule that theft needs money context, the actor-and-theft gate, bonuses, attribution stage,
- * severity, and the reasons a person tuning rules needs to read.
+ * rule that theft needs money context, the event versus the background, the actor-and-theft gate,
+ * bonuses, the bounded score, attribution stage, severity, and the reasons a person tuning rules
+ * needs to read.
  */
 import type { AttributionStage, Classification, MatchedTerm, Severity, TextField } from "../model/types.ts";
 import type { GroupRole, Rules } from "./rules.ts";
 import { formatUsd as formatMoney } from "../text/money.ts";
+import { severityOf, severityReason } from "./severity.ts";
 
 /** One match before scoring: what the rules say it is and where it stood. */
 export interface Evidence {
@@ -21,6 +23,8 @@ export interface Evidence {
   /** Sentence number within its field. */
   sentence: number;
   actor?: string;
+  /** The actor is a unit whose purpose is theft (rules: `steals`). */
+  steals?: boolean;
   stage?: AttributionStage;
   usd?: number;
   /** Points this match contributes; set by `score`. */
@@ -45,8 +49,10 @@ export interface Bonus {
 export interface Explanation {
   classification: Classification;
   threshold: number;
-  /** Sum of all points before clamping to 0..100 and before the actor-and-theft gate. */
+  /** Sum of all points before the bounded transform and before the actor-and-theft gate. */
   rawScore: number;
+  /** Highest score without both actor and theft evidence. */
+  unmetCap: number;
   groups: GroupTotal[];
   bonuses: Bonus[];
   hasActor: boolean;
@@ -107,6 +113,48 @@ function formatUsd(usd: number): string {
   return formatMoney(usd, "exact") ?? "$0";
 }
 
+/** One number per sentence of the article (field, then sentence), cheaper than a string key. */
+const sentenceKey = (e: Evidence) => FIELD_ORDER[e.field] * 1_000_000 + e.sentence;
+
+/** Maps raw points to the 0..100 score: bounded, so more evidence always ranks higher. */
+export function boundedScore(raw: number, scale: number): number {
+  return Math.round(100 * (1 - Math.exp(-Math.max(0, raw) / scale)));
+}
+
+/**
+ * The event's amount: amounts in background sentences (recaps, totals) and next to a price, fine
+ * or market-cap word are set aside; of the rest, the title's largest, else the largest elsewhere.
+ */
+function eventAmount(
+  amounts: readonly Evidence[],
+  background: ReadonlySet<number>,
+  otherAmountTerms: readonly Evidence[],
+  reach: number,
+): { event: Evidence | undefined; setAside: Evidence[] } {
+  const setAside: Evidence[] = [];
+  let event: Evidence | undefined;
+  for (const a of amounts) {
+    const other = otherAmountTerms.some(
+      (o) =>
+        o.field === a.field &&
+        o.sentence === a.sentence &&
+        (o.end <= a.start ? a.start - o.end <= reach : o.start - a.end <= reach),
+    );
+    if (other || background.has(sentenceKey(a))) {
+      setAside.push(a);
+      continue;
+    }
+    if (
+      !event ||
+      (a.field === "title" && event.field !== "title") ||
+      (a.field === event.field && (a.usd ?? 0) > (event.usd ?? 0)) ||
+      (event.field !== "title" && a.field !== "title" && (a.usd ?? 0) > (event.usd ?? 0))
+    )
+      event = a;
+  }
+  return { event, setAside };
+}
+
 /**
  * Scores evidence against the rules. `threshold` is the flagging threshold in force; `withReasons`
  * adds the plain-language reasons (for explain), which the hot path does not need.
@@ -121,31 +169,54 @@ export function score(
   const minUsd = scoring.amount.minUsd;
   const fieldWeights = scoring.fieldWeights;
 
+  // Context first: which sentences are background, which hold theft words, where amounts stand.
   let moneyContext = false;
-  let largest: Evidence | undefined;
+  const background = new Set<number>();
+  const theftSentences = new Set<number>();
+  const amounts: Evidence[] = [];
+  const otherAmountTerms: Evidence[] = [];
   for (const e of evidence) {
-    if (e.role === "money") moneyContext = true;
-    else if (e.role === "amount") {
+    if (e.role === "money" || groups[e.group]?.impliesMoney) moneyContext = true;
+    if (e.role === "amount") {
       if ((e.usd ?? 0) >= minUsd) moneyContext = true;
-      if (!largest || (e.usd ?? 0) > (largest.usd ?? 0)) largest = e;
-    }
+      amounts.push(e);
+    } else if (e.role === "background") {
+      // The headline is the event by definition: only summary and content sentences are background.
+      if (e.field !== "title") background.add(sentenceKey(e));
+    } else if (e.role === "other-amount") otherAmountTerms.push(e);
+    else if (e.role === "theft") theftSentences.add(sentenceKey(e));
   }
+  const { event: eventAmountEvidence, setAside } = eventAmount(
+    amounts,
+    background,
+    otherAmountTerms,
+    scoring.otherAmountReach,
+  );
+  const amountUsd = eventAmountEvidence?.usd ?? null;
 
-  // 1. Each match's effective weight; theft and incident words need money context to count, and
-  // an actor the text rules out ("no evidence of North Korean involvement") does not count.
+  // 1. Each match's effective weight; theft and incident words need money context to count, an
+  // actor the text rules out ("no evidence of North Korean involvement") does not count, theft
+  // words in a background sentence weigh little, and some dampeners spare a sentence about theft.
   const ruledOut = actorsRuledOut(evidence);
   const byGroup = new Map<string, Evidence[]>();
   const uncounted: Evidence[] = [];
+  const spared: Evidence[] = [];
   const actorMembers: Evidence[] = [];
   const theftMembers: Evidence[] = [];
   for (const e of evidence) {
     e.points = 0;
     if (e.role === "amount" || e.role === "ignore" || ruledOut.has(e)) continue;
+    if (e.role === "background" || e.role === "other-amount") continue;
     if (THEFT_ROLES.has(e.role) && !moneyContext) {
       uncounted.push(e);
       continue;
     }
+    if (groups[e.group]?.sparedByTheft && theftSentences.has(sentenceKey(e))) {
+      spared.push(e);
+      continue;
+    }
     e.points = e.ruleWeight * fieldWeights[e.field];
+    if (THEFT_ROLES.has(e.role) && background.has(sentenceKey(e))) e.points *= scoring.backgroundFactor;
     const members = byGroup.get(e.group);
     if (members) members.push(e);
     else byGroup.set(e.group, [e]);
@@ -175,18 +246,29 @@ export function score(
   let theftPoints = 0;
   for (const e of theftMembers) theftPoints += e.points;
 
-  // 4. The largest stated amount earns points; the others are reported for the record.
-  const amountUsd = largest?.usd ?? null;
-  if (largest && amountUsd !== null && amountUsd >= minUsd) {
+  // 4. The event's amount earns points; the others are reported for the record.
+  if (eventAmountEvidence && amountUsd !== null && amountUsd >= minUsd) {
     const a = scoring.amount;
-    largest.points = a.base + (amountUsd >= 1e7 ? a.over10M : 0) + (amountUsd >= 1e8 ? a.over100M : 0);
+    eventAmountEvidence.points =
+      a.base + (amountUsd >= 1e7 ? a.over10M : 0) + (amountUsd >= 1e8 ? a.over100M : 0);
   }
 
-  // 5. Bonus: actor and counted theft evidence in the same sentence of the same field.
+  // What counts as this event's theft: theft or laundering words outside background sentences;
+  // an incident word ("hack", "exploit", "attack") only beside a stated amount of this event; a
+  // unit whose purpose is theft, in money context, by itself.
+  const amountStated = amountUsd !== null && amountUsd >= minUsd;
+  const eventTheft = theftMembers.filter(
+    (e) => !background.has(sentenceKey(e)) && (e.role === "theft" || amountStated),
+  );
+  const thiefUnit = moneyContext ? actorMembers.find((e) => e.steals) : undefined;
+  const hasActor = actorPoints > 0;
+  const hasTheft = eventTheft.length > 0 || thiefUnit !== undefined;
+
+  // 5. Bonus: actor and this event's theft evidence in the same sentence of the same field.
   const bonuses: Bonus[] = [];
   if (scoring.proximityBonus > 0) {
     for (const actor of actorMembers) {
-      const theft = theftMembers.find((t) => t.field === actor.field && t.sentence === actor.sentence);
+      const theft = eventTheft.find((t) => t.field === actor.field && t.sentence === actor.sentence);
       if (theft) {
         bonuses.push({
           name: "proximity",
@@ -202,9 +284,7 @@ export function score(
   for (const e of evidence) raw += e.points;
   for (const b of bonuses) raw += b.points;
   const rawScore = round1(raw);
-  const hasActor = actorPoints > 0;
-  const hasTheft = theftPoints > 0;
-  let finalScore = Math.max(0, Math.min(100, Math.round(rawScore)));
+  let finalScore = boundedScore(rawScore, scoring.scoreScale);
   if (!(hasActor && hasTheft)) finalScore = Math.min(finalScore, scoring.unmetCap);
   const flagged = hasActor && hasTheft && finalScore >= threshold;
 
@@ -230,12 +310,9 @@ export function score(
     for (const e of actorEvidence) if (e.actor && !actors.includes(e.actor)) actors.push(e.actor);
   }
 
-  const sev = scoring.severity;
-  let severity: Severity = "low";
-  if (flagged) {
-    if ((amountUsd ?? 0) >= sev.highAmountUsd || finalScore >= sev.highScore) severity = "high";
-    else if ((amountUsd ?? 0) >= sev.mediumAmountUsd || finalScore >= sev.mediumScore) severity = "medium";
-  }
+  const severity: Severity = flagged
+    ? severityOf({ amountUsd, attribution }, scoring.severity)
+    : scoring.severity.otherwise;
 
   const matched: MatchedTerm[] = [...evidence].sort(byPosition).map((e) => ({
     term: e.term,
@@ -247,10 +324,23 @@ export function score(
     text: e.text,
   }));
 
+  const classification: Classification = {
+    score: finalScore,
+    flagged,
+    severity,
+    actors,
+    amountUsd,
+    attribution,
+    matched,
+    rawScore,
+    scoreScale: scoring.scoreScale,
+    threshold,
+  };
   const explanation: Explanation = {
-    classification: { score: finalScore, flagged, severity, actors, amountUsd, attribution, matched },
+    classification,
     threshold,
     rawScore,
+    unmetCap: scoring.unmetCap,
     groups: [],
     bonuses,
     hasActor,
@@ -266,13 +356,12 @@ export function score(
     const points = round1(all.reduce((sum, e) => sum + e.points, 0));
     explanation.groups.push({ group: name, role: group.role, points, cap: group.cap, matches: all.length });
   }
-  const amounts = evidence.filter((e) => e.role === "amount");
   if (amounts.length > 0) {
     const a = scoring.amount;
     explanation.groups.push({
       group: "amount",
       role: "amount",
-      points: largest?.points ?? 0,
+      points: eventAmountEvidence?.points ?? 0,
       cap: a.base + a.over10M + a.over100M,
       matches: amounts.length,
     });
@@ -293,20 +382,48 @@ export function score(
         ? `no actor evidence: the text rules out ${[...ruledOut].map((e) => `"${e.text}"`).join(", ")}`
         : "no actor evidence: nothing names a state actor",
   );
-  if (hasTheft) reasons.push(`theft evidence: ${round1(theftPoints)} points`);
-  else if (uncounted.length > 0) {
+  if (hasTheft) {
+    reasons.push(
+      eventTheft.length > 0
+        ? `theft evidence: ${round1(theftPoints)} points`
+        : `theft evidence: "${thiefUnit!.text}" is a unit whose purpose is theft, named in money context`,
+    );
+  } else if (uncounted.length > 0) {
     const words = [...new Set(uncounted.map((e) => `"${e.text}"`))].join(", ");
     reasons.push(
       `no theft evidence: ${words} count 0 without money context (no exchange, wallet, bank, crypto or amount)`,
     );
+  } else if (theftMembers.length > 0) {
+    reasons.push(
+      "no theft evidence of this event: incident words (hack, attack, breach) need a stated amount, and theft words in background sentences do not count",
+    );
   } else reasons.push("no theft evidence: no theft, laundering or intrusion words");
-  if (amountUsd !== null) reasons.push(`largest stated amount: ${formatUsd(amountUsd)}`);
+  if (amountUsd !== null) reasons.push(`the event's stated amount: ${formatUsd(amountUsd)}`);
+  reasons.push(
+    flagged
+      ? `severity ${severity}: ${severityReason({ amountUsd, attribution }, scoring.severity)}`
+      : "severity low: not flagged",
+  );
+  if (setAside.length > 0) {
+    reasons.push(
+      `amounts set aside (background, total, price or fine): ${setAside.map((e) => `"${e.text}"`).join(", ")}`,
+    );
+  }
+  const backgroundTerms = evidence.filter((e) => e.role === "background");
+  if (backgroundTerms.length > 0) {
+    reasons.push(
+      `background sentences (theft words there count x${scoring.backgroundFactor}): ${backgroundTerms.map((e) => `"${e.text}"`).join(", ")}`,
+    );
+  }
   const damped = evidence.filter((e) => e.points < 0);
   if (damped.length > 0) {
     const total = round1(damped.reduce((sum, e) => sum + e.points, 0));
     reasons.push(
       `dampeners: ${damped.map((e) => `"${e.text}" (${e.group})`).join(", ")} took ${total} points`,
     );
+  }
+  if (spared.length > 0) {
+    reasons.push(`dampeners spared in sentences about theft: ${spared.map((e) => `"${e.text}"`).join(", ")}`);
   }
   return explanation;
 }

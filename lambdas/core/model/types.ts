@@ -81,14 +81,22 @@ export interface MatchedTerm {
 
 /** The explainable verdict on one article. */
 export interface Classification {
-  /** 0..100. */
+  /** 0..100: a bounded transform of rawScore, 100 * (1 - exp(-rawScore / scoreScale)). */
   score: number;
+  /** The evidence's points before the transform (sum of matched weights and bonuses). */
+  rawScore?: number;
+  /** Raw points at which the score reaches 63; the score approaches 100 and never passes it. */
+  scoreScale?: number;
+  /** The flagging threshold the score was compared with. */
+  threshold?: number;
+  /** The article's language (ISO 639-1): declared by the feed, else detected; "und" when unknown. */
+  language?: string;
   /** score >= the configured threshold (and both actor and theft evidence present). */
   flagged: boolean;
   severity: Severity;
   /** Canonical actor names found, most specific first ("Lazarus Group", "DPRK"). */
   actors: string[];
-  /** Largest stated amount in US dollars, or null. */
+  /** This event's stated amount in US dollars (not totals, prices or fines), or null. */
   amountUsd: number | null;
   /** Null when there is no actor attribution at all. */
   attribution: AttributionStage | null;
