@@ -57,6 +57,8 @@ export const API_ROUTES = [
   "/feed.json",
   "/feed.xml",
   "/items/{id}",
+  "/stories/{id}",
+  "/status.json",
   // The record of heists (core/api/incidents-route.ts).
   "/incidents.json",
   "/incidents.csv",
@@ -316,6 +318,9 @@ export class HeistwatchStack extends Stack {
     }
     const baseUrl = stage.url; // ends with "/"
     apiFn.addEnvironment(ENV.publicBaseUrl, baseUrl);
+    // Alerts link each story's page on this API.
+    pollFn.addEnvironment(ENV.publicBaseUrl, baseUrl);
+
     if (config.websubHubUrl) {
       // WebSub: the feeds name the hub; the poller pings it with the feeds' public URLs.
       apiFn.addEnvironment(ENV.websubHubUrl, config.websubHubUrl);
@@ -513,14 +518,18 @@ export function feedFailurePeriod(schedule: string): Duration {
 }
 
 /**
- * The SNS filter policy for one subscriber, or undefined to receive every alert.
- * Attributes come from the SNS notifier: severity (String), actor (String.Array), score (Number).
+ * The SNS filter policy for one subscriber. Attributes come from the SNS notifier (the contract in
+ * lambdas/core/alerts/attributes.ts): severity (String), actor (String.Array), score (Number).
+ * `kind` is always limited to new and update, so a story that becomes corroborated later is not
+ * told twice (its one `corroborated` message is for corroborated-only subscriptions).
  */
 export function filterPolicyFor(
   filter: SubscriberFilter,
   defaultMinSeverity?: Severity,
 ): Record<string, sns.SubscriptionFilter> | undefined {
-  const policy: Record<string, sns.SubscriptionFilter> = {};
+  const policy: Record<string, sns.SubscriptionFilter> = {
+    kind: sns.SubscriptionFilter.stringFilter({ allowlist: ["new", "update"] }),
+  };
   const minSeverity = filter.minSeverity ?? defaultMinSeverity;
   if (minSeverity && minSeverity !== "low") {
     policy.severity = sns.SubscriptionFilter.stringFilter({ allowlist: severitiesAtLeast(minSeverity) });

@@ -1,7 +1,8 @@
 /**
  * Lambda handler for the public API (API Gateway HTTP API, payload 2.0): GET /, /feed.json,
- * /feed.xml and /items/{id}, and POST /subscriptions (public sign-up). Thin: configuration and
- * clients are built once per container; the work is in core/api and core/subscriptions.
+ * /feed.xml, /items/{id}, /stories/{id}, /status.json, and POST /subscriptions (public sign-up).
+ * Thin: configuration and clients are built once per container; the work is in core/api and
+ * core/subscriptions.
  *
  * Environment: TABLE_NAME (required); PUBLIC_BASE_URL (optional absolute http(s) URL used in
  * feed links, e.g. a custom domain; defaults to the domain the request arrived on);
@@ -37,6 +38,7 @@ const topicArn = process.env[ENV.alertsTopicArn]?.trim();
 const handle = createApiGatewayHandler(
   createApi({
     reader: store,
+    feedStates: store,
     log,
     // A burst of readers costs one query per page per 5 s; answers say max-age=60 anyway.
     cacheTtlMs: 5_000,

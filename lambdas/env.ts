@@ -35,6 +35,21 @@ function optionalNumber(env: Env, name: string, min: number, max: number): numbe
   return result.output;
 }
 
+function optionalHttpUrl(env: Env, name: string): string | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new EnvError(`Environment variable ${name} must be an absolute http(s) URL, got '${text}'`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new EnvError(`Environment variable ${name} must be an absolute http(s) URL, got '${text}'`);
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
 export interface ScheduleEnv {
   tableName: string;
   /** The poll Lambda, invoked asynchronously once per batch of due feeds. */
@@ -52,6 +67,8 @@ export interface PollEnv {
   minAlertScore: number | undefined;
   /** Feeds polled at once; undefined = the handler's default. */
   concurrency: number | undefined;
+  /** The public site's base URL, for links to story pages in alerts (PUBLIC_BASE_URL, optional). */
+  publicBaseUrl: string | undefined;
 }
 
 /** The schedule Lambda's settings (TABLE_NAME, POLL_FUNCTION_NAME, POLL_BATCH_SIZE, FEED_FAILURE_ALARM_HOURS). */
@@ -65,11 +82,13 @@ export function readScheduleEnv(env: Env = process.env): ScheduleEnv {
 }
 
 /** The poll Lambda's settings (TABLE_NAME, TOPIC_ARN, optional MIN_ALERT_SCORE 0..100 and POLL_CONCURRENCY). */
+/** The poll Lambda's settings (TABLE_NAME, TOPIC_ARN, optional MIN_ALERT_SCORE 0..100 and PUBLIC_BASE_URL). */
 export function readPollEnv(env: Env = process.env): PollEnv {
   return {
     tableName: required(env, ENV.tableName),
     topicArn: required(env, ENV.topicArn),
     minAlertScore: optionalNumber(env, ENV.minAlertScore, 0, 100),
     concurrency: optionalNumber(env, ENV.pollConcurrency, 1, 100),
+    publicBaseUrl: optionalHttpUrl(env, ENV.publicBaseUrl),
   };
 }

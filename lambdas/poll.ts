@@ -179,7 +179,11 @@ function buildFromEnvironment(): ReturnType<typeof createPollHandler> {
   return createPollHandler({
     pipeline: {
       store: createDynamoStore({ client: createDynamoClient(), tableName: env.tableName }),
-      notifier: createSnsNotifier({ client: new SNSClient({}), topicArn: env.topicArn }),
+      notifier: createSnsNotifier({
+        client: new SNSClient({}),
+        topicArn: env.topicArn,
+        pageBaseUrl: env.publicBaseUrl,
+      }),
       clock: () => new Date(),
       // Default guards: public http(s) only, private and link-local addresses refused on every hop.
       fetcher: createHttpFetcher(),

@@ -135,8 +135,9 @@ describe("an incident over two weeks (dynalite, local feeds, SNS notifier)", () 
     // Day 0: two outlets report the theft.
     feedItems = { a: [DAY0_A], b: [DAY0_B] };
     expect(await pollFeed(feed("a"), deps)).toMatchObject({ status: "ok", flagged: 1, alerts: 1 });
-    expect(await pollFeed(feed("b"), deps)).toMatchObject({ status: "ok", flagged: 1, alerts: 0 });
-    expect(published().map(kindOf)).toEqual(["new"]);
+    // Issue 12: the second outlet corroborates the story: one corroborated message, once.
+    expect(await pollFeed(feed("b"), deps)).toMatchObject({ status: "ok", flagged: 1, alerts: 1 });
+    expect(published().map(kindOf)).toEqual(["new", "corroborated"]);
     let stories = (await store.listFlaggedStories({ limit: 10 })).stories;
     expect(stories).toHaveLength(1);
     const incidentId = stories[0]!.id;
@@ -146,8 +147,8 @@ describe("an incident over two weeks (dynalite, local feeds, SNS notifier)", () 
     setNow("2025-03-08T16:00:00.000Z");
     feedItems.c = [DAY5_FBI];
     expect(await pollFeed(feed("c"), deps)).toMatchObject({ status: "ok", flagged: 1, alerts: 1 });
-    expect(published().map(kindOf)).toEqual(["new", "update"]);
-    const update = JSON.parse(published()[1]!.Message!) as { email: string };
+    expect(published().map(kindOf)).toEqual(["new", "corroborated", "update"]);
+    const update = JSON.parse(published()[2]!.Message!) as { email: string };
     expect(update.email).toContain("attribution upgraded to confirmed");
     expect(await store.getStory(incidentId)).toMatchObject({ attribution: "confirmed" });
 
@@ -155,7 +156,7 @@ describe("an incident over two weeks (dynalite, local feeds, SNS notifier)", () 
     setNow("2025-03-09T10:00:00.000Z");
     feedItems.d = [DAY6_OTHER];
     expect(await pollFeed(feed("d"), deps)).toMatchObject({ status: "ok", flagged: 1, alerts: 1 });
-    expect(published().map(kindOf)).toEqual(["new", "update", "new"]);
+    expect(published().map(kindOf)).toEqual(["new", "corroborated", "update", "new"]);
     stories = (await store.listFlaggedStories({ limit: 10 })).stories;
     expect(stories).toHaveLength(2);
     const other = stories.find((story) => story.id !== incidentId)!;
@@ -166,7 +167,7 @@ describe("an incident over two weeks (dynalite, local feeds, SNS notifier)", () 
     setNow("2025-03-15T13:00:00.000Z");
     feedItems.e = [DAY12_RECOVERY];
     expect(await pollFeed(feed("e"), deps)).toMatchObject({ status: "ok", flagged: 1, alerts: 0 });
-    expect(published()).toHaveLength(3);
+    expect(published()).toHaveLength(4);
     const incident = await store.getStory(incidentId);
     expect(incident?.sources.map((source) => source.name)).toEqual([
       "Outlet A",
@@ -195,16 +196,16 @@ describe("an incident over two weeks (dynalite, local feeds, SNS notifier)", () 
         pubDate: "Mon, 24 Mar 2025 09:00:00 GMT",
       },
     ];
-    expect(await pollFeed(feed("b"), deps)).toMatchObject({ status: "ok", flagged: 1, alerts: 1 });
-    expect(published().map(kindOf)).toEqual(["new", "update"]);
-    expect(JSON.parse(published()[1]!.Message!).email).toContain(
+    // The second outlet both corroborates (issue 12: told once, first) and escalates (the update).
+    expect(await pollFeed(feed("b"), deps)).toMatchObject({ status: "ok", flagged: 1, alerts: 2 });
+    expect(published().map(kindOf)).toEqual(["new", "corroborated", "update"]);
+    expect(JSON.parse(published()[2]!.Message!).email).toContain(
       "amount revised up from $48,000,000 to $120,000,000",
     );
     expect((await store.getStory(id))?.sources).toHaveLength(2);
   });
 
-  // Corroboration publishes (issue 12) are being built on the alerts branch; not on main yet.
-  it.todo("publishes one corroborated message when the second outlet reports the day-0 theft");
+  // Corroboration publishes (issue 12): the day-0 second outlet above sends the one corroborated message.
 });
 
 /**

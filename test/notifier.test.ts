@@ -40,13 +40,14 @@ describe("SNS notifier", () => {
         sms: alertSmsText(alert),
       }),
       MessageAttributes: {
-        score: { DataType: "Number", StringValue: "80" },
-        severity: { DataType: "String", StringValue: "high" },
-        corroborated: { DataType: "String", StringValue: "false" },
         kind: { DataType: "String", StringValue: "new" },
+        severity: { DataType: "String", StringValue: "high" },
+        score: { DataType: "Number", StringValue: "80" },
+        amount_usd: { DataType: "Number", StringValue: "50000000" },
+        actor: { DataType: "String.Array", StringValue: '["Lazarus Group","APT38"]' },
+        corroborated: { DataType: "String", StringValue: "false" },
         attribution: { DataType: "String", StringValue: "attributed" },
         delivery_id: { DataType: "String", StringValue: deliveryId(alert) },
-        actor: { DataType: "String.Array", StringValue: '["Lazarus Group","APT38"]' },
         target: { DataType: "String", StringValue: "unknown" },
       },
     });
@@ -59,7 +60,17 @@ describe("SNS notifier", () => {
     const base = storyRecord({ actors: [] }).story;
     const story = {
       ...base,
-      sources: [...base.sources, { ...base.sources[0]!, articleId: "a2", feedId: "feed-b" }],
+      sources: [
+        ...base.sources,
+        {
+          ...base.sources[0]!,
+          articleId: "a2",
+          feedId: "feed-b",
+          name: "Feed B",
+          url: "https://b.example/1",
+          title: "Other",
+        },
+      ],
     };
     const alert: Alert = { kind: "update", reasons: ["attribution upgraded to confirmed"], story };
     await notifier().send(alert);
@@ -68,7 +79,29 @@ describe("SNS notifier", () => {
     expect(input.Subject!.startsWith("[HIGH] Update: ")).toBe(true);
     expect(input.MessageAttributes?.corroborated?.StringValue).toBe("true");
     expect(input.MessageAttributes?.kind?.StringValue).toBe("update");
-    expect(input.MessageAttributes?.actor).toEqual({ DataType: "String", StringValue: "none" });
+    // Issue 12's contract: actor is a String.Array, left out when no actor is named.
+    expect(input.MessageAttributes?.actor).toBeUndefined();
+  });
+
+  it("links the story page in both bodies, leaves out an unstated amount and caps a huge one", async () => {
+    sns.on(PublishCommand).resolves({});
+    const client = new SNSClient({ region: "us-east-1" });
+    const withPage = createSnsNotifier({ client, topicArn, pageBaseUrl: "https://site.example" });
+    await withPage.send({ kind: "new", reasons: [], story: storyRecord({ amountUsd: null }).story });
+    await withPage.send({
+      kind: "corroborated",
+      reasons: [],
+      story: storyRecord({ amountUsd: 1.5e9 }).story,
+    });
+    const [first, second] = sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
+    const body = JSON.parse(first!.Message!) as { email: string; sms: string };
+    expect(body.email).toContain("https://site.example/stories/s1");
+    expect(body.sms.endsWith(" https://site.example/stories/s1")).toBe(true);
+    expect(first!.MessageAttributes?.amount_usd).toBeUndefined();
+    // SNS compares numbers only up to 1e9: a larger amount is sent as 1e9.
+    expect(second!.MessageAttributes?.amount_usd).toEqual({ DataType: "Number", StringValue: "1000000000" });
+    expect(second!.MessageAttributes?.kind?.StringValue).toBe("corroborated");
+    expect(second!.Subject).toBe("[HIGH] Corroborated: Lazarus Group drains $50 million from ExampleSwap");
   });
 
   it("sanitises hostile subjects and caps the message by bytes", async () => {

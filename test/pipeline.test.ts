@@ -203,7 +203,7 @@ describe("pollFeed against dynalite, a local feed server and a mocked SNS", () =
     expect(published()).toHaveLength(1);
   });
 
-  it("gives the same story from three feeds one alert and three sources", async () => {
+  it("gives the same story from three feeds one new alert, one corroborated alert and three sources", async () => {
     sns.on(PublishCommand).resolves({});
     const { store, deps } = await setup();
     feedItems = { a: [THEFT], b: [SAME_EVENT_B], c: [SAME_EVENT_C] };
@@ -211,8 +211,12 @@ describe("pollFeed against dynalite, a local feed server and a mocked SNS", () =
     const { stories } = await store.listFlaggedStories({ limit: 10 });
     expect(stories).toHaveLength(1);
     expect(stories[0]!.sources.map((s) => s.name)).toEqual(["Feed A", "Feed B", "Feed C"]);
-    expect(published()).toHaveLength(1);
+    // Issue 12: the second independent source corroborates the story, told once; the third tells nothing.
+    expect(published()).toHaveLength(2);
     expect(published()[0]!.MessageAttributes?.corroborated?.StringValue).toBe("false");
+    expect(published()[0]!.MessageAttributes?.kind?.StringValue).toBe("new");
+    expect(published()[1]!.MessageAttributes?.corroborated?.StringValue).toBe("true");
+    expect(published()[1]!.MessageAttributes?.kind?.StringValue).toBe("corroborated");
   });
 
   it("retries an alert whose publish failed exactly once on the next cycle", async () => {
@@ -238,13 +242,14 @@ describe("pollFeed against dynalite, a local feed server and a mocked SNS", () =
     feedItems = { a: [THEFT], b: [SAME_EVENT_B] };
     await pollFeed(feed("a"), deps);
     await pollFeed(feed("b"), deps);
-    expect(published()).toHaveLength(1);
+    // Issue 12: the second independent source corroborates the story (one message).
+    expect(published().map((p) => p.MessageAttributes?.kind?.StringValue)).toEqual(["new", "corroborated"]);
 
     feedItems.c = [ESCALATION];
     const outcome = await pollFeed(feed("c"), deps);
     expect(outcome.alerts).toBe(1);
-    expect(published()).toHaveLength(2);
-    const update = published()[1]!;
+    expect(published()).toHaveLength(3);
+    const update = published()[2]!;
     expect(update.Subject).toMatch(/^\[HIGH\] Update: /);
     expect(update.MessageAttributes?.kind?.StringValue).toBe("update");
     expect(update.MessageAttributes?.corroborated?.StringValue).toBe("true");

@@ -65,7 +65,9 @@ describe("JSON Feed", () => {
 
   it("leaves optional members out instead of writing null, and falls back to source names for authors", () => {
     const [, medium, low] = buildJsonFeed(stories, ctx()).items;
-    expect(medium).not.toHaveProperty("url");
+    // Issue 12: `url` is always the story page; the article link (external_url) is left out when absent.
+    expect(medium?.url).toBe("https://feed.example.org/stories/s-medium");
+    expect(medium).not.toHaveProperty("external_url");
     expect(low?.authors).toEqual([{ name: "The Record" }]);
     expect(low?._heistwatch.attribution).toBeNull();
   });

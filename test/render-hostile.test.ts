@@ -107,7 +107,9 @@ describe("hostile content in the JSON Feed", () => {
     const feed = JSON.parse(body);
     const [item, big] = feed.items;
     expect(item.title).toContain("<script>alert(1)</script>");
-    expect(item).not.toHaveProperty("url");
+    // Issue 12: `url` is the story page; the unsafe article link never becomes external_url.
+    expect(item).not.toHaveProperty("external_url");
+    expect(item.url).toMatch(/^https?:\/\/[^/]+\/stories\//);
     expect(item._heistwatch.sources[0].url).toBeNull();
     expect(body).not.toContain("javascript:alert(5)");
     expect(big.title.length).toBeLessThanOrEqual(300);

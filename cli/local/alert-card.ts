@@ -11,15 +11,32 @@ import { terminalSafe } from "./progress.ts";
 
 const WIDTH = 78;
 
+const CARD_HEAD: Record<Alert["kind"], [string, string]> = {
+  new: ["HEIST ALERT", "Heist alert"],
+  update: ["ALERT UPDATE", "Alert update"],
+  corroborated: ["CORROBORATED", "Corroborated"],
+  digest: ["DIGEST", "Digest"],
+};
+
+/** What changed, in words: the escalation, or who corroborated the story. */
+function changeLine(alert: Alert): string[] {
+  if (alert.kind === "update" && alert.reasons.length > 0) {
+    return [`Update: ${terminalSafe(alert.reasons.join("; "), 300)}`];
+  }
+  if (alert.kind === "corroborated") {
+    const by = alert.story.corroboration?.by ?? [];
+    return [`Corroborated${by.length > 0 ? ` by ${terminalSafe(by.join(", "), 200)}` : ""}`];
+  }
+  return [];
+}
+
 /** A multi-line box for the console: headline, title, actors/amount/attribution, sources, evidence, link. */
 export function formatAlertCard(alert: Alert): string {
   const { story } = alert;
-  const head = `${alert.kind === "new" ? "HEIST ALERT" : "ALERT UPDATE"} · ${story.severity.toUpperCase()} · score ${story.score}`;
+  const head = `${CARD_HEAD[alert.kind][0]} · ${story.severity.toUpperCase()} · score ${story.score}`;
   const lines = [
     ...wrap(terminalSafe(story.title, 400), WIDTH - 4),
-    ...(alert.kind === "update" && alert.reasons.length > 0
-      ? wrap(`Update: ${terminalSafe(alert.reasons.join("; "), 300)}`, WIDTH - 4)
-      : []),
+    ...changeLine(alert).flatMap((line) => wrap(line, WIDTH - 4)),
     ...packSegments(facts(alert), WIDTH - 4),
     ...wrap(sourcesLine(alert), WIDTH - 4),
     ...wrap(`Why: ${evidence(story.matched)}`, WIDTH - 4),
@@ -35,16 +52,8 @@ export function formatAlertCard(alert: Alert): string {
 /** Plain one-paragraph text shared by the chat formats (no markup yet). */
 export function alertPlainLines(alert: Alert): string[] {
   const { story } = alert;
-  const head = `${alert.kind === "new" ? "Heist alert" : "Alert update"} (${story.severity}, score ${story.score}): ${terminalSafe(story.title, 300)}`;
-  return [
-    head,
-    ...(alert.kind === "update" && alert.reasons.length > 0
-      ? [`Update: ${terminalSafe(alert.reasons.join("; "), 300)}`]
-      : []),
-    facts(alert).join("   "),
-    sourcesLine(alert),
-    ...link(story.url, 500),
-  ];
+  const head = `${CARD_HEAD[alert.kind][1]} (${story.severity}, score ${story.score}): ${terminalSafe(story.title, 300)}`;
+  return [head, ...changeLine(alert), facts(alert).join("   "), sourcesLine(alert), ...link(story.url, 500)];
 }
 
 function facts(alert: Alert): string[] {

@@ -228,6 +228,7 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
       ready.handler = createApiGatewayHandler(
         createApi({
           reader: store,
+          feedStates: store,
           log,
           site: {
             ...DEFAULT_SITE,
@@ -268,6 +269,9 @@ function localNotifier(config: LocalConfig, output: Output, mailSink: NamedNotif
   const fanout = createFanoutNotifier(sinks);
   return {
     async send(alert) {
+      // Local sinks are one "everything" subscriber: each story once (new), then its escalations;
+      // the corroborated message exists for corroborated-only subscriptions (docs/deploy.md).
+      if (alert.kind !== "new" && alert.kind !== "update") return;
       try {
         await fanout.send(alert);
       } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * The Notifier port on SNS: one Publish per alert, with a per-protocol body (email, SMS) and
- * message attributes that subscription filter policies can match (score, severity, actor...).
- * Every message carries the alert's stable delivery id, as the `delivery_id` attribute and as
+ * the message attributes of the contract in core/alerts/attributes.ts, which subscription
+ * filter policies match (kind, severity, score, amount_usd, actor, corroborated).
+ * Every message also carries the alert's stable delivery id, as the `delivery_id` attribute and as
  * the email/default body's last line, so a receiver can drop a redelivery.
  */
 import {
@@ -10,12 +11,13 @@ import {
   type PublishCommandInput,
   type SNSClient,
 } from "@aws-sdk/client-sns";
+import { alertAttributes } from "../core/alerts/attributes.ts";
 import {
   alertEmailText,
   alertSmsText,
   alertSubject,
   deliveryId,
-  independentSources,
+  type MessageOptions,
 } from "../core/alerts/messages.ts";
 import type { Notifier } from "../core/model/ports.ts";
 import type { Alert } from "../core/model/types.ts";
@@ -24,18 +26,22 @@ import { recordAttributes } from "../core/record/record-view.ts";
 /** SNS's limit is 256 KB in bytes, message and attributes together; keep headroom for the attributes. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 - 6 * 1024;
 
-export interface SnsNotifierOptions {
+export interface SnsNotifierOptions extends MessageOptions {
   client: SNSClient;
   topicArn: string;
 }
 
 /** Builds the exact PublishCommand input for an alert (exported so tests and tools can inspect it). */
-export function publishInput(alert: Alert, topicArn: string): PublishCommandInput {
+export function publishInput(
+  alert: Alert,
+  topicArn: string,
+  options: MessageOptions = {},
+): PublishCommandInput {
   return {
     TopicArn: topicArn,
     Subject: alertSubject(alert),
     MessageStructure: "json",
-    Message: messageJson(alert),
+    Message: messageJson(alert, options),
     MessageAttributes: messageAttributes(alert),
   };
 }
@@ -44,7 +50,8 @@ export function publishInput(alert: Alert, topicArn: string): PublishCommandInpu
 export function createSnsNotifier(options: SnsNotifierOptions): Notifier {
   return {
     async send(alert) {
-      await options.client.send(new PublishCommand(publishInput(alert, options.topicArn)));
+      const { client, topicArn, ...texts } = options;
+      await client.send(new PublishCommand(publishInput(alert, topicArn, texts)));
     },
   };
 }
@@ -54,9 +61,9 @@ export function deliveryIdLine(alert: Alert): string {
   return `\n\nDelivery id: ${deliveryId(alert)}`;
 }
 
-function messageJson(alert: Alert): string {
-  const email = alertEmailText(alert);
-  const sms = alertSmsText(alert);
+function messageJson(alert: Alert, options: MessageOptions): string {
+  const email = alertEmailText(alert, options);
+  const sms = alertSmsText(alert, options);
   const footer = deliveryIdLine(alert);
   const build = (body: string) =>
     JSON.stringify({ default: `${body}${footer}`, email: `${body}${footer}`, sms });
@@ -79,19 +86,9 @@ function messageJson(alert: Alert): string {
 }
 
 function messageAttributes(alert: Alert): Record<string, MessageAttributeValue> {
-  const { story } = alert;
-  const attributes: Record<string, MessageAttributeValue> = {
-    score: { DataType: "Number", StringValue: String(story.score) },
-    severity: { DataType: "String", StringValue: story.severity },
-    corroborated: { DataType: "String", StringValue: String(independentSources(story) >= 2) },
-    kind: { DataType: "String", StringValue: alert.kind },
-    attribution: { DataType: "String", StringValue: story.attribution ?? "none" },
+  return {
+    ...(alertAttributes(alert) satisfies Record<string, MessageAttributeValue>),
     delivery_id: { DataType: "String", StringValue: deliveryId(alert) },
+    ...recordAttributes(alert.story),
   };
-  // Filter policies match String.Array members individually ({"actor": ["APT38"]}).
-  attributes.actor =
-    story.actors.length > 0
-      ? { DataType: "String.Array", StringValue: JSON.stringify(story.actors) }
-      : { DataType: "String", StringValue: "none" };
-  return { ...attributes, ...recordAttributes(story) };
 }

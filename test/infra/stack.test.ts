@@ -131,6 +131,7 @@ describe("functions", () => {
     });
     expect(Object.keys(env("Poll"))).toEqual(expect.arrayContaining(["TABLE_NAME", "TOPIC_ARN"]));
     expect(Object.keys(env("Api"))).toEqual(expect.arrayContaining(["TABLE_NAME", "PUBLIC_BASE_URL"]));
+    expect(Object.keys(env("Poll"))).toEqual(expect.arrayContaining(["PUBLIC_BASE_URL"]));
     expect(env("Api").TOPIC_ARN).toBeUndefined();
     // The feed list is compiled into the bundles, never an env var (4 KB limit).
     expect(JSON.stringify(env("Schedule"))).not.toContain("feedburner");
@@ -340,13 +341,15 @@ describe("alerts", () => {
     template.hasResourceProperties("AWS::SNS::Subscription", {
       Protocol: "email",
       Endpoint: "everything@example.org",
-      FilterPolicy: Match.absent(),
+      // Issue 12: every plain subscription takes each story once (new, update), never the corroborated repeat.
+      FilterPolicy: { kind: ["new", "update"] },
       RedrivePolicy: { deadLetterTargetArn: dlq },
     });
     template.hasResourceProperties("AWS::SNS::Subscription", {
       Protocol: "email",
       Endpoint: "big-ones@example.org",
       FilterPolicy: {
+        kind: ["new", "update"],
         severity: ["high"],
         actor: ["Lazarus Group"],
         score: [{ numeric: [">=", 70] }],
@@ -357,7 +360,7 @@ describe("alerts", () => {
     template.hasResourceProperties("AWS::SNS::Subscription", {
       Protocol: "sms",
       Endpoint: "+15551234567",
-      FilterPolicy: { severity: ["high"] },
+      FilterPolicy: { kind: ["new", "update"], severity: ["high"] },
       RedrivePolicy: { deadLetterTargetArn: dlq },
     });
     template.hasResourceProperties("AWS::SNS::Subscription", {
@@ -380,6 +383,8 @@ describe("public API", () => {
         "/feed.json",
         "/feed.xml",
         "/items/{id}",
+        "/stories/{id}",
+        "/status.json",
         "/incidents.json",
         "/incidents.csv",
         "/incidents.schema.json",

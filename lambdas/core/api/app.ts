@@ -3,7 +3,10 @@
  * shapes every answer (errors as JSON, never a raw error; ETag, caching, CORS). Pure: it
  * reads stories through the StoryReader port it is given.
  */
-import type { Clock, Log, StoryPage, StoryReader } from "../model/ports.ts";
+import type { Clock, FeedStateReader, Log, StoryPage, StoryReader } from "../model/ports.ts";
+import { ERROR_PAGE_CSP, prefersHtml, renderErrorPage } from "../publish/error-page.ts";
+import { type FeedHealth, statusCode, summariseFeeds } from "../publish/status.ts";
+import { renderStoryPage, STORY_PAGE_CSP } from "../publish/story-page.ts";
 import { HTML_CSP, renderHtml } from "../publish/html.ts";
 import { renderJsonFeed, toJsonFeedItem } from "../publish/jsonfeed.ts";
 import { renderRss } from "../publish/rss.ts";
@@ -34,8 +37,12 @@ export interface ApiDeps {
    * absent reads the store on every request. See cached-reader.ts.
    */
   cacheTtlMs?: number;
-  /** Time source for the cache; tests control it. */
+  /** Time source for the cache and the signs of life; tests control it. */
   clock?: Clock;
+  /** Feed states, for "last polled / failing" on the page and GET /status.json; absent: neither. */
+  feedStates?: FeedStateReader;
+  /** Threshold shown on pages of stories stored without one (the API bundle carries no rules). */
+  threshold?: number;
   /** Public sign-up (POST /subscriptions and, locally, the confirm/unsubscribe links); absent = no sign-up. */
   subscriptions?: SubscriptionRoutes;
 }
@@ -105,11 +112,14 @@ async function renderPage(
     throw error;
   }
   const site = siteFor(deps.site, request);
-  const key = JSON.stringify([format, site.baseUrl, query]);
+  // The page shows "last polled N min ago": a rendering is reused only within the same minute.
+  const minute = format === "html" ? Math.floor(now(deps).getTime() / 60_000) : 0;
+  const key = JSON.stringify([format, site.baseUrl, query, minute]);
   let renderings = renderedByPage.get(page);
   const done = renderings?.get(key);
   if (done) return done;
-  const body = render(page.stories, { site, query, nextCursor: page.nextCursor });
+  const health = format === "html" ? await readHealth(deps) : undefined;
+  const body = render(page.stories, { site, query, nextCursor: page.nextCursor, health });
   const rendered: Rendered = { body, etag: etagOf(body), encoded: {} };
   if (!renderings) {
     renderings = new Map();
@@ -118,6 +128,23 @@ async function renderPage(
   // Bounded: one page object sees few distinct origins and formats, but Host headers vary.
   if (renderings.size < 16) renderings.set(key, rendered);
   return rendered;
+}
+
+const now = (deps: ApiDeps) => (deps.clock ?? (() => new Date()))();
+
+/** Feed health now, or undefined when the API was given no feed states. */
+async function readHealth(deps: ApiDeps): Promise<FeedHealth | undefined> {
+  if (!deps.feedStates) return undefined;
+  return summariseFeeds(await deps.feedStates.listFeedStates(), now(deps));
+}
+
+/** The story id in /items/{id} or /stories/{id}; "" when it cannot be decoded. */
+function idAfter(path: string, prefix: string): string {
+  try {
+    return decodeURIComponent(path.slice(prefix.length));
+  } catch {
+    return "";
+  }
 }
 
 /**
@@ -149,24 +176,49 @@ async function routeToDocument(deps: ApiDeps, request: ApiRequest): Promise<ApiR
     const { body, etag, encoded } = await renderPage(deps, request, "html", renderHtml);
     return { ...document("text/html; charset=utf-8", body, HTML_CSP), etag, encoded };
   }
-  if (path.startsWith("/items/")) {
-    let id: string;
-    try {
-      id = decodeURIComponent(path.slice("/items/".length));
-    } catch {
-      id = "";
-    }
+  if (path.startsWith("/items/") || path.startsWith("/stories/")) {
+    const page = path.startsWith("/stories/");
+    const id = idAfter(path, page ? "/stories/" : "/items/");
     // An id that cannot exist is not worth a database read.
     const story = STORY_ID.test(id) ? await deps.reader.getStory(id) : null;
     if (!story) throw new HttpError(404, "not_found", "no story with this id");
-    return json(200, toJsonFeedItem(story, siteFor(deps.site, request)));
+    const site = siteFor(deps.site, request);
+    if (!page) return json(200, toJsonFeedItem(story, site));
+    const body = renderStoryPage(story, { site, threshold: story.threshold ?? deps.threshold });
+    return document("text/html; charset=utf-8", body, STORY_PAGE_CSP);
+  }
+  if (path === "/status.json") {
+    if (!deps.feedStates)
+      throw new HttpError(404, "not_found", "this deployment does not report feed status");
+    const health = (await readHealth(deps))!;
+    // Monitors poll this to notice a stopped poller: always revalidate.
+    const response = json(statusCode(health), health);
+    response.headers["Cache-Control"] = "no-cache";
+    return response;
   }
   const incidents = await routeIncidents(
     { reader: deps.reader, site: siteFor(deps.site, request), clock: deps.clock },
     request,
   );
   if (incidents) return incidents;
-  throw new HttpError(404, "not_found", "no such path; try /, /feed.json, /feed.xml or /items/{id}");
+  throw new HttpError(
+    404,
+    "not_found",
+    "no such path; try /, /feed.json, /feed.xml, /items/{id}, /stories/{id}, /status.json or /record",
+  );
+}
+
+/** The error as a page for browsers, with the same status and extra headers (Allow on a 405). */
+function htmlError(error: HttpError, baseUrl: string): ApiResponse {
+  const body = renderErrorPage({
+    status: error.status,
+    code: error.code,
+    message: error.message,
+    parameter: error.parameter,
+    homeUrl: `${baseUrl}/`,
+  });
+  const page = document("text/html; charset=utf-8", body, ERROR_PAGE_CSP);
+  return { ...page, status: error.status, headers: { ...page.headers, ...error.headers } };
 }
 
 /**
@@ -211,7 +263,9 @@ export function createApi(options: ApiDeps): ApiApp {
       }
     } catch (error) {
       if (error instanceof HttpError) {
-        response = errorResponse(error);
+        response = prefersHtml(request.headers.accept)
+          ? htmlError(error, siteFor(deps.site, request).baseUrl)
+          : errorResponse(error);
       } else {
         deps.log.error("api request failed", {
           requestId: request.requestId,

@@ -6,7 +6,7 @@
  * valibot is modular: a bundle carries only the few validators it uses (about 2 KB).
  */
 import * as v from "valibot";
-import type { FeedConfig, Severity } from "./types.ts";
+import type { FeedConfig, Severity, SourceTier } from "./types.ts";
 
 /** A configuration value that cannot be used; each problem names the setting and where it came from. */
 export class ConfigError extends Error {
@@ -66,7 +66,10 @@ export function wholeNumberSchema(min: number, max: number) {
   );
 }
 
-/** A feed as configured: `{ id, name, url }`; unknown fields are refused so a typo cannot be ignored. */
+/** Source tiers a feed may have (their meaning: stories/corroboration.ts); absent = "news". */
+export const SOURCE_TIER_NAMES = ["official", "research", "news"] as const satisfies readonly SourceTier[];
+
+/** A feed as configured: `{ id, name, url, tier? }`; unknown fields are refused so a typo cannot be ignored. */
 export const feedSchema = v.strictObject(
   {
     id: v.pipe(
@@ -86,10 +89,16 @@ export const feedSchema = v.strictObject(
       v.trim(),
       v.check(isHttpUrl, (issue) => `url must be an http(s) URL, got ${describeValue(issue.input)}`),
     ),
+    tier: v.optional(
+      v.picklist(
+        SOURCE_TIER_NAMES,
+        (issue) => `tier must be one of ${SOURCE_TIER_NAMES.join(", ")}, got ${describeValue(issue.input)}`,
+      ),
+    ),
   },
   (issue) =>
     issue.expected === "never"
-      ? `unknown field ${describeValue(issue.input)}; allowed: id, name, url`
+      ? `unknown field ${describeValue(issue.input)}; allowed: id, name, url, tier`
       : "expected an object { id, name, url }",
 );
 

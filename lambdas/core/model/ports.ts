@@ -64,6 +64,9 @@ export interface FeedStateStore {
   listFeedStates(): Promise<FeedState[]>;
 }
 
+/** Feed states for the signs of life (the page and /status.json). */
+export type FeedStateReader = Pick<FeedStateStore, "listFeedStates">;
+
 /** Stories as the matcher reads and writes them. */
 export interface StoryStore {
   /** Flagged stories whose first report lies in [from, to] (ISO), for cross-source matching. */

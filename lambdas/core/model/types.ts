@@ -11,7 +11,16 @@ export interface FeedConfig {
   name: string;
   /** http(s) URL of the RSS/Atom/RDF document. */
   url: string;
+  /** How much a report from this feed weighs as confirmation (see stories/corroboration.ts); default "news". */
+  tier?: SourceTier;
 }
+
+/**
+ * official: an authority's own feed (FBI/IC3, Treasury/OFAC, DOJ, national agencies);
+ * research: a blockchain-forensics firm's own research; news: everyone else.
+ * Official and research reports corroborate a story alone; news needs a second independent outlet.
+ */
+export type SourceTier = "official" | "research" | "news";
 
 /** How trustworthy an article's publishedAt is. */
 export type DateQuality = "ok" | "missing" | "unparseable" | "future-clamped";
@@ -111,6 +120,32 @@ export interface StorySource {
   url: string | null;
   title: string;
   publishedAt: string;
+  /** The feed's tier when the report arrived; absent on stories stored before tiers existed (= news). */
+  tier?: SourceTier;
+}
+
+/** Whether a story is confirmed by more than one voice, and by whom. */
+export interface Corroboration {
+  corroborated: boolean;
+  /** Distinct outlets, syndicated copies of one wire story counted once. */
+  independentSources: number;
+  /** Names of the sources that made it corroborated (an official/research source, or the independent outlets). */
+  by: string[];
+  /** When it first became corroborated (ISO). */
+  at?: string;
+}
+
+/** One step in a story's life, for the story page's timeline. */
+export interface TimelineEvent {
+  /** ISO time the change was recorded. */
+  at: string;
+  kind: "source" | "attribution" | "amount" | "corroborated";
+  /** The report that caused it. */
+  articleId: string;
+  sourceName: string;
+  /** For attribution and amount changes: before and after, as display text. */
+  from?: string | null;
+  to?: string | null;
 }
 
 /**
@@ -129,6 +164,8 @@ export interface Story {
   updatedAt: string;
   /** Highest score among its articles. */
   score: number;
+  /** The flagging threshold in force when its last report was classified (absent on older stories). */
+  threshold?: number;
   severity: Severity;
   actors: string[];
   amountUsd: number | null;
@@ -138,6 +175,10 @@ export interface Story {
   categories: string[];
   authors: string[];
   sources: StorySource[];
+  /** Absent on stories stored before corroboration was tracked. */
+  corroboration?: Corroboration;
+  /** Arrivals and changes in order (capped); absent on older stories. */
+  timeline?: TimelineEvent[];
   /** Target, assets and vector, merged over the story's reports (see core/record). */
   record?: IncidentRecord;
   /** Set once, conditionally, when the first alert was sent. */
@@ -147,6 +188,8 @@ export interface Story {
     severity: Severity;
     attribution: AttributionStage | null;
     amountUsd: number | null;
+    /** Whether the last message said corroborated=true; absent on snapshots older than the field. */
+    corroborated?: boolean;
     at: string;
   };
 }
@@ -171,9 +214,15 @@ export interface FeedState {
   itemIdsHash?: string;
 }
 
+/**
+ * new: first message about a story; update: it escalated; corroborated: it became corroborated
+ * after its first message (sent once); digest: a summary of several stories (reserved).
+ */
+export type AlertKind = "new" | "update" | "corroborated" | "digest";
+
 /** A notification about a story. */
 export interface Alert {
-  kind: "new" | "update";
+  kind: AlertKind;
   story: Story;
   /** For updates: what escalated, in words ("attribution upgraded to confirmed"). */
   reasons: string[];

@@ -4,7 +4,7 @@
  * store, and every step is safe to repeat, so a crash or a second poller never loses an item
  * and never sends an alert twice.
  */
-import { classify } from "../classifier/classify.ts";
+import { classify, DEFAULT_THRESHOLD } from "../classifier/classify.ts";
 import { extractRecord } from "../record/extract-record.ts";
 import type { Fetcher } from "../acquire/fetcher.ts";
 import type { Clock, Log, Notifier, PipelineStore, StoryRecord } from "../model/ports.ts";
@@ -13,7 +13,8 @@ import { nextPollAfterFailure } from "./next-poll.ts";
 import { itemIdsHash } from "./item-ids-hash.ts";
 import { DEFAULT_STORY_WINDOW_HOURS } from "../stories/story.ts";
 import { joinStory } from "../stories/join-story.ts";
-import type { Article, FeedConfig, FeedState, StoredArticle } from "../model/types.ts";
+import { planDelivery } from "../alerts/delivery.ts";
+import type { Article, FeedConfig, FeedState, SourceTier, StoredArticle } from "../model/types.ts";
 
 export interface PipelineDeps {
   store: PipelineStore;
@@ -120,7 +121,7 @@ export async function pollFeed(feed: FeedConfig, deps: PipelineDeps): Promise<Po
       const hash = itemIdsHash(result.articles.map((article) => article.id));
       // The same items as the last fully stored poll: every one is known, so skip the known-ids read.
       if (hash !== idsHash) {
-        storeFailure = await storeArticles(result.articles, deps, outcome);
+        storeFailure = await storeArticles(result.articles, feed.tier ?? "news", deps, outcome);
         if (!storeFailure) idsHash = hash;
       }
     } else {
@@ -180,6 +181,7 @@ function stateChanged(previous: FeedState, next: FeedState): boolean {
  */
 async function storeArticles(
   articles: Article[],
+  tier: SourceTier,
   deps: PipelineDeps,
   outcome: PollOutcome,
 ): Promise<string | undefined> {
@@ -212,7 +214,10 @@ async function storeArticles(
       stored.record = extractRecord(article);
       // Story first, article last: the article's conditional put is what marks it known, so a
       // crash in between leaves it unknown and the (idempotent) story step is simply redone.
-      stored.storyId = await joinStory(stored, deps);
+      stored.storyId = await joinStory(stored, {
+        ...deps,
+        source: { tier, threshold: deps.threshold ?? DEFAULT_THRESHOLD },
+      });
       if (await deps.store.putArticleIfNew(stored)) {
         outcome.new++;
         outcome.flagged++;
@@ -243,45 +248,57 @@ async function storeArticles(
   return `${feed} (${fresh[0]?.feedId}): ${failures.length} article(s) not stored, will retry: ${failures.slice(0, 3).join("; ")}`;
 }
 
+/** Messages one story can owe at once: the first or a corroboration, then an update. */
+const MAX_MESSAGES_PER_DELIVERY = 3;
+
 /**
- * Sends the alert a story owes, at most once: claim (conditional, with a lease), publish,
+ * Sends the alerts a story owes, each at most once: claim (conditional, with a lease), publish,
  * record. A failed publish releases the claim and leaves the alert owed for a later cycle.
- * Returns 1 when an alert was published, else 0.
+ * Returns how many alerts were published.
  */
 async function deliverAlert(storyId: string, deps: PipelineDeps): Promise<number> {
+  let sent = 0;
+  for (let round = 0; round < MAX_MESSAGES_PER_DELIVERY; round++) {
+    const outcome = await deliverOne(storyId, deps);
+    if (outcome === "none" || outcome === "failed") break;
+    if (outcome === "sent") sent++;
+  }
+  return sent;
+}
+
+async function deliverOne(
+  storyId: string,
+  deps: PipelineDeps,
+): Promise<"sent" | "settled" | "failed" | "none"> {
   const now = deps.clock();
   const record = await deps.store.claimAlert(storyId, now, deps.alertLeaseSeconds ?? 120);
-  if (!record) return 0;
-  const { story, alert } = record;
-  const snapshot = {
-    severity: story.severity,
-    attribution: story.attribution,
-    amountUsd: story.amountUsd,
-    at: now.toISOString(),
-  };
-  const maxAgeMs = (deps.maxAlertAgeHours ?? 168) * 3_600_000;
-  // Age of the newest report: a fresh follow-up escalating a weeks-old incident is news, a backlog is not.
-  const newest = story.sources.reduce(
-    (max, s) => (s.publishedAt > max ? s.publishedAt : max),
-    story.publishedAt,
-  );
-  if (story.score < (deps.minAlertScore ?? 0) || now.getTime() - Date.parse(newest) > maxAgeMs) {
-    // Not worth a message (backlog or below the alert score): settle it so it is not retried forever.
-    await deps.store.completeAlert(storyId, alert.dueSeq, snapshot);
-    deps.log.info("alert suppressed", { storyId, score: story.score, publishedAt: story.publishedAt });
-    return 0;
+  if (!record) return "none";
+  const plan = planDelivery(record, now, {
+    minAlertScore: deps.minAlertScore ?? 0,
+    maxAlertAgeHours: deps.maxAlertAgeHours ?? 168,
+  });
+  if (plan.action === "suppress") {
+    // Not worth a message: settle it so it is not retried forever, and say why.
+    await deps.store.completeAlert(storyId, plan.seq, plan.snapshot);
+    deps.log.info("alert suppressed", {
+      storyId,
+      kind: plan.kind,
+      reason: plan.reason,
+      score: record.story.score,
+      publishedAt: record.story.publishedAt,
+    });
+    return "settled";
   }
-  const kind = alert.sentSeq === 0 ? "new" : alert.kind;
   try {
-    await deps.notifier.send({ kind, story, reasons: kind === "update" ? alert.reasons : [] });
+    await deps.notifier.send(plan.alert);
   } catch (error) {
     await deps.store.releaseAlert(storyId, errorMessage(error));
     deps.log.warn("alert not sent, will retry", { storyId, error: errorMessage(error) });
-    return 0;
+    return "failed";
   }
-  await deps.store.completeAlert(storyId, alert.dueSeq, snapshot);
-  deps.log.info("alert sent", { storyId, kind, sources: story.sources.length });
-  return 1;
+  await deps.store.completeAlert(storyId, plan.seq, plan.snapshot);
+  deps.log.info("alert sent", { storyId, kind: plan.alert.kind, sources: record.story.sources.length });
+  return "sent";
 }
 
 /**

@@ -8,13 +8,14 @@ import type { Story } from "../model/types.ts";
 import { recordWords } from "../record/record-view.ts";
 import { escapeHtml } from "./escape.ts";
 import { ABOUT_ANCHOR } from "./jsonfeed.ts";
+import { renderStatusLine } from "./status.ts";
 import { renderSignupSection, SIGNUP_STYLE } from "./signup-form.ts";
 import { type RenderContext, type StoryView, siteUrl, toStoryView } from "./view.ts";
 
 const STYLE = `
 :root{--bg:#f6f7f9;--card:#fff;--ink:#1b1f24;--muted:#5b6470;--line:#dde1e6;--link:#0b57d0;
---high:#b42318;--high-bg:#fee4e2;--medium:#9a5b00;--medium-bg:#fef0c7;--low:#375a7f;--low-bg:#e4ecf5}
-@media (prefers-color-scheme:dark){:root{--bg:#0f1216;--card:#181c22;--ink:#e7eaee;--muted:#9aa4b1;
+--high:#b42318;--high-bg:#fee4e2;--medium:#9a5b00;--medium-bg:#fef0c7;--low:#375a7f;--low-bg:#e4ecf5;--on-link:#fff}
+@media (prefers-color-scheme:dark){:root{--bg:#0f1216;--card:#181c22;--ink:#e7eaee;--muted:#a3adba;--on-link:#0f1216;
 --line:#2a3038;--link:#8ab4f8;--high:#ffb4ab;--high-bg:#5c1a14;--medium:#ffd27a;--medium-bg:#4a3400;
 --low:#b6cdea;--low-bg:#1f3044}}
 *{box-sizing:border-box}
@@ -28,7 +29,7 @@ form.filters{display:flex;flex-wrap:wrap;gap:8px;align-items:end;margin:12px 0 1
 form.filters label{display:flex;flex-direction:column;font-size:.8rem;color:var(--muted);gap:2px}
 form.filters input,form.filters select,form.filters button{font:inherit;padding:4px 8px;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--ink)}
 form.filters input[type=number]{width:6em}
-form.filters button{background:var(--link);color:#fff;border-color:var(--link);cursor:pointer}
+form.filters button{background:var(--link);color:var(--on-link);border-color:var(--link);cursor:pointer}
 ol.stories{list-style:none;margin:0;padding:0}
 .story{display:grid;grid-template-columns:64px 1fr;gap:4px 14px;margin:0 0 14px;padding:14px;background:var(--card);border:1px solid var(--line);border-left:5px solid var(--low);border-radius:10px}
 .story.high{border-left-color:var(--high)}.story.medium{border-left-color:var(--medium)}
@@ -56,6 +57,7 @@ table.why td q{overflow-wrap:anywhere}
 .neg{color:var(--high)}
 .pager{margin:16px 0;text-align:center}
 .empty{padding:24px;text-align:center;color:var(--muted);background:var(--card);border:1px dashed var(--line);border-radius:10px}
+.health{margin:4px 0 0;font-size:.88rem;color:var(--muted)}.health.stale,.health.down{color:var(--high);font-weight:600}
 footer{margin-top:24px;color:var(--muted);font-size:.88rem;border-top:1px solid var(--line)}
 footer code{font-size:.85em}
 @media (max-width:520px){.story{grid-template-columns:52px 1fr;padding:12px}.score b{font-size:1.3rem}}
@@ -129,7 +131,7 @@ function renderSources(view: StoryView): string {
   return `<details open><summary>${heading}</summary><ul class="sources">${items}</ul></details>`;
 }
 
-function renderStory(story: Story): string {
+function renderStory(story: Story, site: RenderContext["site"]): string {
   const view = toStoryView(story);
   const severity = SEVERITIES.includes(view.severity) ? view.severity : "low";
   const meta = [
@@ -139,6 +141,7 @@ function renderStory(story: Story): string {
     view.actors.length ? `<span>Actor: ${escapeHtml(view.actors.join(", "))}</span>` : "",
     view.amountText ? `<span>Amount: <strong>${escapeHtml(view.amountText)}</strong></span>` : "",
     recordWords(story.record) ? `<span class="record">${escapeHtml(recordWords(story.record))}</span>` : "",
+    `<a href="${escapeHtml(siteUrl(site, `/stories/${encodeURIComponent(view.id)}`))}">timeline</a>`,
   ].filter(Boolean);
   return (
     `<li><article class="story ${severity}" id="story-${escapeHtml(view.id)}">` +
@@ -193,7 +196,7 @@ export function renderHtml(stories: Story[], ctx: RenderContext): string {
   const jsonFeed = escapeHtml(siteUrl(site, "/feed.json", query));
   const rss = escapeHtml(siteUrl(site, "/feed.xml", query));
   const list = stories.length
-    ? `<ol class="stories">${stories.map(renderStory).join("")}</ol>`
+    ? `<ol class="stories">${stories.map((story) => renderStory(story, site)).join("")}</ol>`
     : '<p class="empty">No flagged stories match yet.</p>';
   const pager = nextCursor
     ? `<nav class="pager"><a href="${escapeHtml(siteUrl(site, "/", query, nextCursor))}" rel="next">Older stories &rarr;</a></nav>`
@@ -210,7 +213,9 @@ export function renderHtml(stories: Story[], ctx: RenderContext): string {
     '</head><body><div class="wrap">',
     `<header class="site"><h1>${title}</h1><p>${escapeHtml(site.description)}</p>`,
     `<nav class="feeds"><a href="${jsonFeed}">JSON Feed</a><a href="${rss}">RSS</a>` +
-      `<a href="${escapeHtml(`${site.baseUrl}/record`)}">The record</a><a href="#get-alerts">Get alerts</a><a href="#${ABOUT_ANCHOR}">About</a></nav></header>`,
+      `<a href="${escapeHtml(`${site.baseUrl}/record`)}">The record</a><a href="#get-alerts">Get alerts</a><a href="#${ABOUT_ANCHOR}">About</a></nav>` +
+      (ctx.health ? renderStatusLine(ctx.health, siteUrl(site, "/status.json")) : "") +
+      "</header>",
     "<main>",
     renderFilters(ctx),
     list,

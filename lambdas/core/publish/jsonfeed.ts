@@ -28,7 +28,10 @@ export interface HeistwatchExtension {
 
 export interface JsonFeedItem {
   id: string;
-  url?: string;
+  /** The story's page on this site (GET /stories/{id}). */
+  url: string;
+  /** The earliest report's article, when it has a safe http(s) link. */
+  external_url?: string;
   title: string;
   content_text: string;
   summary?: string;
@@ -74,7 +77,8 @@ export function toJsonFeedItem(story: Story, site: SiteConfig): JsonFeedItem {
   // arrays); spreads keep the spec's member order, with the extension last.
   return {
     id: view.id,
-    ...(view.url ? { url: view.url } : {}),
+    url: `${site.baseUrl}/stories/${encodeURIComponent(view.id)}`,
+    ...(view.url ? { external_url: view.url } : {}),
     title: view.title,
     content_text: storyContentText(view),
     ...(view.summary ? { summary: view.summary } : {}),

@@ -8,6 +8,7 @@ import type { MatchedTerm, Story } from "../model/types.ts";
 import { displayText, MAX_DISPLAY_SUMMARY, MAX_DISPLAY_TITLE } from "../text/display.ts";
 import { safeHttpUrl } from "../text/links.ts";
 import { formatUsd } from "../text/money.ts";
+import type { FeedHealth } from "./status.ts";
 
 /** Who publishes the feed and where it lives. */
 export interface SiteConfig {
@@ -27,6 +28,8 @@ export interface RenderContext {
   query: StoryQuery;
   /** The store's cursor for the next page, or null on the last page. */
   nextCursor: string | null;
+  /** Signs of life shown on the page, when the API can read feed states. */
+  health?: FeedHealth;
 }
 
 export interface SourceView {

@@ -10,7 +10,8 @@
  * story of the window joins that story instead.
  */
 import type { Clock, IncidentClaim, Log, StoryRecord, StoryStore } from "../model/ports.ts";
-import type { StoredArticle } from "../model/types.ts";
+import type { SourceTier, StoredArticle } from "../model/types.ts";
+import { applyArrival } from "./corroboration.ts";
 import { authorityFamily } from "./incident.ts";
 import { extractFeatures, type StoryFeatures } from "./story-features.ts";
 import { DEFAULT_STORY_WINDOW_HOURS, findMatchingStory, mergeIntoStory, newStoryRecord } from "./story.ts";
@@ -23,6 +24,14 @@ export interface JoinStoryDeps {
   storyWindowHours?: number;
   /** Waits between attempts after losing a race (injectable; default: short random backoff). */
   pause?: (attempt: number) => Promise<void>;
+  /** The reporting feed's tier and the threshold the article was flagged at (stories/corroboration.ts). */
+  source?: { tier: SourceTier; threshold?: number };
+}
+
+/** Corroboration, timeline and headline after a report founded (before = null) or joined a story. */
+function finish(before: StoryRecord | null, after: StoryRecord, article: StoredArticle, deps: JoinStoryDeps) {
+  const source = deps.source ?? { tier: "news" };
+  return applyArrival(before, after, { articleId: article.id, ...source }, deps.clock());
 }
 
 const STORY_WRITE_ATTEMPTS = 6;
@@ -96,7 +105,7 @@ export async function joinStory(article: StoredArticle, deps: JoinStoryDeps): Pr
     const claimed = await claimIncident(article, features, from, deps, windowHours);
     if (claimed === "retry") continue;
     if (claimed) return claimed;
-    const record = newStoryRecord(article, features, deps.clock());
+    const record = finish(null, newStoryRecord(article, features, deps.clock()), article, deps);
     if (await deps.store.createStory(record)) return record.story.id;
     // Someone created a story with this id first (a racing poller on the same article).
     const existing = await deps.store.getStoryRecord(record.story.id);
@@ -118,7 +127,8 @@ async function merge(
   deps: JoinStoryDeps,
 ): Promise<boolean> {
   const merged = mergeIntoStory(record, article, features, deps.clock());
-  if (!(await deps.store.replaceStory(merged.record, record.version))) return false;
+  const finished = finish(record, merged.record, article, deps);
+  if (!(await deps.store.replaceStory(finished, record.version))) return false;
   // The story now answers for this article's victims too (best effort: a key held elsewhere stays there).
   for (const key of incidentKeys(features)) {
     await deps.store.claimIncidentKey(
