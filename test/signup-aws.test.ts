@@ -108,7 +108,7 @@ describe("POST /subscriptions on AWS", () => {
         FilterPolicyScope: "MessageAttributes",
         FilterPolicy: JSON.stringify({
           severity: ["medium", "high"],
-          kind: [{ "anything-but": ["digest"] }],
+          kind: ["new", "update"],
           actor: ["Lazarus Group", "APT38"],
         }),
         RedrivePolicy: JSON.stringify({ deadLetterTargetArn: DLQ_ARN }),

@@ -72,7 +72,7 @@ const CASES: Case[] = [
   {
     name: "everything, as it happens",
     filters: base,
-    policy: { kind: [{ "anything-but": ["digest"] }] },
+    policy: { kind: ["new", "update"] },
     delivered: [
       "NEW_HIGH_LAZARUS",
       "NEW_MEDIUM_APT38",
@@ -80,38 +80,30 @@ const CASES: Case[] = [
       "NEW_HIGH_CORROBORATED",
       "UPDATE_UNCORROBORATED",
       "UPDATE_CORROBORATED",
-      "BECAME_CORROBORATED",
     ],
   },
   {
     name: "medium and above",
     filters: { ...base, minSeverity: "medium" },
-    policy: { severity: ["medium", "high"], kind: [{ "anything-but": ["digest"] }] },
+    policy: { severity: ["medium", "high"], kind: ["new", "update"] },
     delivered: [
       "NEW_HIGH_LAZARUS",
       "NEW_MEDIUM_APT38",
       "NEW_HIGH_CORROBORATED",
       "UPDATE_UNCORROBORATED",
       "UPDATE_CORROBORATED",
-      "BECAME_CORROBORATED",
     ],
   },
   {
     name: "high, one actor",
     filters: { ...base, minSeverity: "high", actors: ["Lazarus Group"] },
-    policy: { severity: ["high"], kind: [{ "anything-but": ["digest"] }], actor: ["Lazarus Group"] },
-    delivered: [
-      "NEW_HIGH_LAZARUS",
-      "NEW_HIGH_CORROBORATED",
-      "UPDATE_UNCORROBORATED",
-      "UPDATE_CORROBORATED",
-      "BECAME_CORROBORATED",
-    ],
+    policy: { severity: ["high"], kind: ["new", "update"], actor: ["Lazarus Group"] },
+    delivered: ["NEW_HIGH_LAZARUS", "NEW_HIGH_CORROBORATED", "UPDATE_UNCORROBORATED", "UPDATE_CORROBORATED"],
   },
   {
     name: "any of two actors",
     filters: { ...base, actors: ["APT38", "Andariel"] },
-    policy: { kind: [{ "anything-but": ["digest"] }], actor: ["APT38", "Andariel"] },
+    policy: { kind: ["new", "update"], actor: ["APT38", "Andariel"] },
     delivered: ["NEW_MEDIUM_APT38"],
   },
   {

@@ -36,7 +36,9 @@ export function buildFilterPolicy(filters: PolicyFilters): FilterPolicy {
     if (filters.corroboratedOnly) {
       policy.$or = [{ kind: ["new", "update"], corroborated: ["true"] }, { kind: ["corroborated"] }];
     } else {
-      policy.kind = [{ "anything-but": ["digest"] }];
+      // The story's first alert and its escalations; a later `corroborated` message is only for
+      // the subscribers who asked for corroborated stories (for them it is the first), never a second copy.
+      policy.kind = ["new", "update"];
     }
   }
   if (filters.actors.length > 0) policy.actor = [...filters.actors];
