@@ -4,6 +4,7 @@ import { PROJECT_ROOT } from "../infra/app.ts";
 import { ConfigError, parseConfig } from "../infra/config.ts";
 import { validateFeedList } from "../lambdas/core/model/config-schema.ts";
 import { planDelivery } from "../lambdas/core/alerts/delivery.ts";
+import { DEFAULT_RULES } from "../lambdas/core/classifier/classify.ts";
 import type { StoryRecord } from "../lambdas/core/model/ports.ts";
 import type { StorySource } from "../lambdas/core/model/types.ts";
 import type { StoryFeatures } from "../lambdas/core/stories/story-features.ts";
@@ -199,6 +200,59 @@ describe("alerts owed and their order", () => {
     ]);
     expect(after.story).toMatchObject({ title: A.title, url: A.url, publishedAt: A.publishedAt });
     expect(after.story.sources.find((s) => s.articleId === "a")?.tier).toBe("official");
+  });
+});
+
+describe("story severity with corroboration", () => {
+  const levels = DEFAULT_RULES.scoring.severity;
+  const now = new Date("2025-01-10T12:00:00.000Z");
+  const single = () =>
+    applyArrival(
+      null,
+      storyRecord({ sources: [A], severity: "medium", amountUsd: 60e6, attribution: "attributed" }),
+      { articleId: "a", tier: "news", severityLevels: levels },
+      now,
+    );
+
+  it("stays at the reports' level while one outlet reports $60M", () => {
+    expect(single().story.severity).toBe("medium");
+  });
+
+  it("rises to high when a second independent outlet corroborates $60M, and owes one corroborated message", () => {
+    const founded = single();
+    const told = {
+      ...founded,
+      story: {
+        ...founded.story,
+        alerted: {
+          severity: "medium" as const,
+          attribution: "attributed" as const,
+          amountUsd: 60e6,
+          corroborated: false,
+          at: now.toISOString(),
+        },
+      },
+      alert: { ...founded.alert, sentSeq: founded.alert.dueSeq },
+    };
+    const merged = { ...told, story: { ...told.story, sources: [A, B] } };
+    const after = applyArrival(told, merged, { articleId: "b", tier: "news", severityLevels: levels }, now);
+    expect(after.story.corroboration?.corroborated).toBe(true);
+    expect(after.story.severity).toBe("high");
+    // Owed: the corroborated message (for corroborated-only subscribers, their first), then the
+    // update saying severity was raised (for everyone else).
+    expect(after.alert.kind).toBe("corroborated");
+    expect(after.alert.dueSeq).toBe(after.alert.sentSeq + 2);
+    expect(after.alert.reasons).toEqual(["severity raised to high"]);
+  });
+
+  it("never lowers a story below its reports' level", () => {
+    const low = applyArrival(
+      null,
+      storyRecord({ sources: [A], severity: "high", amountUsd: null, attribution: null }),
+      { articleId: "a", tier: "news", severityLevels: levels },
+      now,
+    );
+    expect(low.story.severity).toBe("high");
   });
 });
 

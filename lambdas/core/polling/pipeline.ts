@@ -4,7 +4,7 @@
  * store, and every step is safe to repeat, so a crash or a second poller never loses an item
  * and never sends an alert twice.
  */
-import { classify, DEFAULT_THRESHOLD } from "../classifier/classify.ts";
+import { classify, DEFAULT_RULES, DEFAULT_THRESHOLD } from "../classifier/classify.ts";
 import { extractRecord } from "../record/extract-record.ts";
 import type { Fetcher } from "../acquire/fetcher.ts";
 import type { Clock, Log, Notifier, PipelineStore, StoryRecord } from "../model/ports.ts";
@@ -216,7 +216,11 @@ async function storeArticles(
       // crash in between leaves it unknown and the (idempotent) story step is simply redone.
       stored.storyId = await joinStory(stored, {
         ...deps,
-        source: { tier, threshold: deps.threshold ?? DEFAULT_THRESHOLD },
+        source: {
+          tier,
+          threshold: deps.threshold ?? DEFAULT_THRESHOLD,
+          severityLevels: DEFAULT_RULES.scoring.severity,
+        },
       });
       if (await deps.store.putArticleIfNew(stored)) {
         outcome.new++;

@@ -5,7 +5,16 @@
  * `applyArrival` after a report founded or joined a story.
  */
 import type { StoryRecord } from "../model/ports.ts";
-import type { Corroboration, SourceTier, Story, StorySource, TimelineEvent } from "../model/types.ts";
+import type {
+  Corroboration,
+  Severity,
+  SourceTier,
+  Story,
+  StorySource,
+  TimelineEvent,
+} from "../model/types.ts";
+import type { SeverityRules } from "../classifier/rules.ts";
+import { severityOf } from "../classifier/severity.ts";
 import { escalationReasons } from "./story.ts";
 import type { StoryFeatures } from "./story-features.ts";
 
@@ -161,6 +170,8 @@ export interface Arrival {
   tier: SourceTier;
   /** The flagging threshold it was classified with, shown beside the score. */
   threshold?: number;
+  /** The severity levels (rules.json scoring.severity): a story's severity is judged again with its corroboration. */
+  severityLevels?: SeverityRules;
 }
 
 /**
@@ -181,8 +192,23 @@ export function applyArrival(
   const corroboration = corroborationOf(sources, after.features, before?.story.corroboration, now);
   const story: Story = { ...headlineFromEarliest({ ...after.story, sources }), corroboration };
   if (arrival.threshold !== undefined) story.threshold = arrival.threshold;
+  if (arrival.severityLevels) story.severity = storySeverity(story, arrival.severityLevels);
   story.timeline = timelineAfter(before?.story ?? null, story, arrived, now);
   return { ...after, story, alert: alertsOwed(after, story) };
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2 };
+
+/**
+ * Severity by impact for the story as a whole: its largest amount, firmest attribution and
+ * corroboration (one article alone cannot know the last); never lower than its reports'.
+ */
+function storySeverity(story: Story, levels: SeverityRules): Severity {
+  const judged = severityOf(
+    { amountUsd: story.amountUsd, attribution: story.attribution, corroborated: isCorroborated(story) },
+    levels,
+  );
+  return SEVERITY_RANK[judged] > SEVERITY_RANK[story.severity] ? judged : story.severity;
 }
 
 /** Headline, link and date all come from the earliest report, so they always agree. */

@@ -10,8 +10,8 @@
  * story of the window joins that story instead.
  */
 import type { Clock, IncidentClaim, Log, StoryRecord, StoryStore } from "../model/ports.ts";
-import type { SourceTier, StoredArticle } from "../model/types.ts";
-import { applyArrival } from "./corroboration.ts";
+import type { StoredArticle } from "../model/types.ts";
+import { type Arrival, applyArrival } from "./corroboration.ts";
 import { authorityFamily } from "./incident.ts";
 import { extractFeatures, type StoryFeatures } from "./story-features.ts";
 import { DEFAULT_STORY_WINDOW_HOURS, findMatchingStory, mergeIntoStory, newStoryRecord } from "./story.ts";
@@ -25,7 +25,7 @@ export interface JoinStoryDeps {
   /** Waits between attempts after losing a race (injectable; default: short random backoff). */
   pause?: (attempt: number) => Promise<void>;
   /** The reporting feed's tier and the threshold the article was flagged at (stories/corroboration.ts). */
-  source?: { tier: SourceTier; threshold?: number };
+  source?: Omit<Arrival, "articleId">;
 }
 
 /** Corroboration, timeline and headline after a report founded (before = null) or joined a story. */
