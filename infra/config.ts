@@ -47,6 +47,8 @@ export interface HeistwatchConfig {
   alertPhones: Subscriber[];
   /** Stories scoring below this are listed in the feed but not alerted (env MIN_ALERT_SCORE); undefined = alert every flagged story. */
   minAlertScore: number | undefined;
+  /** Follow-ups join a story first reported at most this many hours before (env STORY_WINDOW_HOURS); undefined = 720. */
+  storyWindowHours: number | undefined;
   /** WebSub hub the feeds name and the poller pings after new stories (env WEBSUB_HUB_URL); undefined = none. */
   websubHubUrl: string | undefined;
   /** Minimum severity for SMS subscribers that set none of their own. */
@@ -132,6 +134,7 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
     alertEmails: p.subscribers("alertEmails", EMAIL, "an email address"),
     alertPhones,
     minAlertScore: p.optionalNumber("minAlertScore", { min: 0, max: 100 }),
+    storyWindowHours: p.optionalNumber("storyWindowHours", { min: 1, max: 24 * 365, integer: true }),
     websubHubUrl: p.optionalString("websubHubUrl", /^https?:\/\/[^\s/]+\S*$/, "an http(s) URL"),
     smsMinSeverity: p.oneOf<Severity>("smsMinSeverity", SEVERITIES, "high"),
     smsEnabled,

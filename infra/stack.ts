@@ -219,6 +219,9 @@ export class HeistwatchStack extends Stack {
       environment: {
         [ENV.pollConcurrency]: String(FUNCTION_SIZES.poll.concurrency),
         ...(config.minAlertScore === undefined ? {} : { [ENV.minAlertScore]: String(config.minAlertScore) }),
+        ...(config.storyWindowHours === undefined
+          ? {}
+          : { [ENV.storyWindowHours]: String(config.storyWindowHours) }),
       },
       // Polling is idempotent: retry a failed invocation once, then park it; the next cycle polls anew.
       retryAttempts: 1,

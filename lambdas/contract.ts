@@ -20,6 +20,8 @@ export const ENV = {
   pollConcurrency: "POLL_CONCURRENCY",
   /** Stories scoring below this are listed but not alerted (poll). */
   minAlertScore: "MIN_ALERT_SCORE",
+  /** Follow-up reports join a story first reported at most this many hours before them (poll). */
+  storyWindowHours: "STORY_WINDOW_HOURS",
   /** Absolute URL the public API names itself by (api). */
   publicBaseUrl: "PUBLIC_BASE_URL",
   /** Title of the public page and feeds (api). */

@@ -65,6 +65,8 @@ export interface PollEnv {
   topicArn: string;
   /** Stories scoring below this are stored and listed but not alerted; undefined = the pipeline's default. */
   minAlertScore: number | undefined;
+  /** How long an incident stays open to follow-ups; undefined = the pipeline's default (30 days). */
+  storyWindowHours: number | undefined;
   /** Feeds polled at once; undefined = the handler's default. */
   concurrency: number | undefined;
   /** The public site's base URL, for links to story pages in alerts (PUBLIC_BASE_URL, optional). */
@@ -88,6 +90,7 @@ export function readPollEnv(env: Env = process.env): PollEnv {
     tableName: required(env, ENV.tableName),
     topicArn: required(env, ENV.topicArn),
     minAlertScore: optionalNumber(env, ENV.minAlertScore, 0, 100),
+    storyWindowHours: optionalNumber(env, ENV.storyWindowHours, 1, 24 * 365),
     concurrency: optionalNumber(env, ENV.pollConcurrency, 1, 100),
     publicBaseUrl: optionalHttpUrl(env, ENV.publicBaseUrl),
   };

@@ -188,6 +188,7 @@ function buildFromEnvironment(): ReturnType<typeof createPollHandler> {
       // Default guards: public http(s) only, private and link-local addresses refused on every hop.
       fetcher: createHttpFetcher(),
       ...(env.minAlertScore === undefined ? {} : { minAlertScore: env.minAlertScore }),
+      ...(env.storyWindowHours === undefined ? {} : { storyWindowHours: env.storyWindowHours }),
     },
     feeds: bundledFeeds(),
     logger,

@@ -15,7 +15,7 @@ import { createDynamoStore } from "../lambdas/adapters/dynamo-store.ts";
 import { createSnsNotifier } from "../lambdas/adapters/sns-notifier.ts";
 import { createTable } from "../lambdas/adapters/table.ts";
 import type { FeedConfig, FeedState } from "../lambdas/core/model/types.ts";
-import { EnvError } from "../lambdas/env.ts";
+import { EnvError, readPollEnv } from "../lambdas/env.ts";
 import {
   createPollHandler,
   FEED_TIME_BUDGET_MS,
@@ -251,5 +251,16 @@ describe("feedFailureAgeHours", () => {
     ).toBeNull();
     expect(feedFailureAgeHours(null, at)).toBeNull();
     expect(feedFailureAgeHours(base, at)).toBeNull();
+  });
+});
+
+describe("readPollEnv", () => {
+  it("reads the story window the stack sets, naming the variable when it is out of range", () => {
+    const base = { TABLE_NAME: "t", TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:alerts" };
+    expect(readPollEnv(base).storyWindowHours).toBeUndefined();
+    expect(readPollEnv({ ...base, STORY_WINDOW_HOURS: "336" }).storyWindowHours).toBe(336);
+    expect(() => readPollEnv({ ...base, STORY_WINDOW_HOURS: "0" })).toThrow(
+      "Environment variable STORY_WINDOW_HOURS must be a number from 1 to 8760, got '0'",
+    );
   });
 });

@@ -38,6 +38,7 @@ describe("loadLocalConfig", () => {
         dataDir: "state",
         feedsFile: "feeds.json",
         threshold: 40,
+        storyWindowHours: 336,
       }),
     );
     const { config } = loadLocalConfig({
@@ -48,6 +49,7 @@ describe("loadLocalConfig", () => {
     expect(config.port).toBe(9100);
     expect(config.intervalSeconds).toBe(30);
     expect(config.threshold).toBe(40);
+    expect(config.storyWindowHours).toBe(336);
     expect(config.dataDir).toBe(join(confDir, "state"));
     expect(config.feedsFile).toBe(join(confDir, "feeds.json"));
     expect(config.webhookUrl).toBe("https://hooks.example/abc");

@@ -31,6 +31,8 @@ export interface LocalConfig {
   intervalSeconds: number;
   /** Classifier threshold (0..100): the score from which an article is flagged; undefined = the rules' own. */
   threshold?: number;
+  /** Follow-up reports join a story first reported at most this many hours before; undefined = 720 (30 days). */
+  storyWindowHours?: number;
   /** Slack/Discord-compatible incoming webhook; undefined = console alerts only. */
   webhookUrl?: string;
   /** IP addresses that feeds may resolve to even though they are private/loopback (e.g. "127.0.0.1"). */
@@ -145,6 +147,11 @@ const SETTINGS = {
   feedsFile: { env: "HEISTWATCH_FEEDS_FILE", flag: "--feeds", parse: text },
   intervalSeconds: { env: "HEISTWATCH_INTERVAL_SECONDS", flag: "--interval", parse: integer(1, 86_400) },
   threshold: { env: "HEISTWATCH_THRESHOLD", flag: "--threshold", parse: integer(0, 100) },
+  storyWindowHours: {
+    env: "HEISTWATCH_STORY_WINDOW_HOURS",
+    flag: "--story-window-hours",
+    parse: integer(1, 24 * 365),
+  },
   webhookUrl: { env: "HEISTWATCH_WEBHOOK_URL", flag: "--webhook", parse: httpUrl },
   allowPrivateAddresses: {
     env: "HEISTWATCH_ALLOW_PRIVATE_ADDRESSES",
@@ -174,6 +181,7 @@ export const CONFIG_FLAGS_USAGE = [
   "  --feeds FILE         feed list JSON (default config/feeds.json)      env HEISTWATCH_FEEDS_FILE",
   "  --interval SECONDS   time between poll cycles (default 300)          env HEISTWATCH_INTERVAL_SECONDS",
   "  --threshold N        flag threshold 0..100 (default: the rules')     env HEISTWATCH_THRESHOLD",
+  "  --story-window-hours N  how long a story takes follow-ups (default 720) env HEISTWATCH_STORY_WINDOW_HOURS",
   "  --webhook URL        Slack/Discord incoming webhook for alerts       env HEISTWATCH_WEBHOOK_URL",
   "  --allow-private IPS  comma list of private IPs feeds may use         env HEISTWATCH_ALLOW_PRIVATE_ADDRESSES",
   "  --concurrency N      feeds polled at once (default 6)                env HEISTWATCH_CONCURRENCY",
@@ -262,6 +270,7 @@ export function loadLocalConfig(input: LoadConfigInput): LoadedConfig {
     feedsFile: (parsed.feedsFile as string | undefined) ?? DEFAULTS.feedsFile,
     intervalSeconds: (parsed.intervalSeconds as number | undefined) ?? DEFAULTS.intervalSeconds,
     threshold: parsed.threshold as number | undefined,
+    storyWindowHours: parsed.storyWindowHours as number | undefined,
     webhookUrl: parsed.webhookUrl as string | undefined,
     allowPrivateAddresses: (parsed.allowPrivateAddresses as string[] | undefined) ?? [],
     concurrency: (parsed.concurrency as number | undefined) ?? DEFAULTS.concurrency,

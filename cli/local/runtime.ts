@@ -136,6 +136,7 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
     clock,
     log,
     threshold: config.threshold,
+    ...(config.storyWindowHours === undefined ? {} : { storyWindowHours: config.storyWindowHours }),
     ...options.pipeline,
     fetcher,
     ...(fetchSignal ? { signal: fetchSignal } : {}),

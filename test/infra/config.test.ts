@@ -54,6 +54,7 @@ describe("parseConfig", () => {
       alertPhones: "+15551234567",
       smsEnabled: "true",
       minAlertScore: "55",
+      storyWindowHours: "336",
       logRetentionDays: "90",
       apiThrottleRate: "5",
       apiThrottleBurst: "10",
@@ -65,6 +66,10 @@ describe("parseConfig", () => {
     expect(config.alertPhones).toEqual([{ address: "+15551234567" }]);
     expect(config.smsEnabled).toBe(true);
     expect(config.minAlertScore).toBe(55);
+    expect(config.storyWindowHours).toBe(336);
+    expect(problemsOf({ storyWindowHours: "0" })[0]).toMatch(
+      /^storyWindowHours: expected a number from 1 to 8760/,
+    );
     expect(config.logRetentionDays).toBe(90);
     expect(config.apiThrottleRate).toBe(5);
     expect(config.tableRemovalPolicy).toBe("destroy");
