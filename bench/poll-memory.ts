@@ -20,8 +20,9 @@ import { BUNDLE_DEFAULTS } from "../infra/constructs/function.ts";
 import { createTable } from "../lambdas/adapters/table.ts";
 import { startDynalite } from "../test/helpers/dynalite.ts";
 import { startServer } from "../test/helpers/http-server.ts";
+import { sharedPath } from "../test/helpers/shared-data.ts";
 
-const FEEDS_DIR = join(PROJECT_ROOT, "..", "shared", "feeds");
+const FEEDS_DIR = sharedPath("feeds");
 const CONCURRENCIES = process.env.CONCURRENCY ? [Number(process.env.CONCURRENCY)] : [1, 8, 20];
 const MEMORY_MB = process.env.MEMORY_MB ? Number(process.env.MEMORY_MB) : undefined;
 const heapFlags = MEMORY_MB ? [`--max-old-space-size=${Math.floor(MEMORY_MB * 0.9)}`] : [];

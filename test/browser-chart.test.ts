@@ -4,10 +4,10 @@
  * amount on the axis, and the table beside it shows the same numbers (read as a person reads
  * them). Screenshot: test-output/browser-chart.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
+import { type LaunchedChromium, browserTestsRun, cspViolations, launchChromium } from "./helpers/browser.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, startApiServer } from "../cli/local/http-adapter.ts";
 import { createApiGatewayHandler } from "../lambdas/core/api/apigw.ts";
@@ -16,14 +16,7 @@ import type { Story } from "../lambdas/core/model/types.ts";
 import { extractRecord } from "../lambdas/core/record/extract-record.ts";
 import { makeStory, memoryReader, recordingLog } from "./helpers/api-stories.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
-const mustRun = Boolean(process.env.CI);
-if (!haveChromium && !mustRun) {
-  console.warn(
-    `browser chart test skipped: ${CHROMIUM} is absent (apt-get install chromium); with CI set it fails instead`,
-  );
-}
+const runBrowser = browserTestsRun("browser chart test");
 
 const NOW = new Date("2026-11-15T12:00:00Z");
 const TITLES = [
@@ -55,15 +48,13 @@ function incidents(): Story[] {
   return stories;
 }
 
-describe.skipIf(!haveChromium && !mustRun)("the record chart in Chromium", () => {
+describe.skipIf(!runBrowser)("the record chart in Chromium", () => {
   let server: ApiServer;
   let context: BrowserContext;
-  let profile: string;
+  let browser: LaunchedChromium | undefined;
   const outDir = join(process.cwd(), "test-output");
 
   beforeAll(async () => {
-    if (!haveChromium)
-      throw new Error(`CI is set but ${CHROMIUM} is missing: install Debian's chromium package`);
     const app = createApi({
       reader: memoryReader(incidents()),
       site: { title: "heistwatch", description: "State-sponsored theft of money, scored and explained." },
@@ -71,37 +62,19 @@ describe.skipIf(!haveChromium && !mustRun)("the record chart in Chromium", () =>
       clock: () => NOW,
     });
     server = await startApiServer(createApiGatewayHandler(app), { port: 0, host: "127.0.0.1" });
-    profile = mkdtempSync(join(tmpdir(), "heistwatch-chromium-chart-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-      viewport: { width: 1280, height: 900 },
-    });
+    browser = await launchChromium({ width: 1280, height: 900 });
+    context = browser.context;
     mkdirSync(outDir, { recursive: true });
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it("draws each bar at its amount and the table beside it shows the same numbers", async () => {
     const page = await context.newPage();
-    const cspViolations: string[] = [];
-    page.on("console", (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
+    const violations = cspViolations(page);
     const response = await page.goto(`${server.url}/record`);
     expect(response?.status()).toBe(200);
 
@@ -162,7 +135,7 @@ describe.skipIf(!haveChromium && !mustRun)("the record chart in Chromium", () =>
       "getComputedStyle(document.querySelector('figure')).backgroundColor",
     );
     expect(background).not.toBe("rgba(0, 0, 0, 0)");
-    expect(cspViolations).toEqual([]);
+    expect(violations).toEqual([]);
     await page.screenshot({ path: join(outDir, "browser-chart.png"), fullPage: true });
     await page.close();
   });

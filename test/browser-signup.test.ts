@@ -4,35 +4,26 @@
  * "check your inbox" page, the confirmation mail reaches a real SMTP server, and the hidden
  * honeypot stays empty. Screenshots go to test-output/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
+import { type LaunchedChromium, browserTestsRun, cspViolations, launchChromium } from "./helpers/browser.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiServer } from "../cli/local/http-adapter.ts";
 import { type LocalStack, openLocalStack } from "../cli/local/runtime.ts";
 import { type SmtpInbox, startSmtpInbox } from "./helpers/smtp-inbox.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
-const mustRun = Boolean(process.env.CI);
-if (!haveChromium && !mustRun) {
-  console.warn(
-    `browser sign-up test skipped: ${CHROMIUM} is absent (apt-get install chromium); with CI set it fails instead`,
-  );
-}
+const runBrowser = browserTestsRun("browser sign-up test");
 
-describe.skipIf(!haveChromium && !mustRun)("the sign-up form in Chromium", () => {
+describe.skipIf(!runBrowser)("the sign-up form in Chromium", () => {
   let inbox: SmtpInbox;
   let stack: LocalStack;
   let api: ApiServer;
   let context: BrowserContext;
-  let profile: string;
+  let browser: LaunchedChromium | undefined;
   const outDir = join(process.cwd(), "test-output");
 
   beforeAll(async () => {
-    if (!haveChromium)
-      throw new Error(`CI is set but ${CHROMIUM} is missing: install Debian's chromium package`);
     inbox = await startSmtpInbox();
     stack = await openLocalStack({
       config: {
@@ -52,36 +43,20 @@ describe.skipIf(!haveChromium && !mustRun)("the sign-up form in Chromium", () =>
       output: { out: () => {}, err: () => {} },
     });
     api = await stack.serveApi(0);
-    profile = mkdtempSync(join(tmpdir(), "heistwatch-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-sync",
-      ],
-      viewport: { width: 1100, height: 900 },
-    });
+    browser = await launchChromium({ width: 1100, height: 900 });
+    context = browser.context;
     mkdirSync(outDir, { recursive: true });
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await stack?.close();
     await inbox?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it("submits the form and shows the check-your-inbox page; the confirmation mail arrives", async () => {
     const page = await context.newPage();
-    const cspViolations: string[] = [];
-    page.on("console", (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
+    const violations = cspViolations(page);
     await page.goto(`${api.url}/`);
     const form = page.locator("#get-alerts form.signup");
     expect(await form.isVisible()).toBe(true);
@@ -98,7 +73,7 @@ describe.skipIf(!haveChromium && !mustRun)("the sign-up form in Chromium", () =>
     ]);
     expect(await page.locator("h1").innerText()).toBe("Check your inbox");
     expect(await page.locator("body").innerText()).toContain("we sent a confirmation link");
-    expect(cspViolations).toEqual([]);
+    expect(violations).toEqual([]);
     await page.screenshot({ path: join(outDir, "browser-signup-check-inbox.png"), fullPage: true });
 
     const mails = inbox.to("browser.reader@example.org");

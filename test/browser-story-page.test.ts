@@ -4,10 +4,10 @@
  * browser gets an HTML 400 page, and every text in dark mode (front page, its Filter button,
  * story page) passes WCAG AA contrast (4.5:1). Screenshots go to test-output/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type BrowserContext, type Page } from "playwright-core";
+import { type LaunchedChromium, browserTestsRun, cspViolations, launchChromium } from "./helpers/browser.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, startApiServer } from "../cli/local/http-adapter.ts";
 import { createApiGatewayHandler } from "../lambdas/core/api/apigw.ts";
@@ -16,14 +16,7 @@ import type { FeedState, Story } from "../lambdas/core/model/types.ts";
 import { ESCALATED } from "./helpers/alert-stories.ts";
 import { makeStory, memoryReader, recordingLog } from "./helpers/api-stories.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
-const mustRun = Boolean(process.env.CI);
-if (!haveChromium && !mustRun) {
-  console.warn(
-    `story page browser test skipped: ${CHROMIUM} is absent (apt-get install chromium); with CI set it fails instead`,
-  );
-}
+const runBrowser = browserTestsRun("story page browser test");
 
 const story: Story = {
   ...ESCALATED.story,
@@ -111,15 +104,13 @@ async function contrasts(page: Page, selectors: string[]): Promise<{ selector: s
   return page.evaluate<{ selector: string; ratio: number }[]>(CONTRAST(selectors));
 }
 
-describe.skipIf(!haveChromium && !mustRun)("the story page in Chromium", () => {
+describe.skipIf(!runBrowser)("the story page in Chromium", () => {
   let server: ApiServer;
   let context: BrowserContext;
-  let profile: string;
+  let browser: LaunchedChromium | undefined;
   const outDir = join(process.cwd(), "test-output");
 
   beforeAll(async () => {
-    if (!haveChromium)
-      throw new Error(`CI is set but ${CHROMIUM} is missing: install Debian's chromium package`);
     const app = createApi({
       reader: memoryReader(stories),
       feedStates: { listFeedStates: async () => states },
@@ -129,37 +120,19 @@ describe.skipIf(!haveChromium && !mustRun)("the story page in Chromium", () => {
       threshold: 50,
     });
     server = await startApiServer(createApiGatewayHandler(app), { port: 0, host: "127.0.0.1" });
-    profile = mkdtempSync(join(tmpdir(), "heistwatch-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-      viewport: { width: 1000, height: 900 },
-    });
+    browser = await launchChromium({ width: 1000, height: 900 });
+    context = browser.context;
     mkdirSync(outDir, { recursive: true });
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it("renders the verdict, the timeline and the evidence, styled under the strict CSP", async () => {
     const page = await context.newPage();
-    const cspViolations: string[] = [];
-    page.on("console", (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
+    const violations = cspViolations(page);
     const response = await page.goto(`${server.url}/stories/${story.id}`);
     expect(response?.status()).toBe(200);
     expect(await page.locator("ol.timeline li").count()).toBe(6);
@@ -173,7 +146,7 @@ describe.skipIf(!haveChromium && !mustRun)("the story page in Chromium", () => {
       "getComputedStyle(document.querySelector('section')).borderTopStyle",
     );
     expect(border).toBe("solid");
-    expect(cspViolations).toEqual([]);
+    expect(violations).toEqual([]);
     await page.screenshot({ path: join(outDir, "browser-story-page.png"), fullPage: true });
   });
 

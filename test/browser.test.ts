@@ -3,24 +3,17 @@
  * local HTTP adapter: the stories render with their scores, the CSP-hashed stylesheet applies,
  * hostile feed text runs nothing, and the page fits a phone. Screenshots go to test-output/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
+import { type LaunchedChromium, browserTestsRun, cspViolations, launchChromium } from "./helpers/browser.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, startApiServer } from "../cli/local/http-adapter.ts";
 import { createApiGatewayHandler } from "../lambdas/core/api/apigw.ts";
 import { createApi } from "../lambdas/core/api/app.ts";
 import { HOSTILE, makeStory, memoryReader, recordingLog } from "./helpers/api-stories.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
-const mustRun = Boolean(process.env.CI);
-if (!haveChromium && !mustRun) {
-  console.warn(
-    `browser test skipped: ${CHROMIUM} is absent (apt-get install chromium); with CI set it fails instead`,
-  );
-}
+const runBrowser = browserTestsRun("browser test");
 
 const stories = [
   makeStory({
@@ -77,54 +70,34 @@ const stories = [
   }),
 ];
 
-describe.skipIf(!haveChromium && !mustRun)("the HTML page in Chromium", () => {
+describe.skipIf(!runBrowser)("the HTML page in Chromium", () => {
   let server: ApiServer;
   let context: BrowserContext;
-  let profile: string;
+  let browser: LaunchedChromium | undefined;
   const dialogs: string[] = [];
   const outDir = join(process.cwd(), "test-output");
 
   beforeAll(async () => {
-    if (!haveChromium)
-      throw new Error(`CI is set but ${CHROMIUM} is missing: install Debian's chromium package`);
     const app = createApi({
       reader: memoryReader(stories),
       site: { title: "heistwatch", description: "State-sponsored theft of money, scored and explained." },
       log: recordingLog(),
     });
     server = await startApiServer(createApiGatewayHandler(app), { port: 0, host: "127.0.0.1" });
-    profile = mkdtempSync(join(tmpdir(), "heistwatch-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-      viewport: { width: 1100, height: 900 },
-    });
+    browser = await launchChromium({ width: 1100, height: 900 });
+    context = browser.context;
     context.on("page", (page) => page.on("dialog", (dialog) => dialogs.push(dialog.message())));
     mkdirSync(outDir, { recursive: true });
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it("renders the stories with their scores, styled under the strict CSP", async () => {
     const page = await context.newPage();
-    const cspViolations: string[] = [];
-    page.on("console", (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
+    const violations = cspViolations(page);
     const response = await page.goto(`${server.url}/`);
     expect(response?.status()).toBe(200);
     expect(await page.locator("article.story").count()).toBe(3);
@@ -137,7 +110,7 @@ describe.skipIf(!haveChromium && !mustRun)("the HTML page in Chromium", () => {
       "getComputedStyle(document.querySelector('#story-bybit .score')).backgroundColor",
     );
     expect(badge).not.toBe("rgba(0, 0, 0, 0)");
-    expect(cspViolations).toEqual([]);
+    expect(violations).toEqual([]);
     await page.screenshot({ path: join(outDir, "browser-desktop.png"), fullPage: true });
     // The evidence table is folded by default; open it (a click, no page script) and check it.
     await page.locator("#story-bybit details summary", { hasText: "Why it was flagged" }).click();
