@@ -12,57 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, startApiServer } from "../cli/local/http-adapter.ts";
 import { createApiGatewayHandler } from "../lambdas/core/api/apigw.ts";
 import { createApi } from "../lambdas/core/api/app.ts";
-import type { FeedState, Story } from "../lambdas/core/model/types.ts";
-import { ESCALATED } from "./helpers/alert-stories.ts";
+import type { FeedState } from "../lambdas/core/model/types.ts";
+import { ESCALATED_WITH_TIMELINE as story } from "./helpers/alert-stories.ts";
 import { makeStory, memoryReader, recordingLog } from "./helpers/api-stories.ts";
 
 const runBrowser = browserTestsRun("story page browser test");
 
-const story: Story = {
-  ...ESCALATED.story,
-  timeline: [
-    {
-      at: "2026-03-10T08:45:00.000Z",
-      kind: "source",
-      articleId: "a1b2c3d4e5f60718",
-      sourceName: "Chainwire Daily",
-    },
-    {
-      at: "2026-03-10T11:10:00.000Z",
-      kind: "source",
-      articleId: "b2c3d4e5f6071829",
-      sourceName: "Orbit Ledger",
-    },
-    {
-      at: "2026-03-10T11:10:00.000Z",
-      kind: "corroborated",
-      articleId: "b2c3d4e5f6071829",
-      sourceName: "Orbit Ledger",
-    },
-    {
-      at: "2026-03-11T15:05:00.000Z",
-      kind: "source",
-      articleId: "c3d4e5f607182930",
-      sourceName: "FBI national press releases",
-    },
-    {
-      at: "2026-03-11T15:05:00.000Z",
-      kind: "attribution",
-      articleId: "c3d4e5f607182930",
-      sourceName: "FBI national press releases",
-      from: "attributed",
-      to: "confirmed",
-    },
-    {
-      at: "2026-03-11T15:05:00.000Z",
-      kind: "amount",
-      articleId: "c3d4e5f607182930",
-      sourceName: "FBI national press releases",
-      from: "41000000",
-      to: "95000000",
-    },
-  ],
-};
 const stories = [
   story,
   makeStory({ id: "medium", severity: "medium", score: 64 }),

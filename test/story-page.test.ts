@@ -5,56 +5,10 @@ import { createApi } from "../lambdas/core/api/app.ts";
 import type { ApiRequest } from "../lambdas/core/api/http.ts";
 import type { Story } from "../lambdas/core/model/types.ts";
 import { renderStoryPage, STORY_PAGE_CSP } from "../lambdas/core/publish/story-page.ts";
-import { CORROBORATED, ESCALATED } from "./helpers/alert-stories.ts";
+import { CORROBORATED, ESCALATED_WITH_TIMELINE as escalated } from "./helpers/alert-stories.ts";
 import { HOSTILE, makeStory, memoryReader, recordingLog } from "./helpers/api-stories.ts";
 
 const site = { title: "heistwatch", description: "d", baseUrl: "https://feed.example.org" };
-
-const escalated: Story = {
-  ...ESCALATED.story,
-  timeline: [
-    {
-      at: "2026-03-10T08:45:00.000Z",
-      kind: "source",
-      articleId: "a1b2c3d4e5f60718",
-      sourceName: "Chainwire Daily",
-    },
-    {
-      at: "2026-03-10T11:10:00.000Z",
-      kind: "source",
-      articleId: "b2c3d4e5f6071829",
-      sourceName: "Orbit Ledger",
-    },
-    {
-      at: "2026-03-10T11:10:00.000Z",
-      kind: "corroborated",
-      articleId: "b2c3d4e5f6071829",
-      sourceName: "Orbit Ledger",
-    },
-    {
-      at: "2026-03-11T15:05:00.000Z",
-      kind: "source",
-      articleId: "c3d4e5f607182930",
-      sourceName: "FBI national press releases",
-    },
-    {
-      at: "2026-03-11T15:05:00.000Z",
-      kind: "attribution",
-      articleId: "c3d4e5f607182930",
-      sourceName: "FBI national press releases",
-      from: "attributed",
-      to: "confirmed",
-    },
-    {
-      at: "2026-03-11T15:05:00.000Z",
-      kind: "amount",
-      articleId: "c3d4e5f607182930",
-      sourceName: "FBI national press releases",
-      from: "41000000",
-      to: "95000000",
-    },
-  ],
-};
 
 function api(stories: Story[]) {
   const app = createApi({ reader: memoryReader(stories), site, log: recordingLog(), threshold: 50 });

@@ -124,6 +124,53 @@ export const ESCALATED: Alert = {
   },
 };
 
+/** The escalated story with the timeline that led there: two outlets, corroboration, then the FBI. */
+export const ESCALATED_WITH_TIMELINE: Story = {
+  ...ESCALATED.story,
+  timeline: [
+    {
+      at: "2026-03-10T08:45:00.000Z",
+      kind: "source",
+      articleId: "a1b2c3d4e5f60718",
+      sourceName: "Chainwire Daily",
+    },
+    {
+      at: "2026-03-10T11:10:00.000Z",
+      kind: "source",
+      articleId: "b2c3d4e5f6071829",
+      sourceName: "Orbit Ledger",
+    },
+    {
+      at: "2026-03-10T11:10:00.000Z",
+      kind: "corroborated",
+      articleId: "b2c3d4e5f6071829",
+      sourceName: "Orbit Ledger",
+    },
+    {
+      at: "2026-03-11T15:05:00.000Z",
+      kind: "source",
+      articleId: "c3d4e5f607182930",
+      sourceName: "FBI national press releases",
+    },
+    {
+      at: "2026-03-11T15:05:00.000Z",
+      kind: "attribution",
+      articleId: "c3d4e5f607182930",
+      sourceName: "FBI national press releases",
+      from: "attributed",
+      to: "confirmed",
+    },
+    {
+      at: "2026-03-11T15:05:00.000Z",
+      kind: "amount",
+      articleId: "c3d4e5f607182930",
+      sourceName: "FBI national press releases",
+      from: "41000000",
+      to: "95000000",
+    },
+  ],
+};
+
 export const GOLDEN_ALERTS = {
   "single-source": SINGLE_SOURCE,
   corroborated: CORROBORATED,
