@@ -13,6 +13,7 @@ import {
   SEVERITIES,
   validateFeedList,
 } from "../lambdas/core/model/config-schema.ts";
+import { severitiesAtLeast } from "../lambdas/core/model/severity.ts";
 import type { FeedConfig, Severity } from "../lambdas/core/model/types.ts";
 
 export { ConfigError, SEVERITIES };
@@ -415,7 +416,5 @@ class Parser {
   }
 }
 
-/** The severities at or above `min`, as an SNS filter policy allow-list. */
-export function severitiesAtLeast(min: Severity): Severity[] {
-  return SEVERITIES.slice(SEVERITIES.indexOf(min));
-}
+/** The severities at or above `min`, as an SNS filter policy allow-list (core/model/severity.ts). */
+export { severitiesAtLeast };

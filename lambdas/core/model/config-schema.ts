@@ -6,7 +6,8 @@
  * valibot is modular: a bundle carries only the validators it uses (about 5 KB in the poll bundle).
  */
 import * as v from "valibot";
-import type { FeedConfig, Severity, SourceTier } from "./types.ts";
+import { SEVERITIES } from "./severity.ts";
+import type { FeedConfig, SourceTier } from "./types.ts";
 
 /** A configuration value that cannot be used; each problem names the setting and where it came from. */
 export class ConfigError extends Error {
@@ -19,7 +20,7 @@ export class ConfigError extends Error {
   }
 }
 
-export const SEVERITIES: readonly Severity[] = ["low", "medium", "high"];
+export { SEVERITIES };
 
 /** Feed ids key the feed's stored state and appear in logs and metrics. */
 export const FEED_ID = /^[a-z0-9-]{1,64}$/;

@@ -15,6 +15,7 @@ import type {
 } from "../model/types.ts";
 import type { SeverityRules } from "../classifier/rules.ts";
 import { severityOf } from "../classifier/severity.ts";
+import { higherSeverity } from "../model/severity.ts";
 import { escalationReasons } from "./story.ts";
 import type { StoryFeatures } from "./story-features.ts";
 
@@ -197,8 +198,6 @@ export function applyArrival(
   return { ...after, story, alert: alertsOwed(after, story) };
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2 };
-
 /**
  * Severity by impact for the story as a whole: its largest amount, firmest attribution and
  * corroboration (one article alone cannot know the last); never lower than its reports'.
@@ -208,7 +207,7 @@ function storySeverity(story: Story, levels: SeverityRules): Severity {
     { amountUsd: story.amountUsd, attribution: story.attribution, corroborated: isCorroborated(story) },
     levels,
   );
-  return SEVERITY_RANK[judged] > SEVERITY_RANK[story.severity] ? judged : story.severity;
+  return higherSeverity(judged, story.severity);
 }
 
 /** Headline, link and date all come from the earliest report, so they always agree. */

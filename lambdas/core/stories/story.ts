@@ -8,7 +8,8 @@ import type { AlertState, StoryRecord } from "../model/ports.ts";
 import { sameAuthority } from "./incident.ts";
 import type { StoryFeatures } from "./story-features.ts";
 import { mergeRecords } from "../record/extract-record.ts";
-import type { AttributionStage, Severity, StoredArticle, Story, StorySource } from "../model/types.ts";
+import { higherSeverity, SEVERITIES } from "../model/severity.ts";
+import type { AttributionStage, StoredArticle, Story, StorySource } from "../model/types.ts";
 
 /**
  * Follow-ups of one incident (an attribution, a revised amount, a freeze, a recovery) join it
@@ -36,7 +37,6 @@ const NEAR_IDENTICAL_HEADLINE = 0.6;
 /** Two amounts within this factor are one figure told twice ("$30M", "$36.9 million"). */
 const AMOUNT_TOLERANCE = 1.3;
 
-const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2 };
 const ATTRIBUTION_RANK: Record<AttributionStage, number> = { suspected: 0, attributed: 1, confirmed: 2 };
 
 /** Why two reports do or do not look like the same event. */
@@ -364,7 +364,7 @@ export function escalationReasons(alerted: NonNullable<Story["alerted"]>, story:
       `amount revised up from $${alerted.amountUsd.toLocaleString("en-US")} to $${story.amountUsd.toLocaleString("en-US")}`,
     );
   }
-  if (SEVERITY_RANK[story.severity] > SEVERITY_RANK[alerted.severity]) {
+  if (SEVERITIES.indexOf(story.severity) > SEVERITIES.indexOf(alerted.severity)) {
     reasons.push(`severity raised to ${story.severity}`);
   }
   return reasons;
@@ -390,8 +390,7 @@ export function mergeIntoStory(
     updatedAt: now.toISOString(),
     score: Math.max(story.score, article.score),
     matched: article.score > story.score ? article.matched : story.matched,
-    severity:
-      SEVERITY_RANK[article.severity] > SEVERITY_RANK[story.severity] ? article.severity : story.severity,
+    severity: higherSeverity(story.severity, article.severity),
     actors: union(story.actors, article.actors),
     amountUsd:
       story.amountUsd === null || (article.amountUsd !== null && article.amountUsd > story.amountUsd)

@@ -7,7 +7,7 @@ import { formatUsd, oneLine, safeLink } from "../alerts/messages.ts";
 import type { StoryReader } from "../model/ports.ts";
 import type { Severity, Story } from "../model/types.ts";
 import { digestAttributes } from "./attributes.ts";
-import { severitiesFrom } from "./policy.ts";
+import { severitiesAtLeast } from "../model/severity.ts";
 import type { DigestPeriod, MessageAttributes } from "./types.ts";
 
 export interface Digest {
@@ -77,8 +77,8 @@ export function buildDigests(period: DigestPeriod, stories: Story[], now: Date):
     .filter((story) => story.publishedAt >= from && story.publishedAt < to)
     .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt));
   const digests: Digest[] = [];
-  for (const tier of severitiesFrom("low")) {
-    const allowed = new Set(severitiesFrom(tier));
+  for (const tier of severitiesAtLeast("low")) {
+    const allowed = new Set(severitiesAtLeast(tier));
     const listed = inWindow.filter((story) => allowed.has(story.severity)).slice(0, MAX_DIGEST_STORIES);
     if (listed.length === 0) continue;
     const actors = [...new Set(listed.flatMap((story) => story.actors))];

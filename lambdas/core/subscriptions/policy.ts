@@ -3,15 +3,8 @@
  * the subscription; locally match-policy.ts evaluates the same JSON, so one table of cases holds
  * both paths to one meaning.
  */
-import type { Severity } from "../model/types.ts";
+import { severitiesAtLeast } from "../model/severity.ts";
 import type { FilterPolicy, SignupRequest } from "./types.ts";
-
-const SEVERITY_ORDER: Severity[] = ["low", "medium", "high"];
-
-/** The severities at or above `min`, lowest first. */
-export function severitiesFrom(min: Severity): Severity[] {
-  return SEVERITY_ORDER.slice(SEVERITY_ORDER.indexOf(min));
-}
 
 export type PolicyFilters = Pick<SignupRequest, "minSeverity" | "actors" | "corroboratedOnly" | "digest">;
 
@@ -32,7 +25,7 @@ export function buildFilterPolicy(filters: PolicyFilters): FilterPolicy {
     policy.period = [filters.digest];
     policy.severity = [filters.minSeverity];
   } else {
-    if (filters.minSeverity !== "low") policy.severity = severitiesFrom(filters.minSeverity);
+    if (filters.minSeverity !== "low") policy.severity = severitiesAtLeast(filters.minSeverity);
     if (filters.corroboratedOnly) {
       policy.$or = [{ kind: ["new", "update"], corroborated: ["true"] }, { kind: ["corroborated"] }];
     } else {
