@@ -181,6 +181,11 @@ async function startSites(): Promise<Sites> {
 
 const WRITE_COMMANDS = /^(Put|Update|Delete|BatchWrite|TransactWrite)/;
 
+/** Process CPU (user + system) in ms: on a shared machine it says what the work costs, wall time what it waited. */
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
 function fmt(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
@@ -196,11 +201,13 @@ async function main() {
   try {
     // Baseline: the same fetches and parses through the same scheduler, nothing stored or scored.
     const baselineStart = performance.now();
+    const baselineCpu = process.cpuUsage();
     const baselineRuns = await runFeeds(sites.feeds, (feed) => readFeedOverHttp(feed, fetchOptions), {
       concurrency: CONCURRENCY,
       gate: createHostGate(HOST_GAP_MS),
     });
     const baselineMs = performance.now() - baselineStart;
+    const baselineCpuMs = cpuMs(process.cpuUsage(baselineCpu));
     const baselineFailed = baselineRuns.filter(
       (r) => r.status !== "done" || r.result.status === "failed",
     ).length;
@@ -240,8 +247,10 @@ async function main() {
     const cycle = async (label: string) => {
       counts.clear();
       const started = performance.now();
+      const startedCpu = process.cpuUsage();
       const summary: CycleSummary = await stack.runCycle();
       const ms = performance.now() - started;
+      const cycleCpuMs = cpuMs(process.cpuUsage(startedCpu));
       const total = [...counts.values()].reduce((a, b) => a + b, 0);
       const writes = [...counts].filter(([name]) => WRITE_COMMANDS.test(name)).reduce((a, [, n]) => a + n, 0);
       const by = [...counts]
@@ -254,6 +263,7 @@ async function main() {
           `feeds: ${summary.due} due, ${count("ok")} ok, ${count("not-modified")} not modified, ${count("failed")} failed; ` +
           `${summary.outcomes.reduce((n, o) => n + o.new, 0)} new, ${summary.outcomes.reduce((n, o) => n + o.flagged, 0)} flagged`,
       );
+      console.log(`${"".padEnd(38)} CPU ${fmt(cycleCpuMs)} (baseline ${fmt(baselineCpuMs)})`);
       console.log(`${"".padEnd(38)} DynamoDB: ${total} commands, ${writes} writes (${by || "none"})`);
     };
 
