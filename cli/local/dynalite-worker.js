@@ -11,7 +11,9 @@ const server = dynalite({
   updateTableMs: 0,
 });
 server.once("error", (error) => parentPort.postMessage({ type: "error", message: error.message }));
-server.listen(0, "127.0.0.1", () => parentPort.postMessage({ type: "listening", port: server.address().port }));
+server.listen(0, "127.0.0.1", () =>
+  parentPort.postMessage({ type: "listening", port: server.address().port }),
+);
 parentPort.on("message", (message) => {
   if (message !== "close") return;
   server.closeAllConnections?.();
