@@ -213,7 +213,8 @@ function validateCountedOnce(value: unknown): Record<string, GroupRole[]> {
       if (!(GROUP_ROLES as readonly unknown[]).includes(role))
         fail(`${path}[${i}]`, `expected a group role (${GROUP_ROLES.join(", ")})`);
       const other = claimed.get(role as string);
-      if (other !== undefined) fail(`${path}[${i}]`, `role "${role as string}" is already counted once in ${other}`);
+      if (other !== undefined)
+        fail(`${path}[${i}]`, `role "${role as string}" is already counted once in ${other}`);
       claimed.set(role as string, name);
       return role as GroupRole;
     });

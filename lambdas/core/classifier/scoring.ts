@@ -452,12 +452,14 @@ export function score(
   }
   for (const { kind, kept, dropped } of onceKept) {
     reasons.push(
-      `${kind} counted once: "${kept.text}" (${round1(kept.points)} points); ${dropped.map((e) => `"${e.text}"`).join(", ")} add nothing`,
+      `${kind} counted once: "${kept.text}" (${round1(kept.points)} points); ${dropped.map((e) => `"${e.text}"`).join(", ")} ${dropped.length === 1 ? "adds" : "add"} nothing`,
     );
   }
   if (repeats.size > 0) {
     const words = [...repeats].sort(byPosition).map((e) => `"${e.text}" (${e.field})`);
-    reasons.push(`repeated terms count once: ${words.join(", ")} add nothing`);
+    reasons.push(
+      `repeated terms count once: ${words.join(", ")} ${words.length === 1 ? "adds" : "add"} nothing`,
+    );
   }
   return explanation;
 }
