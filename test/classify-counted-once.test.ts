@@ -23,7 +23,10 @@ function pointsOfRoles(input: Parameters<typeof explainClassification>[0], roles
 describe("evidence counted once", () => {
   it("counts the money context once, however many money words the text holds", () => {
     const { x, matches, total } = pointsOfRoles(
-      { title: HEADLINE, summary: "The exchange said its hot wallets held bitcoin, ether and customer funds." },
+      {
+        title: HEADLINE,
+        summary: "The exchange said its hot wallets held bitcoin, ether and customer funds.",
+      },
       ["money"],
     );
     expect(matches.length).toBeGreaterThan(3);
@@ -49,7 +52,10 @@ describe("evidence counted once", () => {
 
   it("ranks an authority's confirmation above a researcher's attribution of the same theft", () => {
     const confirmed = classify({ title: HEADLINE, summary: "Police said Lazarus Group was behind it." });
-    const attributed = classify({ title: HEADLINE, summary: "Researchers said Lazarus Group was behind it." });
+    const attributed = classify({
+      title: HEADLINE,
+      summary: "Researchers said Lazarus Group was behind it.",
+    });
     expect(confirmed.attribution).toBe("confirmed");
     expect(attributed.attribution).toBe("attributed");
     expect(confirmed.rawScore).toBeGreaterThan(attributed.rawScore!);
