@@ -235,7 +235,10 @@ export function createApi(options: ApiDeps): ApiApp {
         reader: cachedStoryReader(options.reader, { ttlMs: options.cacheTtlMs, clock: options.clock }),
       }
     : options;
-  const answers = options.cacheTtlMs ? createAnswerCache(() => now(deps).getTime()) : undefined;
+  const clock = options.clock;
+  const answers = options.cacheTtlMs
+    ? createAnswerCache(clock ? () => clock().getTime() : Date.now)
+    : undefined;
   return async (request) => {
     const repeated = answers?.get(request);
     if (repeated) return repeated;
