@@ -34,7 +34,11 @@ function alertMsg(
       publishedAt: "2026-03-10T09:00:00.000Z",
     })),
   });
-  return alertAttributes({ kind, story, ...(newsForCorroborated === undefined ? {} : { newsForCorroborated }) });
+  return alertAttributes({
+    kind,
+    story,
+    ...(newsForCorroborated === undefined ? {} : { newsForCorroborated }),
+  });
 }
 
 const NEW_HIGH_LAZARUS = alertMsg("new", "high", ["Lazarus Group", "DPRK"], 1);

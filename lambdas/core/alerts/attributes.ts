@@ -37,7 +37,10 @@ export function alertAttributes(alert: Alert): Record<string, AlertAttribute> {
     attributes.actor = { DataType: "String.Array", StringValue: JSON.stringify(story.actors) };
   }
   attributes.corroborated = { DataType: "String", StringValue: String(isCorroborated(story)) };
-  attributes.news_for_corroborated = { DataType: "String", StringValue: String(isNewsForCorroborated(alert)) };
+  attributes.news_for_corroborated = {
+    DataType: "String",
+    StringValue: String(isNewsForCorroborated(alert)),
+  };
   attributes.attribution = { DataType: "String", StringValue: story.attribution ?? "none" };
   return attributes;
 }

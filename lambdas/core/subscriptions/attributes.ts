@@ -4,26 +4,34 @@
  * (alerts/attributes.ts), so the local mailer and AWS match one set and a filter means the same
  * thing on both paths. Pure.
  */
-import { alertAttributes as publishedAttributes, type AlertAttribute } from "../alerts/attributes.ts";
+import { alertAttributes as publishedAttributes } from "../alerts/attributes.ts";
 import type { Alert, Severity } from "../model/types.ts";
 import type { DigestPeriod, MessageAttribute, MessageAttributes } from "./types.ts";
 
 /** What an alert says about itself. */
-export type AlertLike = Pick<Alert, "kind" | "story"> & Partial<Pick<Alert, "reasons" | "newsForCorroborated">>;
+export type AlertLike = Pick<Alert, "kind" | "story"> &
+  Partial<Pick<Alert, "reasons" | "newsForCorroborated">>;
 
 /** Attributes of one instant alert (new, update or corroborated), as SNS would match them. */
 export function alertAttributes(alert: AlertLike): MessageAttributes {
-  const published = publishedAttributes({ reasons: [], ...alert });
+  return matchableAttributes(publishedAttributes({ reasons: [], ...alert }));
+}
+
+/** Published attributes (PublishCommand's MessageAttributes) in the shape match-policy.ts reads. */
+export function matchableAttributes(
+  published: Record<string, { DataType?: string; StringValue?: string }>,
+): MessageAttributes {
   return Object.fromEntries(
     Object.entries(published).map(([name, attribute]) => [name, asMatched(attribute)]),
   );
 }
 
-function asMatched(attribute: AlertAttribute): MessageAttribute {
-  if (attribute.DataType === "Number") return { type: "Number", value: Number(attribute.StringValue) };
+function asMatched(attribute: { DataType?: string; StringValue?: string }): MessageAttribute {
+  const text = attribute.StringValue ?? "";
+  if (attribute.DataType === "Number") return { type: "Number", value: Number(text) };
   if (attribute.DataType === "String.Array")
-    return { type: "String.Array", value: JSON.parse(attribute.StringValue) as string[] };
-  return { type: "String", value: attribute.StringValue };
+    return { type: "String.Array", value: JSON.parse(text) as string[] };
+  return { type: "String", value: text };
 }
 
 /**
