@@ -8,7 +8,6 @@ import { readFileSync } from "node:fs";
 import { PublishCommand, type PublishCommandInput } from "@aws-sdk/client-sns";
 import { describe, expect, it } from "vitest";
 import { publishInput } from "../lambdas/adapters/sns-notifier.ts";
-import { type LocalConfig } from "../cli/local/config.ts";
 import { openLocalStack } from "../cli/local/runtime.ts";
 import { FILTER_POLICY_EXAMPLES } from "../lambdas/core/alerts/filter-policies.ts";
 import type { SourceTier, Story } from "../lambdas/core/model/types.ts";
@@ -17,6 +16,7 @@ import { matchableAttributes } from "../lambdas/core/subscriptions/attributes.ts
 import { matchesFilterPolicy } from "../lambdas/core/subscriptions/match-policy.ts";
 import { buildFilterPolicy, type PolicyFilters } from "../lambdas/core/subscriptions/policy.ts";
 import type { FilterPolicy } from "../lambdas/core/subscriptions/types.ts";
+import { testLocalConfig } from "./helpers/local-config.ts";
 import { type FeedItem, TOPIC_ARN, usePollHarness } from "./helpers/poll-harness.ts";
 import { policyAccepts } from "./helpers/sns-filter.ts";
 
@@ -302,18 +302,8 @@ describe("the arrival that corroborates a story and raises its severity (dynalit
   it("local mode (one 'everything' subscriber) prints exactly one card per arrival: new, then the update", async () => {
     let now = new Date("2025-01-10T08:10:00.000Z");
     const printed: string[] = [];
-    const config: LocalConfig = {
-      port: 0,
-      host: "127.0.0.1",
-      dataDir: "(memory)",
-      feedsFile: "(test)",
-      intervalSeconds: 60,
-      allowPrivateAddresses: ["127.0.0.1"],
-      concurrency: 1,
-      hostGapMs: 0,
-    };
     const stack = await openLocalStack({
-      config,
+      config: testLocalConfig(),
       feeds: [feed("a"), feed("b")],
       dataDir: null,
       output: { out: (text) => printed.push(text), err: (text) => printed.push(text) },
