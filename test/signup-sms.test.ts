@@ -16,7 +16,7 @@ import {
 } from "../lambdas/core/subscriptions/sms-verification.ts";
 import type { SignupRequest } from "../lambdas/core/subscriptions/types.ts";
 import { SignupError } from "../lambdas/core/subscriptions/validate.ts";
-import { apiPost, DLQ_ARN, TOPIC_ARN, useApiLambda } from "./helpers/api-lambda.ts";
+import { apiPost, expectedSubscribe, TOPIC_ARN, useApiLambda } from "./helpers/api-lambda.ts";
 
 const TABLE = "signup-sms";
 const PHONE = "+447700900123";
@@ -80,17 +80,9 @@ describe("phone sign-up proven by an SMS code", () => {
     expect(String(right.body)).toContain("Subscribed");
     const subscribes = snsMock.commandCalls(SubscribeCommand);
     expect(subscribes).toHaveLength(1);
-    expect(subscribes[0]!.args[0].input).toEqual({
-      TopicArn: TOPIC_ARN,
-      Protocol: "sms",
-      Endpoint: PHONE,
-      Attributes: {
-        FilterPolicyScope: "MessageAttributes",
-        FilterPolicy: JSON.stringify({ severity: ["high"], kind: ["new", "update"] }),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: DLQ_ARN }),
-      },
-      ReturnSubscriptionArn: true,
-    });
+    expect(subscribes[0]!.args[0].input).toEqual(
+      expectedSubscribe("sms", PHONE, { severity: ["high"], kind: ["new", "update"] }),
+    );
 
     // A code works once.
     expect((await verify(PHONE, code)).statusCode).toBe(400);

@@ -108,3 +108,18 @@ export function apiPost(
     },
   };
 }
+
+/** The exact Subscribe command the api Lambda sends for a confirmed sign-up. */
+export function expectedSubscribe(protocol: "email" | "sms", endpoint: string, filterPolicy: object) {
+  return {
+    TopicArn: TOPIC_ARN,
+    Protocol: protocol,
+    Endpoint: endpoint,
+    Attributes: {
+      FilterPolicyScope: "MessageAttributes",
+      FilterPolicy: JSON.stringify(filterPolicy),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: DLQ_ARN }),
+    },
+    ReturnSubscriptionArn: true,
+  };
+}
