@@ -4,6 +4,8 @@
  * `useApiLambda` registers the hooks: start dynalite, create the table, stub the environment and
  * import the handler (beforeAll); reset the SNS mock and apply the test file's default answers
  * (beforeEach); unstub and stop (afterAll).
+ * It mocks the SDK client prototypes (and stubs the environment): a file using it runs isolated
+ * (listed in ISOLATED in vitest.config.ts).
  */
 import { SNSClient } from "@aws-sdk/client-sns";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";

@@ -3,6 +3,8 @@
  * dynalite with a fresh table per setup, the SNS notifier against a mocked SNS client, the
  * hardened HTTP fetcher, and a clock the test moves. `usePollHarness` registers its own
  * beforeAll/afterAll/afterEach hooks (the SNS mock and the items are reset after each test).
+ * It mocks the SDK client prototypes (and stubs the environment): a file using it runs isolated
+ * (listed in ISOLATED in vitest.config.ts).
  *
  * Usage:
  *   const poll = usePollHarness({ feeds: ["a", "b"], tablePrefix: "pipeline" });
