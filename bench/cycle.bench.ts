@@ -10,8 +10,10 @@
  * scheduler, no store, no classifier), so the ratio is what storing, scoring and alerting add.
  * DynamoDB commands are counted by a middleware on the SDK client.
  *
- * Note: dynalite runs in this process, so its CPU cost is part of the pipeline figures; fetch
- * timeouts are set to 2 s here (10 s in production) so the three stalled feeds do not dominate.
+ * Note: dynalite runs in this process (in its own thread, as in local mode), so its CPU cost is
+ * part of the cycle's CPU figure, printed per cycle beside the baseline's with the main thread's
+ * share; on a shared machine the wall ratio grows with its load. Fetch timeouts are set to 2 s here
+ * (10 s in production) so the three stalled feeds do not dominate.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
