@@ -15,7 +15,7 @@ import {
   type XmlItem,
   type XmlValue,
 } from "./feed-xml.ts";
-import { capText, htmlToText } from "../text/html-to-text.ts";
+import { capText, htmlToCappedText, htmlToText } from "../text/html-to-text.ts";
 import type { Article, DateQuality, FeedConfig } from "../model/types.ts";
 
 export interface ParsedFeed {
@@ -97,7 +97,7 @@ export async function parseFeed(
   }
 
   const feedTitle = isAtom ? raw.channel.get("title")?.text : titleOf(raw.channel);
-  const title = capText(htmlToText(feedTitle ?? ""), LIMITS.title);
+  const title = htmlToCappedText(feedTitle ?? "", LIMITS.title);
   const link = siteLink ? canonicalUrl(siteLink, base) : null;
   return {
     ...(title ? { title } : {}),
@@ -206,9 +206,10 @@ function htmlOf(value: XmlValue | undefined): string | undefined {
   return value ? (value.text ?? "") : undefined;
 }
 
+/** Plain text of an HTML field, capped; the conversion stops once the cap is decided. */
 function textOf(html: string | undefined, rawCap: number, cap: number): string {
   if (!html) return "";
-  return capText(htmlToText(html.length > rawCap ? html.slice(0, rawCap) : html), cap);
+  return htmlToCappedText(html.length > rawCap ? html.slice(0, rawCap) : html, cap);
 }
 
 interface ItemContext extends ParseContext {
@@ -235,7 +236,7 @@ function normaliseItem(item: XmlItem, context: ItemContext): Article {
       ? capText(content, LIMITS.summary)
       : textOf(summaryHtml, RAW_HTML_CAP.summary, LIMITS.summary);
   const title =
-    capText(htmlToText(titleOf(item.fields) ?? ""), LIMITS.title) || capText(summary, 140) || "(untitled)";
+    htmlToCappedText(titleOf(item.fields) ?? "", LIMITS.title) || capText(summary, 140) || "(untitled)";
 
   const rawLink = isAtom ? atomLink(item.links) : item.links[0]?.text;
   const guid = guidOf(item, isAtom);
@@ -349,7 +350,7 @@ function categoriesOf(item: XmlItem): string[] {
   const names = new Set<string>();
   for (const value of [...item.categories, ...item.subjects]) {
     const name = value.text ?? value.attrs?.term ?? value.attrs?.label ?? value.attrs?.text;
-    const text = capText(htmlToText(name ?? ""), LIMITS.category);
+    const text = htmlToCappedText(name ?? "", LIMITS.category);
     if (text) names.add(text);
     if (names.size >= LIMITS.categories) break;
   }

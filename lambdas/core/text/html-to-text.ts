@@ -1,41 +1,22 @@
 /**
  * Plain text from feed HTML. Feeds put HTML, entity-escaped HTML and plain text in the same
  * fields; everything downstream (classifier, store, renderers) wants plain text.
+ *
+ * One pass: htmlparser2's tokenizer walks the markup (html-elements.ts replays the element events
+ * its Parser would give), and each piece of text goes straight into a LineBuilder that does what
+ * `oneLine` does to the joined text, so no intermediate string is built and re-scanned. A capped
+ * conversion stops reading markup once the text already decides the cap (htmlToCappedText).
  */
-import { Parser } from "htmlparser2";
-import { isInvisibleFormat, oneLine } from "./characters.ts";
+import { Tokenizer } from "htmlparser2";
+import { isInvisibleFormat } from "./characters.ts";
+import { HtmlElements } from "./html-elements.ts";
 import { truncate } from "./truncate.ts";
 
-// Elements whose contents are never readable text.
-const SKIPPED = new Set(["script", "style", "noscript", "template", "iframe", "object"]);
-// Block boundaries become spaces so "<p>a</p><p>b</p>" reads "a b", not "ab".
-const BLOCKS = new Set([
-  "br",
-  "p",
-  "div",
-  "li",
-  "tr",
-  "td",
-  "th",
-  "h1",
-  "h2",
-  "h3",
-  "h4",
-  "h5",
-  "h6",
-  "blockquote",
-  "pre",
-  "section",
-  "article",
-]);
-
-const NEEDS_HTML_PARSER = /[<&]/;
-
 /**
- * True when the replaces below would change nothing (and, with refuseMarkup, there is no "<" or
- * "&" for the HTML parser either): no control character, no invisible bidi or zero-width
- * character, no lone surrogate, no whitespace but lone spaces, no space at either end. Clean plain text (most feed fields) then skips two string
- * copies; a char-code loop is several times faster than a regex with these alternatives.
+ * True when `oneLine` would change nothing (and, with refuseMarkup, there is no "<" or "&" for
+ * the HTML parser either): no control character, no invisible bidi or zero-width character, no
+ * lone surrogate, no whitespace but lone spaces, no space at either end. Clean plain text (most
+ * feed fields) is then returned as it is; a char-code loop is several times faster than a regex.
  */
 function isClean(text: string, refuseMarkup = false): boolean {
   const n = text.length;
@@ -81,48 +62,176 @@ export function isWideWhitespace(c: number): boolean {
 }
 
 /**
+ * Builds `oneLine(pieces.join(""))` piece by piece: controls and whitespace runs become one space
+ * (none at either end), lone surrogates, U+FFFE/U+FFFF, bidi and zero-width characters are dropped.
+ * A surrogate pair split between two pieces is still a pair, as it is in the joined text. What has
+ * been built is always a prefix of the final text: a pending space or high surrogate is only
+ * written once what follows it is known.
+ */
+class LineBuilder {
+  // Kept pieces, joined once at the end: cheaper than growing one string piece by piece.
+  private readonly parts: string[] = [];
+  private length = 0;
+  private pendingSpace = false;
+  private pendingHigh = -1;
+
+  /** `limit`: code units after which `full` turns true (more may still be written). */
+  constructor(private readonly limit: number) {}
+
+  get full(): boolean {
+    return this.length >= this.limit;
+  }
+
+  /** The text so far. */
+  get text(): string {
+    return this.parts.length === 1 ? this.parts[0]! : this.parts.join("");
+  }
+
+  /** A word boundary (a block element's edge): a space, unless at either end of the text. */
+  space(): void {
+    this.pendingHigh = -1;
+    this.pendingSpace = true;
+  }
+
+  /** Appends source[start, end). */
+  append(source: string, start: number, end: number): void {
+    let i = start;
+    if (this.pendingHigh !== -1 && i < end) {
+      const low = source.charCodeAt(i);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        this.write(String.fromCharCode(this.pendingHigh, low));
+        i++;
+      }
+      this.pendingHigh = -1;
+    }
+    let run = i; // start of the run of characters kept as they are
+    for (; i < end; i++) {
+      const c = source.charCodeAt(i);
+      if (c > 0x20 && c < 0x7f) continue;
+      if (c === 0x20 && i > run && i + 1 < end) {
+        // One space between kept characters stays in the run (printable ASCII after it is kept).
+        const next = source.charCodeAt(i + 1);
+        if (next > 0x20 && next < 0x7f) continue;
+      }
+      if (c >= 0xa1 && c < 0xd800) {
+        if (!isWideWhitespace(c) && !isInvisibleFormat(c)) continue;
+      } else if (c >= 0xd800 && c <= 0xdbff) {
+        if (i + 1 < end) {
+          const next = source.charCodeAt(i + 1);
+          if (next >= 0xdc00 && next <= 0xdfff) {
+            i++;
+            continue;
+          }
+        }
+      } else if (c > 0xdfff && c < 0xfffe && c !== 0xfeff) {
+        continue;
+      }
+      // A character that is not kept as it is: flush the run before it, then place it.
+      if (i > run) this.write(run === 0 && i === source.length ? source : source.slice(run, i));
+      run = i + 1;
+      if (c <= 0x20 || (c >= 0x7f && c <= 0xa0) || isWideWhitespace(c)) {
+        this.pendingSpace = true; // whitespace, or a control (a word separator)
+      } else if (c >= 0xd800 && c <= 0xdbff && i + 1 === end) {
+        this.pendingHigh = c; // the pair may be completed by the next piece
+      }
+      // Otherwise a lone surrogate, a noncharacter or an invisible character: dropped.
+    }
+    if (end > run) this.write(run === 0 && end === source.length ? source : source.slice(run, end));
+  }
+
+  private write(kept: string): void {
+    if (this.pendingSpace) {
+      if (this.length > 0) {
+        this.parts.push(" ");
+        this.length++;
+      }
+      this.pendingSpace = false;
+    }
+    this.parts.push(kept);
+    this.length += kept.length;
+  }
+}
+
+/**
  * HTML (or plain text) to plain text: tags removed (script, style, noscript and template
- * contents dropped, block elements separated by spaces), entities decoded, then `oneLine`:
- * controls, lone surrogates, bidi and zero-width characters removed, whitespace collapsed, trimmed. Plain text without `<` or `&` skips the HTML parser.
+ * contents dropped, block elements separated by spaces), entities decoded, then what `oneLine`
+ * does: controls, lone surrogates, bidi and zero-width characters removed, whitespace collapsed,
+ * trimmed. Plain text without `<` or `&` skips the HTML tokenizer.
  */
 export function htmlToText(input: string): string {
   if (!input) return "";
   if (isClean(input, true)) return input;
-  let text = input;
-  if (NEEDS_HTML_PARSER.test(text)) {
-    text = markupToText(text);
-  }
-  if (isClean(text)) return text;
-  return oneLine(text);
+  return convert(input, Number.POSITIVE_INFINITY);
 }
 
 /**
- * Streams the markup through htmlparser2 (a SAX-style tokenizer, the one cheerio itself builds on),
- * keeping text nodes with entities decoded. About ten times cheaper than building a cheerio DOM,
- * which matters: every feed item's title and summary passes through here.
+ * `capText(htmlToText(input), max)`, reading no more markup than that result needs. `truncate`
+ * decides the cut from the first `2 * max` code units (max code points at most) plus a window of
+ * 64 units after it where it looks for a grapheme boundary; once the text is `2 * max + 128` units
+ * long, the rest cannot change the result, so the conversion stops there.
  */
-function markupToText(markup: string): string {
-  const parts: string[] = [];
-  let skipDepth = 0;
-  const parser = new Parser(
+export function htmlToCappedText(input: string, max: number): string {
+  if (!input) return "";
+  if (isClean(input, true)) return capText(input, max);
+  return capText(convert(input, 2 * max + 128), max);
+}
+
+function convert(input: string, limit: number): string {
+  const line = new LineBuilder(limit);
+  if (input.indexOf("<") === -1 && input.indexOf("&") === -1) {
+    line.append(input, 0, input.length);
+  } else {
+    markupToText(input, line);
+  }
+  return line.text;
+}
+
+/**
+ * Streams the markup through htmlparser2's tokenizer (the one its Parser and cheerio build on),
+ * keeping text outside skipped elements with entities decoded, and a space at each block edge.
+ */
+function markupToText(markup: string, line: LineBuilder): void {
+  const elements = new HtmlElements();
+  const tokenizer: Tokenizer = new Tokenizer(
+    { xmlMode: false, decodeEntities: true },
     {
-      onopentagname(name) {
-        if (SKIPPED.has(name)) skipDepth++;
-        else if (BLOCKS.has(name)) parts.push(" ");
+      onopentagname(start, end) {
+        elements.open(markup.slice(start, end).toLowerCase());
       },
-      onclosetag(name) {
-        if (SKIPPED.has(name)) skipDepth = Math.max(0, skipDepth - 1);
-        else if (BLOCKS.has(name)) parts.push(" ");
+      onopentagend() {
+        elements.endOpenTag();
       },
-      ontext(text) {
-        if (skipDepth === 0) parts.push(text);
+      onselfclosingtag() {
+        elements.selfClosing();
       },
+      onclosetag(start, end) {
+        elements.close(markup.slice(start, end).toLowerCase());
+      },
+      ontext(start, end) {
+        if (elements.skipDepth > 0) return;
+        line.append(markup, start, end);
+        if (line.full) tokenizer.pause();
+      },
+      ontextentity(codePoint) {
+        if (elements.skipDepth > 0) return;
+        const text = String.fromCodePoint(codePoint);
+        line.append(text, 0, text.length);
+        if (line.full) tokenizer.pause();
+      },
+      onattribname() {},
+      onattribdata() {},
+      onattribentity() {},
+      onattribend() {},
+      oncdata() {},
+      oncomment() {},
+      ondeclaration() {},
+      onprocessinginstruction() {},
+      onend() {},
     },
-    { decodeEntities: true, lowerCaseTags: true },
   );
-  parser.write(markup);
-  parser.end();
-  return parts.join("");
+  elements.onBlockEdge = () => line.space();
+  tokenizer.write(markup);
+  if (!line.full) tokenizer.end();
 }
 
 /**
