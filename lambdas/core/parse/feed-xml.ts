@@ -164,10 +164,11 @@ export function readFeedXml(xml: string): XmlFeed {
     return nextAmp < end;
   };
 
-  const decoded = (start: number, end: number, decode: boolean): string => {
+  /** xml[start, end) with entities decoded (with `decode` false: checked only, ""); see decodeEntities. */
+  const decoded = (start: number, end: number, decode: boolean, maxLength?: number): string => {
     if (!hasAmpersand(start, end)) return decode ? xml.slice(start, end) : "";
     try {
-      return decodeEntities(xml, start, end, decode);
+      return decodeEntities(xml, start, end, decode, maxLength);
     } catch (error) {
       if (error instanceof EntityError) fail(error.message, error.offset);
       throw error;
@@ -372,7 +373,7 @@ export function readFeedXml(xml: string): XmlFeed {
         }
         const c = captures[captures.length - 1];
         if (c && c.depth === stack.length && c.text.length < c.cap) {
-          c.text += decoded(start, end, true);
+          c.text += decoded(start, end, true, c.cap - c.text.length);
           if (c.text.length > c.cap) c.text = c.text.slice(0, c.cap);
         } else {
           decoded(start, end, false);

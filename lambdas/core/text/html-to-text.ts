@@ -10,7 +10,7 @@
 import { Tokenizer } from "htmlparser2";
 import { isInvisibleFormat } from "./characters.ts";
 import { HtmlElements } from "./html-elements.ts";
-import { truncate } from "./truncate.ts";
+import { GRAPHEME_WINDOW, truncate } from "./truncate.ts";
 
 /**
  * True when `oneLine` would change nothing (and, with refuseMarkup, there is no "<" or "&" for
@@ -72,14 +72,15 @@ class LineBuilder {
   // Kept pieces, joined once at the end: cheaper than growing one string piece by piece.
   private readonly parts: string[] = [];
   private length = 0;
+  private pairs = 0; // surrogate pairs kept: length - pairs is the length in code points
   private pendingSpace = false;
   private pendingHigh = -1;
 
-  /** `limit`: code units after which `full` turns true (more may still be written). */
+  /** `limit`: code points after which `full` turns true (more may still be written). */
   constructor(private readonly limit: number) {}
 
   get full(): boolean {
-    return this.length >= this.limit;
+    return this.length - this.pairs >= this.limit;
   }
 
   /** The text so far. */
@@ -100,6 +101,7 @@ class LineBuilder {
       const low = source.charCodeAt(i);
       if (low >= 0xdc00 && low <= 0xdfff) {
         this.write(String.fromCharCode(this.pendingHigh, low));
+        this.pairs++;
         i++;
       }
       this.pendingHigh = -1;
@@ -119,6 +121,7 @@ class LineBuilder {
         if (i + 1 < end) {
           const next = source.charCodeAt(i + 1);
           if (next >= 0xdc00 && next <= 0xdfff) {
+            this.pairs++;
             i++;
             continue;
           }
@@ -165,16 +168,19 @@ export function htmlToText(input: string): string {
 }
 
 /**
- * `capText(htmlToText(input), max)`, reading no more markup than that result needs. `truncate`
- * decides the cut from the first `2 * max` code units (max code points at most) plus a window of
- * 64 units after it where it looks for a grapheme boundary; once the text is `2 * max + 128` units
- * long, the rest cannot change the result, so the conversion stops there.
+ * `capText(htmlToText(input), max)`, reading no more markup than that result needs. Past `max`
+ * code points, `truncate` cuts after the first `max - 1` of them, looking up to 64 code units
+ * further for a grapheme boundary; so once the text has `max + 64` code points (hence at least 64
+ * units after the cut), the rest cannot change the result and the conversion stops there.
  */
 export function htmlToCappedText(input: string, max: number): string {
   if (!input) return "";
   if (isClean(input, true)) return capText(input, max);
-  return capText(convert(input, 2 * max + 128), max);
+  return capText(convert(input, max + CAP_LOOKAHEAD), max);
 }
+
+// truncate.ts's grapheme window, and one more for the ellipsis.
+const CAP_LOOKAHEAD = GRAPHEME_WINDOW + 1;
 
 function convert(input: string, limit: number): string {
   const line = new LineBuilder(limit);
