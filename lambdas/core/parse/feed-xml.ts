@@ -127,6 +127,8 @@ export function readFeedXml(xml: string): XmlFeed {
     skippedItems: [],
   };
   const stack: string[] = [];
+  // Tag and attribute names already checked against NAME: a document repeats a few dozen names.
+  const validNames = new Set<string>();
   let closedRoot = false;
   let sawInternalSubset = false;
   let nextAmp = -1;
@@ -324,14 +326,20 @@ export function readFeedXml(xml: string): XmlFeed {
     {
       onopentagname(start, end) {
         tagName = xml.slice(start, end);
-        if (!NAME.test(tagName)) fail("Invalid character in tag name", start + firstBadNameChar(tagName));
+        if (!validNames.has(tagName)) {
+          if (!NAME.test(tagName)) fail("Invalid character in tag name", start + firstBadNameChar(tagName));
+          if (validNames.size < 1000) validNames.add(tagName);
+        }
         tagAttrs = undefined;
         wantedAttrs = ATTRIBUTES_OF.get(tagName);
       },
       onattribname(start, end) {
         attrName = xml.slice(start, end);
         attrStart = -1;
-        if (!NAME.test(attrName)) fail("Invalid attribute name", start + firstBadNameChar(attrName));
+        if (!validNames.has(attrName)) {
+          if (!NAME.test(attrName)) fail("Invalid attribute name", start + firstBadNameChar(attrName));
+          if (validNames.size < 1000) validNames.add(attrName);
+        }
       },
       onattribdata(start, end) {
         if (attrStart === -1) attrStart = start;
@@ -358,8 +366,10 @@ export function readFeedXml(xml: string): XmlFeed {
         openElement(end, true);
       },
       onclosetag(start, end) {
-        const name = xml.slice(start, end);
-        if (name !== stack[stack.length - 1]) {
+        const open = stack[stack.length - 1];
+        // Compared in place: no string per end tag.
+        if (open === undefined || end - start !== open.length || !xml.startsWith(open, start)) {
+          const name = xml.slice(start, end);
           fail(stack.includes(name) ? "Unexpected close tag" : `Unmatched closing tag: ${name}`, end);
         }
         closeElement(xml.lastIndexOf("</", start));

@@ -125,8 +125,8 @@ const HTML_INTEGRATION = new Set([
 export class HtmlElements {
   /** Depth inside elements whose text is dropped (script, style...). */
   skipDepth = 0;
-  /** Called at each start and end of a block element. */
-  onBlockEdge: () => void = () => {};
+  /** Told of each start and end of a block element. */
+  onBlockEdge: { space(): void } = { space() {} };
   // Innermost last (the Parser keeps it first; the order of events is the same).
   private readonly stack: string[] = [];
   // Whether self-closing tags are honoured here: inside <svg> or <math>, innermost last.
@@ -192,11 +192,11 @@ export class HtmlElements {
 
   private opened(name: string): void {
     if (SKIPPED.has(name)) this.skipDepth++;
-    else if (BLOCKS.has(name)) this.onBlockEdge();
+    else if (BLOCKS.has(name)) this.onBlockEdge.space();
   }
 
   private closed(name: string): void {
     if (SKIPPED.has(name)) this.skipDepth = Math.max(0, this.skipDepth - 1);
-    else if (BLOCKS.has(name)) this.onBlockEdge();
+    else if (BLOCKS.has(name)) this.onBlockEdge.space();
   }
 }

@@ -7,7 +7,7 @@
  * `oneLine` does to the joined text, so no intermediate string is built and re-scanned. A capped
  * conversion stops reading markup once the text already decides the cap (htmlToCappedText).
  */
-import { Tokenizer } from "htmlparser2";
+import { Tokenizer, type TokenizerCallbacks } from "htmlparser2";
 import { isInvisibleFormat } from "./characters.ts";
 import { HtmlElements } from "./html-elements.ts";
 import { GRAPHEME_WINDOW, truncate } from "./truncate.ts";
@@ -197,47 +197,56 @@ function convert(input: string, limit: number): string {
  * keeping text outside skipped elements with entities decoded, and a space at each block edge.
  */
 function markupToText(markup: string, line: LineBuilder): void {
-  const elements = new HtmlElements();
-  const tokenizer: Tokenizer = new Tokenizer(
-    { xmlMode: false, decodeEntities: true },
-    {
-      onopentagname(start, end) {
-        elements.open(markup.slice(start, end).toLowerCase());
-      },
-      onopentagend() {
-        elements.endOpenTag();
-      },
-      onselfclosingtag() {
-        elements.selfClosing();
-      },
-      onclosetag(start, end) {
-        elements.close(markup.slice(start, end).toLowerCase());
-      },
-      ontext(start, end) {
-        if (elements.skipDepth > 0) return;
-        line.append(markup, start, end);
-        if (line.full) tokenizer.pause();
-      },
-      ontextentity(codePoint) {
-        if (elements.skipDepth > 0) return;
-        const text = String.fromCodePoint(codePoint);
-        line.append(text, 0, text.length);
-        if (line.full) tokenizer.pause();
-      },
-      onattribname() {},
-      onattribdata() {},
-      onattribentity() {},
-      onattribend() {},
-      oncdata() {},
-      oncomment() {},
-      ondeclaration() {},
-      onprocessinginstruction() {},
-      onend() {},
-    },
-  );
-  elements.onBlockEdge = () => line.space();
-  tokenizer.write(markup);
-  if (!line.full) tokenizer.end();
+  const reader = new MarkupReader(markup, line);
+  reader.tokenizer.write(markup);
+  if (!line.full) reader.tokenizer.end();
+}
+
+/** The tokenizer's callbacks for one conversion (methods, not closures: one object per call). */
+class MarkupReader implements TokenizerCallbacks {
+  readonly elements = new HtmlElements();
+  readonly tokenizer: Tokenizer;
+
+  constructor(
+    private readonly markup: string,
+    private readonly line: LineBuilder,
+  ) {
+    this.tokenizer = new Tokenizer({ xmlMode: false, decodeEntities: true }, this);
+    this.elements.onBlockEdge = line;
+  }
+
+  onopentagname(start: number, end: number): void {
+    this.elements.open(this.markup.slice(start, end).toLowerCase());
+  }
+  onopentagend(): void {
+    this.elements.endOpenTag();
+  }
+  onselfclosingtag(): void {
+    this.elements.selfClosing();
+  }
+  onclosetag(start: number, end: number): void {
+    this.elements.close(this.markup.slice(start, end).toLowerCase());
+  }
+  ontext(start: number, end: number): void {
+    if (this.elements.skipDepth > 0) return;
+    this.line.append(this.markup, start, end);
+    if (this.line.full) this.tokenizer.pause();
+  }
+  ontextentity(codePoint: number): void {
+    if (this.elements.skipDepth > 0) return;
+    const text = String.fromCodePoint(codePoint);
+    this.line.append(text, 0, text.length);
+    if (this.line.full) this.tokenizer.pause();
+  }
+  onattribname(): void {}
+  onattribdata(): void {}
+  onattribentity(): void {}
+  onattribend(): void {}
+  oncdata(): void {}
+  oncomment(): void {}
+  ondeclaration(): void {}
+  onprocessinginstruction(): void {}
+  onend(): void {}
 }
 
 /**
