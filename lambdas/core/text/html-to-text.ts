@@ -61,6 +61,14 @@ export function isWideWhitespace(c: number): boolean {
   );
 }
 
+// The characters kept, written one by one into a buffer reused by every conversion (they never
+// nest) and read out as a string once: no slice, piece or join per word. Little-endian UTF-16, as
+// Buffer's "ucs2" reads it; a big-endian machine builds the string with fromCharCode instead.
+let scratch = new Uint16Array(4096);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+// A buffer grown past this (one huge field) is not kept for the next conversion.
+const SCRATCH_KEPT = 1 << 20;
+
 /**
  * Builds `oneLine(pieces.join(""))` piece by piece: controls and whitespace runs become one space
  * (none at either end), lone surrogates, U+FFFE/U+FFFF, bidi and zero-width characters are dropped.
@@ -69,8 +77,6 @@ export function isWideWhitespace(c: number): boolean {
  * written once what follows it is known.
  */
 class LineBuilder {
-  // Kept pieces, joined once at the end: cheaper than growing one string piece by piece.
-  private readonly parts: string[] = [];
   private length = 0;
   private pairs = 0; // surrogate pairs kept: length - pairs is the length in code points
   private pendingSpace = false;
@@ -83,9 +89,14 @@ class LineBuilder {
     return this.length - this.pairs >= this.limit;
   }
 
-  /** The text so far. */
-  get text(): string {
-    return this.parts.length === 1 ? this.parts[0]! : this.parts.join("");
+  /** The text built (once, at the end). */
+  text(): string {
+    const n = this.length;
+    const text = LITTLE_ENDIAN
+      ? Buffer.from(scratch.buffer, 0, n * 2).toString("ucs2")
+      : fromCharCodes(scratch.subarray(0, n));
+    if (scratch.length > SCRATCH_KEPT) scratch = new Uint16Array(4096);
+    return text;
   }
 
   /** A word boundary (a block element's edge): a space, unless at either end of the text. */
@@ -100,59 +111,63 @@ class LineBuilder {
     if (this.pendingHigh !== -1 && i < end) {
       const low = source.charCodeAt(i);
       if (low >= 0xdc00 && low <= 0xdfff) {
-        this.write(String.fromCharCode(this.pendingHigh, low));
+        this.keep(this.pendingHigh);
+        this.put(low);
         this.pairs++;
         i++;
       }
       this.pendingHigh = -1;
     }
-    let run = i; // start of the run of characters kept as they are
     for (; i < end; i++) {
       const c = source.charCodeAt(i);
-      if (c > 0x20 && c < 0x7f) continue;
-      if (c === 0x20 && i > run && i + 1 < end) {
-        // One space between kept characters stays in the run (printable ASCII after it is kept).
-        const next = source.charCodeAt(i + 1);
-        if (next > 0x20 && next < 0x7f) continue;
-      }
-      if (c >= 0xa1 && c < 0xd800) {
-        if (!isWideWhitespace(c) && !isInvisibleFormat(c)) continue;
+      if (c > 0x20 && c < 0x7f) {
+        this.keep(c);
       } else if (c >= 0xd800 && c <= 0xdbff) {
-        if (i + 1 < end) {
+        if (i + 1 === end) {
+          this.pendingHigh = c; // the pair may be completed by the next piece
+        } else {
           const next = source.charCodeAt(i + 1);
           if (next >= 0xdc00 && next <= 0xdfff) {
+            this.keep(c);
+            this.put(next);
             this.pairs++;
             i++;
-            continue;
-          }
+          } // otherwise half a pair: dropped
         }
-      } else if (c > 0xdfff && c < 0xfffe && c !== 0xfeff) {
-        continue;
-      }
-      // A character that is not kept as it is: flush the run before it, then place it.
-      if (i > run) this.write(run === 0 && i === source.length ? source : source.slice(run, i));
-      run = i + 1;
-      if (c <= 0x20 || (c >= 0x7f && c <= 0xa0) || isWideWhitespace(c)) {
+      } else if (c <= 0x20 || (c >= 0x7f && c <= 0xa0) || isWideWhitespace(c)) {
         this.pendingSpace = true; // whitespace, or a control (a word separator)
-      } else if (c >= 0xd800 && c <= 0xdbff && i + 1 === end) {
-        this.pendingHigh = c; // the pair may be completed by the next piece
+      } else if (!isInvisibleFormat(c) && !(c >= 0xdc00 && c <= 0xdfff) && c !== 0xfffe && c !== 0xffff) {
+        this.keep(c);
       }
-      // Otherwise a lone surrogate, a noncharacter or an invisible character: dropped.
+      // Otherwise a lone low surrogate, a noncharacter or an invisible character: dropped.
     }
-    if (end > run) this.write(run === 0 && end === source.length ? source : source.slice(run, end));
   }
 
-  private write(kept: string): void {
+  /** Writes `c`, after the pending space if there is one. */
+  private keep(c: number): void {
     if (this.pendingSpace) {
-      if (this.length > 0) {
-        this.parts.push(" ");
-        this.length++;
-      }
+      if (this.length > 0) this.put(0x20);
       this.pendingSpace = false;
     }
-    this.parts.push(kept);
-    this.length += kept.length;
+    this.put(c);
   }
+
+  private put(c: number): void {
+    if (this.length === scratch.length) {
+      const grown = new Uint16Array(scratch.length * 2);
+      grown.set(scratch);
+      scratch = grown;
+    }
+    scratch[this.length++] = c;
+  }
+}
+
+function fromCharCodes(codes: Uint16Array): string {
+  let text = "";
+  for (let i = 0; i < codes.length; i += 8192) {
+    text += String.fromCharCode(...codes.subarray(i, Math.min(codes.length, i + 8192)));
+  }
+  return text;
 }
 
 /**
@@ -189,7 +204,7 @@ function convert(input: string, limit: number): string {
   } else {
     markupToText(input, line);
   }
-  return line.text;
+  return line.text();
 }
 
 /**
