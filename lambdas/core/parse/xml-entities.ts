@@ -133,11 +133,10 @@ export function decodeEntities(
   decode: boolean,
   maxLength = Number.POSITIVE_INFINITY,
 ): string {
-  // Pieces joined once: cheaper than growing a string by two pieces per reference.
-  const parts: string[] = [];
-  let length = 0;
   let from = start;
   let amp = xml.indexOf("&", start);
+  if (amp === -1 || amp >= end) return decode ? xml.slice(start, end) : "";
+  const out = decode ? new Utf16Writer() : undefined;
   while (amp !== -1 && amp < end) {
     let semicolon = simpleEntity(xml, amp, end, decode);
     let value: string | null = simpleValue;
@@ -151,15 +150,49 @@ export function decodeEntities(
       if (value === null) throw new EntityError("Invalid character entity", i);
       semicolon = i;
     }
-    if (decode) {
-      if (amp > from) parts.push(xml.slice(from, amp));
-      parts.push(value);
-      length += amp - from + value.length;
-      if (length >= maxLength) decode = false; // the caller keeps no more: check the rest only
+    if (out && out.length < maxLength) {
+      out.copy(xml, from, amp);
+      out.copy(value, 0, value.length);
     }
     from = semicolon + 1;
     amp = xml.indexOf("&", from);
   }
-  if (decode && end > from) parts.push(xml.slice(from, end));
-  return parts.join("");
+  if (!out) return "";
+  if (out.length < maxLength) out.copy(xml, from, end);
+  return out.text();
+}
+
+// Decoded text is written into one buffer reused by every call and read out once: a reference
+// every few characters (escaped HTML) would otherwise make two string pieces each. Little-endian
+// UTF-16 as Buffer's "ucs2" reads it (lone surrogates kept); big-endian machines join pieces.
+let scratch = new Uint16Array(4096);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const SCRATCH_KEPT = 1 << 20;
+
+class Utf16Writer {
+  length = 0;
+  private readonly pieces: string[] = [];
+
+  copy(text: string, start: number, end: number): void {
+    if (!LITTLE_ENDIAN) {
+      this.pieces.push(text.slice(start, end));
+      this.length += end - start;
+      return;
+    }
+    if (this.length + end - start > scratch.length) {
+      const grown = new Uint16Array(Math.max(scratch.length * 2, this.length + end - start));
+      grown.set(scratch.subarray(0, this.length));
+      scratch = grown;
+    }
+    let n = this.length;
+    for (let i = start; i < end; i++) scratch[n++] = text.charCodeAt(i);
+    this.length = n;
+  }
+
+  text(): string {
+    if (!LITTLE_ENDIAN) return this.pieces.join("");
+    const text = Buffer.from(scratch.buffer, 0, this.length * 2).toString("ucs2");
+    if (scratch.length > SCRATCH_KEPT) scratch = new Uint16Array(4096);
+    return text;
+  }
 }
