@@ -107,12 +107,24 @@ class LineBuilder {
 
   /** Appends source[start, end). */
   append(source: string, start: number, end: number): void {
+    // Each character gives at most one, plus a pending space and a pending high surrogate.
+    const needed = this.length + (end - start) + 2;
+    if (needed > scratch.length) {
+      const grown = new Uint16Array(Math.max(needed, scratch.length * 2));
+      grown.set(scratch.subarray(0, this.length));
+      scratch = grown;
+    }
+    const out = scratch;
+    let n = this.length;
+    let space = this.pendingSpace;
     let i = start;
     if (this.pendingHigh !== -1 && i < end) {
       const low = source.charCodeAt(i);
       if (low >= 0xdc00 && low <= 0xdfff) {
-        this.keep(this.pendingHigh);
-        this.put(low);
+        if (space && n > 0) out[n++] = 0x20;
+        space = false;
+        out[n++] = this.pendingHigh;
+        out[n++] = low;
         this.pairs++;
         i++;
       }
@@ -120,46 +132,47 @@ class LineBuilder {
     }
     for (; i < end; i++) {
       const c = source.charCodeAt(i);
-      if (c > 0x20 && c < 0x7f) {
-        this.keep(c);
+      if ((c > 0x20 && c < 0x7f) || (c > 0xa0 && isKeptAsIs(c))) {
+        if (space) {
+          if (n > 0) out[n++] = 0x20;
+          space = false;
+        }
+        out[n++] = c;
       } else if (c >= 0xd800 && c <= 0xdbff) {
         if (i + 1 === end) {
           this.pendingHigh = c; // the pair may be completed by the next piece
         } else {
           const next = source.charCodeAt(i + 1);
           if (next >= 0xdc00 && next <= 0xdfff) {
-            this.keep(c);
-            this.put(next);
+            if (space) {
+              if (n > 0) out[n++] = 0x20;
+              space = false;
+            }
+            out[n++] = c;
+            out[n++] = next;
             this.pairs++;
             i++;
           } // otherwise half a pair: dropped
         }
       } else if (c <= 0x20 || (c >= 0x7f && c <= 0xa0) || isWideWhitespace(c)) {
-        this.pendingSpace = true; // whitespace, or a control (a word separator)
-      } else if (!isInvisibleFormat(c) && !(c >= 0xdc00 && c <= 0xdfff) && c !== 0xfffe && c !== 0xffff) {
-        this.keep(c);
+        space = true; // whitespace, or a control (a word separator)
       }
       // Otherwise a lone low surrogate, a noncharacter or an invisible character: dropped.
     }
+    this.length = n;
+    this.pendingSpace = space;
   }
+}
 
-  /** Writes `c`, after the pending space if there is one. */
-  private keep(c: number): void {
-    if (this.pendingSpace) {
-      if (this.length > 0) this.put(0x20);
-      this.pendingSpace = false;
-    }
-    this.put(c);
-  }
-
-  private put(c: number): void {
-    if (this.length === scratch.length) {
-      const grown = new Uint16Array(scratch.length * 2);
-      grown.set(scratch);
-      scratch = grown;
-    }
-    scratch[this.length++] = c;
-  }
+/** Whether a character above U+00A0 is kept as it is (surrogates are decided in pairs). */
+function isKeptAsIs(c: number): boolean {
+  return (
+    !(c >= 0xd800 && c <= 0xdfff) &&
+    !isWideWhitespace(c) &&
+    !isInvisibleFormat(c) &&
+    c !== 0xfffe &&
+    c !== 0xffff
+  );
 }
 
 function fromCharCodes(codes: Uint16Array): string {
