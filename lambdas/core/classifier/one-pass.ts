@@ -6,11 +6,34 @@
  * is read. Anything else (runs of spaces, markup, tabs, characters not folded before, a field
  * that starts or ends with a space) makes it give up, and the caller normalises in full.
  */
-import { type Automaton, REPORTS, STATE } from "./automaton.ts";
+import { type Automaton, STATE } from "./automaton.ts";
 import { ENDS_SENTENCE, SIMPLE_FOLD } from "./normalise.ts";
 
 const SPACE = 0x20;
 const DASH = 0x2d;
+/** A `symbols` entry for "not known to fold simply yet": take the careful path. */
+const CAREFUL = 0xffff;
+
+/**
+ * Per automaton: the automaton's symbol for each plain code unit that SIMPLE_FOLD folds, so the
+ * loop does one lookup where it did two (fold, then alphabet). Filled for ASCII up front and for
+ * other characters the first time they are read after SIMPLE_FOLD learned them; SIMPLE_FOLD never
+ * changes an entry it has set, so a cached symbol stays right. Spaces and dashes stay CAREFUL.
+ */
+const symbolTables = new WeakMap<Automaton, Uint16Array>();
+
+function symbolsOf(automaton: Automaton): Uint16Array {
+  let symbols = symbolTables.get(automaton);
+  if (!symbols) {
+    symbols = new Uint16Array(0x10000).fill(CAREFUL);
+    for (let c = 0; c < 0x80; c++) {
+      const folded = SIMPLE_FOLD[c]!;
+      if (folded !== 0) symbols[c] = automaton.alphabet[folded]!;
+    }
+    symbolTables.set(automaton, symbols);
+  }
+  return symbols;
+}
 
 /**
  * Scans `plain` as `scan(automaton, normalise(plain))` would, when normalisation is one-to-one.
@@ -28,39 +51,55 @@ export function scanOneToOne(
   const n = plain.length;
   if (n === 0) return false;
   const fold = SIMPLE_FOLD; // locals: module bindings cost a check per read in the loop
-  const endsSentence = ENDS_SENTENCE;
-  const { alphabet, narrowWidth, delta, wideFromRoot, wideExceptions, wideCount } = automaton;
-  const { report, nextReport, patternAt, patternLength } = automaton;
+  const symbols = symbolsOf(automaton);
+  const { alphabet, narrowWidth, delta, report, nextReport, patternAt, patternLength } = automaton;
+  const { wideFromRoot, wideStart, wideSymbol, wideNext } = automaton;
   hits.length = 0;
   sentenceStarts.length = 0;
   let state = 0; // premultiplied by narrowWidth
-  let previousSpace = true; // so that a space at offset 0 gives up
-  let last = 0; // last non-space code unit, to spot a sentence end
+  // After a space: 0 no, 1 yes, 2 yes and the code unit before it ended a sentence. Starting at 1
+  // makes a space at offset 0 give up and keeps offset 0 out of sentenceStarts.
+  let afterSpace = 1;
   for (let i = 0; i < n; i++) {
     const code = plain.charCodeAt(i);
-    let folded = fold[code]!;
-    if (folded === 0) {
-      // Only a lone space or "-" keeps the mapping one-to-one; normalise() collapses runs.
-      if ((code !== SPACE && code !== DASH) || previousSpace) return false;
-      previousSpace = true;
-      folded = SPACE;
-    } else {
-      if (previousSpace) {
-        if (i > 0 && last < 0x80 && endsSentence[last] === 1) sentenceStarts.push(i);
-        previousSpace = false;
+    let symbol = symbols[code]!;
+    if (symbol === CAREFUL) {
+      const folded = fold[code]!;
+      if (folded === 0) {
+        // Only a lone space or "-" keeps the mapping one-to-one; normalise() collapses runs.
+        if ((code !== SPACE && code !== DASH) || afterSpace !== 0) return false;
+        // The code unit before is the last non-space one (a run of spaces gave up above); it
+        // folds to itself when it is one of . ! ? ; (ASCII).
+        const before = fold[plain.charCodeAt(i - 1)]!;
+        afterSpace = before < 0x80 && ENDS_SENTENCE[before] === 1 ? 2 : 1;
+        symbol = alphabet[SPACE]!;
+      } else {
+        symbol = alphabet[folded]!;
+        symbols[code] = symbol; // SIMPLE_FOLD learned it since the table was made: cache it
+        if (afterSpace !== 0) {
+          if (afterSpace === 2) sentenceStarts.push(i);
+          afterSpace = 0;
+        }
       }
-      last = folded;
+    } else if (afterSpace !== 0) {
+      if (afterSpace === 2) sentenceStarts.push(i);
+      afterSpace = 0;
     }
 
-    const symbol = alphabet[folded]!;
     let next: number;
     if (symbol < narrowWidth) next = delta[state + symbol]!;
     else {
-      const k = symbol - narrowWidth;
-      next = wideExceptions.get((state / narrowWidth) * wideCount + k) ?? wideFromRoot[k]!;
+      next = wideFromRoot[symbol - narrowWidth]!;
+      const s = state / narrowWidth;
+      for (let j = wideStart[s]!, end = wideStart[s + 1]!; j < end; j++) {
+        if (wideSymbol[j] === symbol) {
+          next = wideNext[j]!;
+          break;
+        }
+      }
     }
     state = next & STATE;
-    if (next >= REPORTS) {
+    if (next < 0) {
       let hit = report[state / narrowWidth]!;
       while (hit >= 0) {
         const pattern = patternAt[hit]!;
@@ -70,5 +109,5 @@ export function scanOneToOne(
     }
   }
   // normalise() drops a trailing space, which would shorten the text.
-  return !previousSpace;
+  return afterSpace === 0;
 }
