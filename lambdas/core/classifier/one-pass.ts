@@ -6,33 +6,46 @@
  * is read. Anything else (runs of spaces, markup, tabs, characters not folded before, a field
  * that starts or ends with a space) makes it give up, and the caller normalises in full.
  */
-import { type Automaton, STATE } from "./automaton.ts";
+import type { Automaton } from "./automaton.ts";
+import { STATE } from "./automaton.ts";
 import { ENDS_SENTENCE, SIMPLE_FOLD } from "./normalise.ts";
 
 const SPACE = 0x20;
 const DASH = 0x2d;
-/** A `symbols` entry for "not known to fold simply yet": take the careful path. */
-const CAREFUL = 0xffff;
+/** An `info` entry's low bits: the automaton's symbol for the code unit, folded. */
+const SYMBOL = 0xffff;
+/** An `info` entry's flag: a space or "-", which normalise() turns into a space. */
+const IS_SPACE = 0x10000;
+/** An `info` entry's flag: folds to . ! ? or ; which end a sentence when a space follows. */
+const ENDS = 0x20000;
+/** An `info` entry not known yet: ask SIMPLE_FOLD (and give up if it does not fold simply). */
+const UNKNOWN = -1;
 
 /**
- * Per automaton: the automaton's symbol for each plain code unit that SIMPLE_FOLD folds, so the
- * loop does one lookup where it did two (fold, then alphabet). Filled for ASCII up front and for
- * other characters the first time they are read after SIMPLE_FOLD learned them; SIMPLE_FOLD never
- * changes an entry it has set, so a cached symbol stays right. Spaces and dashes stay CAREFUL.
+ * Per automaton, everything the loop needs about a code unit in one lookup: its symbol and the
+ * two flags. Filled for ASCII up front and for other characters the first time they are read
+ * after SIMPLE_FOLD learned them (SIMPLE_FOLD never changes an entry it has set, so a cached one
+ * stays right).
  */
-const symbolTables = new WeakMap<Automaton, Uint16Array>();
+const infoTables = new WeakMap<Automaton, Int32Array>();
 
-function symbolsOf(automaton: Automaton): Uint16Array {
-  let symbols = symbolTables.get(automaton);
-  if (!symbols) {
-    symbols = new Uint16Array(0x10000).fill(CAREFUL);
+function infoOf(folded: number, alphabet: Uint16Array): number {
+  return alphabet[folded]! | (folded < 0x80 && ENDS_SENTENCE[folded] === 1 ? ENDS : 0);
+}
+
+function infoTable(automaton: Automaton): Int32Array {
+  let info = infoTables.get(automaton);
+  if (!info) {
+    info = new Int32Array(0x10000).fill(UNKNOWN);
     for (let c = 0; c < 0x80; c++) {
       const folded = SIMPLE_FOLD[c]!;
-      if (folded !== 0) symbols[c] = automaton.alphabet[folded]!;
+      if (folded !== 0) info[c] = infoOf(folded, automaton.alphabet);
     }
-    symbolTables.set(automaton, symbols);
+    info[SPACE] = automaton.alphabet[SPACE]! | IS_SPACE;
+    info[DASH] = automaton.alphabet[SPACE]! | IS_SPACE;
+    infoTables.set(automaton, info);
   }
-  return symbols;
+  return info;
 }
 
 /**
@@ -50,35 +63,32 @@ export function scanOneToOne(
 ): boolean {
   const n = plain.length;
   if (n === 0) return false;
-  const fold = SIMPLE_FOLD; // locals: module bindings cost a check per read in the loop
-  const symbols = symbolsOf(automaton);
+  const info = infoTable(automaton);
   const { alphabet, narrowWidth, delta, report, nextReport, patternAt, patternLength } = automaton;
   const { wideFromRoot, wideStart, wideSymbol, wideNext } = automaton;
   hits.length = 0;
   sentenceStarts.length = 0;
   let state = 0; // premultiplied by narrowWidth
+  let previous = IS_SPACE; // as if a space came before: a space at offset 0 gives up
   for (let i = 0; i < n; i++) {
     const code = plain.charCodeAt(i);
-    let symbol = symbols[code]!;
-    if (symbol === CAREFUL) {
-      const folded = fold[code]!;
-      if (folded === 0) {
-        // Only a lone space or "-" between two other characters keeps the mapping one-to-one;
-        // normalise() collapses runs and drops leading and trailing ones. The code unit before
-        // is then the last non-space one: when it ends a sentence (. ! ? ;, folded to ASCII),
-        // the next one starts a new sentence. All the sentence bookkeeping happens here, off
-        // the path of the other characters, where it cost a third of the loop.
-        if ((code !== SPACE && code !== DASH) || i === 0) return false;
-        const before = fold[plain.charCodeAt(i - 1)]!;
-        if (before === 0) return false;
-        if (before < 0x80 && ENDS_SENTENCE[before] === 1) sentenceStarts.push(i + 1);
-        symbol = alphabet[SPACE]!;
-      } else {
-        symbol = alphabet[folded]!;
-        symbols[code] = symbol; // SIMPLE_FOLD learned it since the table was made: cache it
-      }
+    let current = info[code]!;
+    if (current === UNKNOWN) {
+      const folded = SIMPLE_FOLD[code]!;
+      if (folded === 0) return false; // markup, controls, tabs, or not folded before
+      current = infoOf(folded, alphabet);
+      info[code] = current;
     }
+    // normalise() collapses a run of spaces; the code unit after a space that follows . ! ? ;
+    // starts a sentence (a trailing space gives up below, so there is one). Both tests are bit
+    // operations whose branch is almost never taken: a branch on "is this a space" would be
+    // taken once a word, at random as far as the processor can tell, and cost a third of the loop.
+    const space = current & IS_SPACE;
+    if ((previous & space) !== 0) return false;
+    if ((previous & (space << 1)) !== 0) sentenceStarts.push(i + 1); // ENDS === IS_SPACE << 1
+    previous = current;
 
+    const symbol = current & SYMBOL;
     let next: number;
     if (symbol < narrowWidth) next = delta[state + symbol]!;
     else {
@@ -102,5 +112,5 @@ export function scanOneToOne(
     }
   }
   // normalise() drops a trailing space, which would shorten the text.
-  return fold[plain.charCodeAt(n - 1)] !== 0;
+  return (previous & IS_SPACE) === 0;
 }
