@@ -36,6 +36,9 @@ for (const [lang, words] of Object.entries(data.words)) {
     else wordLanguages.set(word, [lang]);
   }
 }
+// Word lengths that occur in the lists: a token of any other length cannot be one (no lookup).
+const wordLengths = new Uint8Array(256);
+for (const word of wordLanguages.keys()) wordLengths[Math.min(word.length, 255)] = 1;
 const cyrillicLetters = Object.entries(data.cyrillicLetters);
 const latinLetters = Object.entries(data.latinLetters).map(
   ([lang, letters]) => [lang, [...letters]] as const,
@@ -103,7 +106,7 @@ export function detectLanguage(text: string): string {
   let wordStart = 0;
   for (let i = 0; i <= lower.length; i++) {
     if (i < lower.length && !isSeparator(lower.charCodeAt(i))) continue;
-    if (i > wordStart || i === 0 || i === lower.length) {
+    if ((i > wordStart || i === 0 || i === lower.length) && wordLengths[Math.min(i - wordStart, 255)] === 1) {
       const langs = wordLanguages.get(lower.slice(wordStart, i));
       if (langs) for (const lang of langs) counts.set(lang, (counts.get(lang) ?? 0) + 1);
     }
