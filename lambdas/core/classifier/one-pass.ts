@@ -7,7 +7,7 @@
  * that starts or ends with a space) makes it give up, and the caller normalises in full.
  */
 import type { Automaton } from "./automaton.ts";
-import { STATE } from "./automaton.ts";
+import { STATE, stepWide } from "./automaton.ts";
 import { ENDS_SENTENCE, SIMPLE_FOLD } from "./normalise.ts";
 
 const SPACE = 0x20;
@@ -65,7 +65,6 @@ export function scanOneToOne(
   if (n === 0) return false;
   const info = infoTable(automaton);
   const { alphabet, narrowWidth, delta, report, nextReport, patternAt, patternLength } = automaton;
-  const { wideFromRoot, wideStart, wideSymbol, wideNext } = automaton;
   hits.length = 0;
   sentenceStarts.length = 0;
   let state = 0; // premultiplied by narrowWidth
@@ -89,18 +88,8 @@ export function scanOneToOne(
     previous = current;
 
     const symbol = current & SYMBOL;
-    let next: number;
-    if (symbol < narrowWidth) next = delta[state + symbol]!;
-    else {
-      next = wideFromRoot[symbol - narrowWidth]!;
-      const s = state / narrowWidth;
-      for (let j = wideStart[s]!, end = wideStart[s + 1]!; j < end; j++) {
-        if (wideSymbol[j] === symbol) {
-          next = wideNext[j]!;
-          break;
-        }
-      }
-    }
+    // Wide (non-ASCII) symbols step out of line: their rare path inside this loop slowed it all.
+    const next = symbol < narrowWidth ? delta[state + symbol]! : stepWide(automaton, state, symbol);
     state = next & STATE;
     if (next < 0) {
       let hit = report[state / narrowWidth]!;
