@@ -36,9 +36,14 @@ for (const [lang, words] of Object.entries(data.words)) {
     else wordLanguages.set(word, [lang]);
   }
 }
-// Word lengths that occur in the lists: a token of any other length cannot be one (no lookup).
-const wordLengths = new Uint8Array(256);
-for (const word of wordLanguages.keys()) wordLengths[Math.min(word.length, 255)] = 1;
+// Which lengths the listed words starting with each code unit have (bit n - 1 for length n, the
+// top bit for 8 or more), so most tokens are ruled out without a substring and a Map lookup.
+const wordShapes = new Uint8Array(0x10000);
+const hasEmptyWord = wordLanguages.has("");
+const lengthBit = (length: number) => 1 << (Math.min(length, 8) - 1);
+for (const word of wordLanguages.keys()) {
+  if (word !== "") wordShapes[word.charCodeAt(0)]! |= lengthBit(word.length);
+}
 const cyrillicLetters = Object.entries(data.cyrillicLetters);
 const latinLetters = Object.entries(data.latinLetters).map(
   ([lang, letters]) => [lang, [...letters]] as const,
@@ -106,7 +111,11 @@ export function detectLanguage(text: string): string {
   let wordStart = 0;
   for (let i = 0; i <= lower.length; i++) {
     if (i < lower.length && !isSeparator(lower.charCodeAt(i))) continue;
-    if ((i > wordStart || i === 0 || i === lower.length) && wordLengths[Math.min(i - wordStart, 255)] === 1) {
+    const listed =
+      i > wordStart
+        ? (wordShapes[lower.charCodeAt(wordStart)]! & lengthBit(i - wordStart)) !== 0
+        : (i === 0 || i === lower.length) && hasEmptyWord;
+    if (listed) {
       const langs = wordLanguages.get(lower.slice(wordStart, i));
       if (langs) for (const lang of langs) counts.set(lang, (counts.get(lang) ?? 0) + 1);
     }
