@@ -83,6 +83,24 @@ function inPositionOrder(evidence: readonly Evidence[]): readonly Evidence[] {
   return evidence;
 }
 
+/** Sorts in place, unless already in order (a check costs far less than a sort; same result, as sort is stable). */
+function sortUnlessSorted(items: Evidence[], order: (a: Evidence, b: Evidence) => number): void {
+  for (let i = 1; i < items.length; i++) {
+    if (order(items[i - 1]!, items[i]!) > 0) {
+      items.sort(order);
+      return;
+    }
+  }
+}
+
+function byStrengthThenPosition(a: Evidence, b: Evidence): number {
+  return Math.abs(b.points) - Math.abs(a.points) || byPosition(a, b);
+}
+
+function byPointsThenPosition(a: Evidence, b: Evidence): number {
+  return b.points - a.points || byPosition(a, b);
+}
+
 /** Each group's index in the rules' order, computed once per rules (was Object.keys per article). */
 const groupIndexes = new WeakMap<object, Map<string, number>>();
 function groupIndexOf(groups: Rules["groups"]): Map<string, number> {
@@ -251,7 +269,7 @@ export function score(
   for (const [name, members] of byGroup) {
     const group = groups[name]!;
     if (members.length > 1) {
-      members.sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || byPosition(a, b));
+      sortUnlessSorted(members, byStrengthThenPosition);
       const seen = new Set<string>();
       let factor = 1;
       for (const e of members) {
@@ -279,7 +297,7 @@ export function score(
   for (const [kind, roles] of Object.entries(scoring.countedOnce)) {
     const members = evidence.filter((e) => e.points > 0 && (roles as string[]).includes(e.role));
     if (members.length < 2) continue;
-    members.sort((a, b) => b.points - a.points || byPosition(a, b));
+    sortUnlessSorted(members, byPointsThenPosition);
     const [kept, ...dropped] = members as [Evidence, ...Evidence[]];
     for (const e of dropped) e.points = 0;
     onceKept.push({ kind, kept, dropped });
