@@ -8,6 +8,8 @@ import fc from "fast-check";
 
 /** Cases per property: bounded inside `npm test`, FUZZ_RUNS (npm run fuzz sets 100,000) otherwise. */
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
+/** True under `npm run fuzz` (or any FUZZ_RUNS): properties run their full count, without timeouts. */
+export const FUZZING = process.env.FUZZ_RUNS !== undefined;
 
 /** FUZZ_SEED replays a run (bin/fuzz.js picks and prints one); unset, fast-check draws a seed. */
 export const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
@@ -114,9 +116,9 @@ const repeatedTo = (length: number) =>
 /**
  * A hostile string: mostly short; 1 in 20 of 2-8 KB, past every field's cap (titles 300, summaries
  * 2,000 code points), so truncation is exercised often; 1 in 200 about 100 KB, past every byte
- * budget. A 100 KB case costs 20-160 ms per renderer or message (~100 times a short one), so at
- * this rate they are ~1 in 100 stories (two such fields), ~1,000 in a 100,000-case run, and
- * they take about a third of its time instead of nine tenths (docs in THREAT_MODEL.md, "Fuzzing").
+ * budget. A 100 KB case costs 20-160 ms per renderer or message (~100 times a short one): at
+ * this rate they are ~1 in 100 stories (two such fields), ~1,000 in a 100,000-case run, and take
+ * about a quarter of its time instead of most of it (THREAT_MODEL.md, "Fuzzing").
  */
 export const hostileText = fc.oneof(
   { weight: 189, arbitrary: hostileShort },
