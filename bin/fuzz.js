@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // `npm run fuzz`: the property tests of test/properties.test.ts with 100,000 cases per property,
-// each property in its own vitest process, FUZZ_JOBS (default 2) at a time, all with one seed.
+// each property in its own vitest process(es), FUZZ_JOBS processes at a time.
 //   FUZZ_RUNS=N      cases per property (default 100000)
 //   FUZZ_SEED=N      replay a run (default: drawn and printed)
-//   FUZZ_JOBS=N      properties run at once
+//   FUZZ_SHARDS=N    split each property's cases over N processes, seeds SEED, SEED+1, ... (default 1)
+//   FUZZ_JOBS=N      processes at once (default 2)
 //   FUZZ_SHRINK=1    shrink a failing case (slow with 100 KB strings)
 //   npm run fuzz -- NAME...   only the properties whose name contains one of the NAMEs, in that order
-// Each property's output goes to FUZZ_LOG_DIR (default node_modules/.cache/heistwatch/fuzz);
-// the summary table (property, cases, seed, time, result) is printed at the end.
+// Each process's output goes to FUZZ_LOG_DIR (default node_modules/.cache/heistwatch/fuzz), with
+// a progress line every 30 s; the summary table (property, cases, seeds, time, result) ends the run.
 import { spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -18,20 +19,22 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const vitest = fileURLToPath(new URL("../node_modules/vitest/vitest.mjs", import.meta.url));
 const runs = Number(process.env.FUZZ_RUNS ?? 100_000);
 const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const shards = Number(process.env.FUZZ_SHARDS ?? 1);
 const jobs = Number(process.env.FUZZ_JOBS ?? Math.min(2, availableParallelism()));
 const logDir = process.env.FUZZ_LOG_DIR ?? `${root}node_modules/.cache/heistwatch/fuzz`;
-for (const [name, value] of Object.entries({ FUZZ_RUNS: runs, FUZZ_SEED: seed, FUZZ_JOBS: jobs })) {
+const settings = { FUZZ_RUNS: runs, FUZZ_SEED: seed, FUZZ_SHARDS: shards, FUZZ_JOBS: jobs };
+for (const [name, value] of Object.entries(settings)) {
   if (!Number.isSafeInteger(value) || value < (name === "FUZZ_SEED" ? 0 : 1)) {
-    console.error(`fuzz: ${name} must be a positive integer`);
+    console.error(`fuzz: ${name} must be a ${name === "FUZZ_SEED" ? "non-negative" : "positive"} integer`);
     process.exit(2);
   }
 }
-const env = { ...process.env, FUZZ_RUNS: String(runs), FUZZ_SEED: String(seed), FUZZ_PROGRESS: "1" };
+const shardRuns = Math.ceil(runs / shards);
 
 // The properties, as vitest collects them (so new ones are fuzzed without editing this file).
 const listed = spawnSync(process.execPath, [vitest, "list", FILE, "--json"], {
   cwd: root,
-  env,
+  env: { ...process.env, FUZZ_RUNS: "1" },
   encoding: "utf8",
 });
 if (listed.status !== 0) {
@@ -51,18 +54,31 @@ if (names.length === 0) {
 }
 mkdirSync(logDir, { recursive: true });
 console.log(
-  `fuzz: ${names.length} properties, ${runs} cases each, seed ${seed}, ${jobs} at a time, logs in ${logDir}`,
+  `fuzz: ${names.length} properties, ${runs} cases each in ${shards} process(es) of ${shardRuns}, seed ${seed}, ${jobs} processes at a time, logs in ${logDir}`,
 );
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const tasks = names.flatMap((name, index) =>
+  Array.from({ length: shards }, (_, shard) => ({
+    name,
+    seed: seed + shard,
+    log: `${index + 1}-${shard + 1}`,
+  })),
+);
 
-/** Runs one property in its own vitest process; resolves to its summary row. */
-function fuzz(name, index) {
-  const log = `${logDir}/${String(index + 1).padStart(2, "0")}.log`;
+/** Runs one shard of one property in its own vitest process; resolves to its exit code and time. */
+function fuzz(task) {
+  const log = `${logDir}/${task.log}.log`;
   const out = createWriteStream(log);
   const started = Date.now();
-  console.log(`fuzz: start  ${name} (${log})`);
-  const child = spawn(process.execPath, [vitest, "run", FILE, "-t", `${escapeRegExp(name)}$`], {
+  console.log(`fuzz: start ${task.name}, seed ${task.seed} (${log})`);
+  const env = {
+    ...process.env,
+    FUZZ_RUNS: String(shardRuns),
+    FUZZ_SEED: String(task.seed),
+    FUZZ_PROGRESS: "1",
+  };
+  const child = spawn(process.execPath, [vitest, "run", FILE, "-t", `${escapeRegExp(task.name)}$`], {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -73,29 +89,31 @@ function fuzz(name, index) {
     child.on("close", (code) => {
       out.end();
       const seconds = Math.round((Date.now() - started) / 1000);
-      const result = code === 0 ? "pass" : `FAIL (exit ${code}, see ${log})`;
-      console.log(`fuzz: ${code === 0 ? "pass " : "FAIL "} ${name} in ${seconds} s`);
-      resolve({ name, seconds, result });
+      console.log(`fuzz: ${code === 0 ? "pass" : "FAIL"} ${task.name}, seed ${task.seed}, in ${seconds} s`);
+      resolve({ ...task, code, seconds, log });
     });
   });
 }
 
 const started = Date.now();
-const rows = [];
+const done = [];
 let next = 0;
 await Promise.all(
-  Array.from({ length: Math.min(jobs, names.length) }, async () => {
-    while (next < names.length) {
-      const index = next++;
-      rows[index] = await fuzz(names[index], index);
-    }
+  Array.from({ length: Math.min(jobs, tasks.length) }, async () => {
+    while (next < tasks.length) done.push(await fuzz(tasks[next++]));
   }),
 );
-console.log(
-  `\nfuzz: ${runs} cases per property, seed ${seed}, FUZZ_JOBS=${jobs}, ${new Date().toISOString()}`,
-);
-console.log("| property | cases | seed | time | result |\n| --- | ---: | ---: | ---: | --- |");
-for (const row of rows)
-  console.log(`| ${row.name} | ${runs.toLocaleString("en")} | ${seed} | ${row.seconds} s | ${row.result} |`);
+console.log(`\nfuzz: ${new Date().toISOString()}, FUZZ_SHARDS=${shards}, FUZZ_JOBS=${jobs}`);
+console.log("| property | cases | seeds | time | result |\n| --- | ---: | --- | ---: | --- |");
+for (const name of names) {
+  const own = done.filter((task) => task.name === name).sort((a, b) => a.seed - b.seed);
+  const failed = own.filter((task) => task.code !== 0);
+  const seeds = own.map((task) => task.seed).join(", ");
+  const seconds = Math.max(...own.map((task) => task.seconds));
+  const result = failed.length === 0 ? "pass" : `FAIL (see ${failed.map((task) => task.log).join(", ")})`;
+  console.log(
+    `| ${name} | ${(shardRuns * shards).toLocaleString("en")} | ${seeds} | ${seconds} s | ${result} |`,
+  );
+}
 console.log(`fuzz: done in ${Math.round((Date.now() - started) / 1000)} s`);
-process.exitCode = rows.every((row) => row.result === "pass") ? 0 : 1;
+process.exitCode = done.every((task) => task.code === 0) ? 0 : 1;
