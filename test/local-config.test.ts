@@ -21,6 +21,7 @@ describe("loadLocalConfig", () => {
       feedsFile: join(PACKAGE_ROOT, "config", "feeds.json"),
       intervalSeconds: 300,
       allowPrivateAddresses: [],
+      shutdownGraceMs: 4000,
     });
     expect(config.webhookUrl).toBeUndefined();
     expect(config.configFile).toBeUndefined();
@@ -42,12 +43,13 @@ describe("loadLocalConfig", () => {
       }),
     );
     const { config } = loadLocalConfig({
-      args: ["--config", file, "--interval", "30"],
+      args: ["--config", file, "--interval", "30", "--shutdown-grace-ms", "250"],
       env: { HEISTWATCH_PORT: "9100", HEISTWATCH_WEBHOOK_URL: "https://hooks.example/abc" },
       cwd,
     });
     expect(config.port).toBe(9100);
     expect(config.intervalSeconds).toBe(30);
+    expect(config.shutdownGraceMs).toBe(250);
     expect(config.threshold).toBe(40);
     expect(config.storyWindowHours).toBe(336);
     expect(config.dataDir).toBe(join(confDir, "state"));
@@ -80,6 +82,7 @@ describe("loadLocalConfig", () => {
     [{ HEISTWATCH_PORT: "70000" }, /HEISTWATCH_PORT/],
     [{ HEISTWATCH_INTERVAL_SECONDS: "0" }, /intervalSeconds \(env HEISTWATCH_INTERVAL_SECONDS\)/],
     [{ HEISTWATCH_THRESHOLD: "101" }, /threshold \(env HEISTWATCH_THRESHOLD\)/],
+    [{ HEISTWATCH_SHUTDOWN_GRACE_MS: "-1" }, /shutdownGraceMs \(env HEISTWATCH_SHUTDOWN_GRACE_MS\)/],
     [
       { HEISTWATCH_WEBHOOK_URL: "ftp://x" },
       /webhookUrl \(env HEISTWATCH_WEBHOOK_URL\) must be an http\(s\) URL/,
@@ -138,6 +141,7 @@ describe("loadLocalConfig", () => {
         "allowPrivateAddresses",
         "concurrency",
         "hostGapMs",
+        "shutdownGraceMs",
       ]),
     );
   });

@@ -112,7 +112,18 @@ describe("heistwatch poll --once", () => {
   it("stops cleanly on SIGTERM while a feed is stalled, within a few seconds, exit 0", async () => {
     const child = spawn(
       process.execPath,
-      [bin, "poll", "--feeds", "stall.json", "--allow-private", "127.0.0.1", "--data-dir", "d3"],
+      [
+        bin,
+        "poll",
+        "--feeds",
+        "stall.json",
+        "--allow-private",
+        "127.0.0.1",
+        "--data-dir",
+        "d3",
+        "--shutdown-grace-ms",
+        "500",
+      ],
       { cwd: dir, env },
     );
     let out = "";
@@ -133,7 +144,8 @@ describe("heistwatch poll --once", () => {
     const stopAt = Date.now();
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
-    // Grace period (4 s) plus closing: well under the fetch deadline of 10 s.
+    // Grace period (0.5 s here) plus closing: well under the fetch deadline of 10 s, so the stalled
+    // fetch was aborted by the stop, not by its own deadline.
     expect(Date.now() - stopAt).toBeLessThan(8000);
     expect(out).toContain("stopped; data saved.");
   });

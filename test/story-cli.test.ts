@@ -1,15 +1,13 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/run-cli.ts";
 
-const bin = new URL("../bin/heistwatch.js", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "hw-cli-stories-"));
 
-function run(args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 30_000 });
-}
+// In-process (the spawned smoke test of the binary is in cli.test.ts).
+const run = (args: string[]) => runCli(args);
 
 // Invented incidents: two outlets and a follow-up on one exchange, and another heist the same week.
 const lines = [
@@ -49,10 +47,10 @@ const lines = [
 ];
 
 describe("heistwatch stories", () => {
-  it("prints each story with why each member joined, and the pair recall", () => {
+  it("prints each story with why each member joined, and the pair recall", async () => {
     const file = join(dir, "incidents.jsonl");
     writeFileSync(file, `${lines.map((line) => JSON.stringify(line)).join("\n")}\n`);
-    const result = run(["stories", file, "--flagged", "label"]);
+    const result = await run(["stories", file, "--flagged", "label"]);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`${file}: 4 articles in 2 stories`);
@@ -68,7 +66,7 @@ describe("heistwatch stories", () => {
     // t3 is a follow-up with no dup_of link: by the links alone it is another event.
     expect(result.stdout).toContain("mixed: story t1 holds events t1, t3");
 
-    const json = JSON.parse(run(["stories", file, "--flagged", "label", "--json"]).stdout) as {
+    const json = JSON.parse((await run(["stories", file, "--flagged", "label", "--json"])).stdout) as {
       stories: { id: string; members: { id: string; joined: { rule: string } | null }[] }[];
       score: { pairs: number; together: number };
     };
@@ -84,21 +82,21 @@ describe("heistwatch stories", () => {
     expect(json.score).toMatchObject({ pairs: 1, together: 1 });
   });
 
-  it("names a bad line and goes on, and refuses bad options", () => {
+  it("names a bad line and goes on, and refuses bad options", async () => {
     const file = join(dir, "bad.jsonl");
     writeFileSync(
       file,
       `${JSON.stringify(lines[0])}\n{"id":"x","title":"t","published":"yesterday"}\nnot json\n`,
     );
-    const result = run(["stories", file, "--flagged", "all"]);
+    const result = await run(["stories", file, "--flagged", "all"]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${file}: line 2: "published" must be an ISO 8601 date`);
     expect(result.stderr).toContain(`${file}: line 3: not valid JSON`);
     expect(result.stdout).toContain("1 articles in 1 stories");
-    const option = run(["stories", file, "--flagged", "some"]);
+    const option = await run(["stories", file, "--flagged", "some"]);
     expect(option.status).toBe(2);
     expect(option.stderr).toContain('--flagged must be classifier, label or all, got "some"');
-    expect(run(["stories", file, "--window", "0"]).stderr).toContain(
+    expect((await run(["stories", file, "--window", "0"])).stderr).toContain(
       "--window must be a positive number of hours",
     );
   });

@@ -41,6 +41,8 @@ export interface LocalConfig {
   concurrency: number;
   /** Minimum gap between two requests to the same host, in milliseconds. */
   hostGapMs: number;
+  /** After a stop request, how long in-flight fetches may run on (so a cycle can finish) before they are aborted; undefined = 4000. */
+  shutdownGraceMs?: number;
   /** SMTP server for subscriber mail (smtp:// or smtps://); undefined = mails are printed, not sent. */
   smtpUrl?: string;
   /** From address of subscriber mail (default heistwatch@localhost). */
@@ -62,6 +64,9 @@ export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..
 
 export const DEFAULT_CONFIG_FILE = "heistwatch.config.json";
 
+/** Default of `shutdownGraceMs`: long enough for a normal fetch to finish, short enough for a service manager. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 4000;
+
 const DEFAULTS = {
   port: 8787,
   host: "127.0.0.1",
@@ -70,6 +75,7 @@ const DEFAULTS = {
   intervalSeconds: 300,
   concurrency: 6,
   hostGapMs: 2000,
+  shutdownGraceMs: DEFAULT_SHUTDOWN_GRACE_MS,
   mailFrom: "heistwatch@localhost",
   digestHour: 7,
   digestWeekday: 1,
@@ -160,6 +166,11 @@ const SETTINGS = {
   },
   concurrency: { env: "HEISTWATCH_CONCURRENCY", flag: "--concurrency", parse: integer(1, 64) },
   hostGapMs: { env: "HEISTWATCH_HOST_GAP_MS", flag: "--host-gap-ms", parse: integer(0, 600_000) },
+  shutdownGraceMs: {
+    env: "HEISTWATCH_SHUTDOWN_GRACE_MS",
+    flag: "--shutdown-grace-ms",
+    parse: integer(0, 60_000),
+  },
   smtpUrl: { env: "HEISTWATCH_SMTP_URL", flag: "--smtp-url", parse: smtpUrl },
   mailFrom: { env: "HEISTWATCH_MAIL_FROM", flag: "--mail-from", parse: mailAddress },
   digestHour: { env: "HEISTWATCH_DIGEST_HOUR", flag: "--digest-hour", parse: integer(0, 23) },
@@ -186,6 +197,7 @@ export const CONFIG_FLAGS_USAGE = [
   "  --allow-private IPS  comma list of private IPs feeds may use         env HEISTWATCH_ALLOW_PRIVATE_ADDRESSES",
   "  --concurrency N      feeds polled at once (default 6)                env HEISTWATCH_CONCURRENCY",
   "  --host-gap-ms N      minimum gap between requests to one host        env HEISTWATCH_HOST_GAP_MS",
+  "  --shutdown-grace-ms N  fetch time left to a cycle after a stop (default 4000) env HEISTWATCH_SHUTDOWN_GRACE_MS",
   "  --smtp-url URL       SMTP server for subscriber mail (smtp://host:port) env HEISTWATCH_SMTP_URL",
   "  --mail-from ADDR     From address of subscriber mail                 env HEISTWATCH_MAIL_FROM",
   "  --digest-hour N      UTC hour digests go out (default 7)             env HEISTWATCH_DIGEST_HOUR",
@@ -275,6 +287,7 @@ export function loadLocalConfig(input: LoadConfigInput): LoadedConfig {
     allowPrivateAddresses: (parsed.allowPrivateAddresses as string[] | undefined) ?? [],
     concurrency: (parsed.concurrency as number | undefined) ?? DEFAULTS.concurrency,
     hostGapMs: (parsed.hostGapMs as number | undefined) ?? DEFAULTS.hostGapMs,
+    shutdownGraceMs: (parsed.shutdownGraceMs as number | undefined) ?? DEFAULTS.shutdownGraceMs,
     smtpUrl: parsed.smtpUrl as string | undefined,
     mailFrom: (parsed.mailFrom as string | undefined) ?? DEFAULTS.mailFrom,
     digestHour: (parsed.digestHour as number | undefined) ?? DEFAULTS.digestHour,

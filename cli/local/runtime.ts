@@ -21,7 +21,7 @@ import {
 import type { Clock, Log, Notifier } from "../../lambdas/core/model/ports.ts";
 import { dueFeeds } from "../../lambdas/core/polling/next-poll.ts";
 import type { FeedConfig, FeedState } from "../../lambdas/core/model/types.ts";
-import type { LocalConfig } from "./config.ts";
+import { DEFAULT_SHUTDOWN_GRACE_MS, type LocalConfig } from "./config.ts";
 import { type EmbeddedDynamo, startEmbeddedDynamo } from "./embedded-dynamo.ts";
 import { createHostGate, type HostGate } from "./host-gate.ts";
 import { type ApiServer, startApiServer } from "./http-adapter.ts";
@@ -158,7 +158,8 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
     const fetchAbort = new AbortController();
     // Every in-flight fetch listens on this one signal; more than 10 is expected, not a leak.
     setMaxListeners(0, fetchAbort.signal);
-    const onStop = () => setTimeout(() => fetchAbort.abort(), SHUTDOWN_GRACE_MS).unref();
+    const onStop = () =>
+      setTimeout(() => fetchAbort.abort(), config.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS).unref();
     signal?.addEventListener("abort", onStop, { once: true });
     try {
       const pipeline = deps(fetchAbort.signal);
@@ -249,9 +250,6 @@ export async function openLocalStack(options: LocalStackOptions): Promise<LocalS
     },
   };
 }
-
-/** How long in-flight fetches may run on after a shutdown request before they are aborted. */
-export const SHUTDOWN_GRACE_MS = 4000;
 
 /** Whether a cycle's failures are systemic (the store, not the feeds): every polled feed failed on storage. */
 export function isSystemicFailure(summary: CycleSummary): boolean {

@@ -7,13 +7,12 @@
 import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../infra/app.ts";
+import { SKIP_BUNDLING } from "../helpers/skip-bundling.ts";
 import { estimateMonthlyCost } from "../../infra/cost.ts";
 import { loadPriceBook } from "../../cli/commands/cost.ts";
 import { PROJECT_ROOT } from "../../infra/app.ts";
 import { parseConfig } from "../../infra/config.ts";
 import { resolve } from "node:path";
-
-const SKIP_BUNDLING = { "aws:cdk:bundling-stacks": [] };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- synthesized CloudFormation is untyped JSON
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;

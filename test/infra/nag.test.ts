@@ -9,9 +9,7 @@ import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type { IConstruct } from "constructs";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../infra/app.ts";
-
-/** CDK's own switch for "bundle no stack" (what `cdk synth --exclusively` uses for the others). */
-const SKIP_BUNDLING = { "aws:cdk:bundling-stacks": [] };
+import { SKIP_BUNDLING } from "../helpers/skip-bundling.ts";
 
 /** Acknowledgements recorded on constructs: metadata entries of `{ "Annotation::<rule id>": reason }`. */
 function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
