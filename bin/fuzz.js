@@ -10,7 +10,7 @@
 // Each process's output goes to FUZZ_LOG_DIR (default node_modules/.cache/heistwatch/fuzz), with
 // a progress line every 30 s; the summary table (property, cases, seeds, time, result) ends the run.
 import { spawn, spawnSync } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 
@@ -89,8 +89,15 @@ function fuzz(task) {
     child.on("close", (code) => {
       out.end();
       const seconds = Math.round((Date.now() - started) / 1000);
-      console.log(`fuzz: ${code === 0 ? "pass" : "FAIL"} ${task.name}, seed ${task.seed}, in ${seconds} s`);
-      resolve({ ...task, code, seconds, log });
+      // The test file's last line says how many cases ran (a batch property runs several per run).
+      out.on("close", () => {
+        const counted = [...readFileSync(log, "utf8").matchAll(/^fuzz cases: (\d+)/gm)].at(-1);
+        const cases = counted ? Number(counted[1]) : 0;
+        console.log(
+          `fuzz: ${code === 0 ? "pass" : "FAIL"} ${task.name}, seed ${task.seed}, ${cases} cases in ${seconds} s`,
+        );
+        resolve({ ...task, code, seconds, cases, log });
+      });
     });
   });
 }
@@ -110,10 +117,9 @@ for (const name of names) {
   const failed = own.filter((task) => task.code !== 0);
   const seeds = own.map((task) => task.seed).join(", ");
   const seconds = Math.max(...own.map((task) => task.seconds));
+  const cases = own.reduce((sum, task) => sum + task.cases, 0);
   const result = failed.length === 0 ? "pass" : `FAIL (see ${failed.map((task) => task.log).join(", ")})`;
-  console.log(
-    `| ${name} | ${(shardRuns * shards).toLocaleString("en")} | ${seeds} | ${seconds} s | ${result} |`,
-  );
+  console.log(`| ${name} | ${cases.toLocaleString("en")} | ${seeds} | ${seconds} s | ${result} |`);
 }
 console.log(`fuzz: done in ${Math.round((Date.now() - started) / 1000)} s`);
 process.exitCode = done.every((task) => task.code === 0) ? 0 : 1;

@@ -35,12 +35,14 @@ import type { RenderContext } from "../lambdas/core/publish/view.ts";
 import { codePointLength } from "../lambdas/core/text/truncate.ts";
 import { makeStory, memoryReader, recordingLog } from "./helpers/api-stories.ts";
 import {
+  countCases,
   FORBIDDEN_IN_DOCUMENTS,
   FUZZING,
   hostileShort,
   hostileText,
   INVISIBLE,
   LONE_SURROGATE,
+  reportFuzzCases,
   RUNS,
   utf8RoundTrips,
 } from "./helpers/hostile-text.ts";
@@ -49,6 +51,8 @@ import { markupIn, textOf } from "./helpers/markup.ts";
 
 // Long runs (npm run fuzz) need more than vitest's 5 s default per test.
 const TIMEOUT = FUZZING ? 0 : 20_000;
+afterAll(reportFuzzCases);
+
 const ctx: RenderContext = {
   site: { title: "heistwatch", description: "d", baseUrl: "https://feed.example.org" },
   query: { limit: 50 },
@@ -329,6 +333,7 @@ describe("the store on dynalite", () => {
         fc.asyncProperty(
           fc.array(hostileStory, { minLength: STORE_BATCH, maxLength: STORE_BATCH }),
           async (generated) => {
+            countCases(STORE_BATCH);
             if (n > 0 && n % TABLE_STORIES === 0) await nextTable();
             const stories = generated.map((story) => ({ ...story, id: `p${++n}` }));
             const created = await Promise.all(

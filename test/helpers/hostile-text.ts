@@ -23,18 +23,31 @@ fc.configureGlobal({
   ...(SEED === undefined ? {} : { seed: SEED }),
 });
 
+const PROGRESS = process.env.FUZZ_PROGRESS === "1";
+let runsDone = 0;
+let extraCases = 0;
+
+/** For a property whose run checks `cases` cases (a batch): counted in the fuzz report. */
+export function countCases(cases: number): void {
+  extraCases += cases - 1;
+}
+
+/** Under `npm run fuzz`: the cases run in this process, the line bin/fuzz.js reads. */
+export function reportFuzzCases(): void {
+  if (PROGRESS) process.stderr.write(`fuzz cases: ${runsDone + extraCases} in ${runsDone} runs\n`);
+}
+
 // Under `npm run fuzz` (FUZZ_PROGRESS=1) each property runs in its own process: say every 30 s
 // how many runs it has done, so a long run can be watched in its log.
-if (process.env.FUZZ_PROGRESS === "1") {
-  let done = 0;
+if (PROGRESS) {
   const started = Date.now();
   let said = started;
   fc.installGlobalPlugin(
     fc.beforeEach(() => {
-      done++;
+      runsDone++;
       if (Date.now() - said < 30_000) return;
       said = Date.now();
-      process.stderr.write(`fuzz progress: ${done} runs in ${Math.round((said - started) / 1000)} s\n`);
+      process.stderr.write(`fuzz progress: ${runsDone} runs in ${Math.round((said - started) / 1000)} s\n`);
     }),
   );
 }
