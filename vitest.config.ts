@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -33,6 +34,9 @@ export default defineConfig({
     globalSetup: ["test/global-setup.ts"],
     // Forks, not threads: CDK bundling hands process.stdout to spawnSync, which a worker thread refuses.
     pool: "forks",
+    // vitest's default is one worker fewer than the cores: one worker on a 2-core machine, which then
+    // sits idle while a test waits on a spawned CLI, Chromium or a socket. Two at least overlap those.
+    maxWorkers: Math.max(2, availableParallelism()),
     projects: [
       {
         extends: true,

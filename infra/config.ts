@@ -2,9 +2,12 @@
  * Typed, validated deployment configuration, read from CDK context (cdk.json or `-c key=value`).
  * Every value may arrive as a string (from `-c`) or as JSON (from cdk.json); both are accepted.
  * A bad value fails synth with an error naming the key, so nothing half-configured is deployed.
+ * Each kind of value is a valibot schema, the vocabulary of every configuration surface
+ * (lambdas/core/model/config-schema.ts).
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
+import * as v from "valibot";
 import {
   ConfigError,
   describeValue as describe,
@@ -200,6 +203,125 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
   return config;
 }
 
+/** A number range as the settings state it. */
+interface NumberRange {
+  min: number;
+  max: number;
+  integer?: boolean;
+}
+
+const numberText = (text: string) => text !== "" && Number.isFinite(Number(text));
+
+/** true/false as JSON (cdk.json) or as text (`-c key=true`). */
+const booleanSetting = v.union(
+  [
+    v.boolean(),
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.toLowerCase(),
+      v.picklist(["true", "false"]),
+      v.transform((text) => text === "true"),
+    ),
+  ],
+  (issue) => `expected true or false, got ${describe(issue.input)}`,
+);
+
+/** A number in a range, as JSON or as text; the message says which rule it broke. */
+function numberSetting(range: NumberRange) {
+  return v.pipe(
+    v.union(
+      [
+        v.pipe(v.number(), v.finite()),
+        v.pipe(v.string(), v.trim(), v.check(numberText), v.transform(Number)),
+      ],
+      (issue) => `expected a number, got ${describe(issue.input)}`,
+    ),
+    v.check(
+      (n) => !range.integer || Number.isInteger(n),
+      (issue) => `expected a whole number, got ${String(issue.input)}`,
+    ),
+    v.check(
+      (n) => n >= range.min && n <= range.max,
+      (issue) => `expected a number from ${range.min} to ${range.max}, got ${String(issue.input)}`,
+    ),
+  );
+}
+
+function oneOfSetting<T extends string>(allowed: readonly T[]) {
+  const message = (issue: v.BaseIssue<unknown>) =>
+    `expected one of ${allowed.join(", ")}, got ${describe(issue.input)}`;
+  return v.pipe(v.string(message), v.trim(), v.picklist(allowed, message));
+}
+
+function patternSetting(pattern: RegExp, what: string) {
+  const message = (issue: v.BaseIssue<unknown>) => `expected ${what}, got ${describe(issue.input)}`;
+  return v.pipe(v.string(message), v.trim(), v.regex(pattern, message));
+}
+
+/** rate(N unit) with a singular unit only for 1, or cron(6 fields): what EventBridge accepts. */
+const scheduleSetting = v.pipe(
+  v.string((issue) => `expected rate(N minutes|hours|days) or cron(6 fields), got ${describe(issue.input)}`),
+  v.trim(),
+  v.check(
+    (text) => RATE.test(text) || CRON.test(text),
+    (issue) => `expected rate(N minutes|hours|days) or cron(6 fields), got ${describe(issue.input)}`,
+  ),
+  v.check(
+    (text) => {
+      const rate = RATE.exec(text);
+      if (!rate) return true;
+      const n = Number(rate[1]);
+      return n >= 1 && !rate[2]!.endsWith("s") === (n === 1);
+    },
+    (issue) =>
+      `'${String(issue.input)}': use a positive number, with a singular unit only for 1 ("rate(1 hour)")`,
+  ),
+);
+
+const logRetentionSetting = v.pipe(
+  numberSetting({ min: 1, max: 3653, integer: true }),
+  v.check(
+    (days) => LOG_RETENTION_DAYS.includes(days),
+    (issue) =>
+      `CloudWatch Logs accepts only ${LOG_RETENTION_DAYS.join(", ")} days, got ${String(issue.input)}`,
+  ),
+);
+
+const SUBSCRIBER_FIELDS = ["address", "minSeverity", "actors", "minScore"];
+
+/** One subscriber entry, `{ address, minSeverity?, actors?, minScore? }` (a bare address is read as `{ address }`). */
+function subscriberSchema(pattern: RegExp, what: string) {
+  const badAddress = (issue: v.BaseIssue<unknown>) => `expected ${what}, got ${describe(issue.input)}`;
+  const badActors = "actors must be a non-empty array of actor names";
+  const badScore = (issue: v.BaseIssue<unknown>) =>
+    `minScore must be a number from 0 to 100, got ${describe(issue.input)}`;
+  return v.strictObject(
+    {
+      address: v.pipe(v.string(badAddress), v.trim(), v.regex(pattern, badAddress)),
+      minSeverity: v.optional(
+        v.picklist(
+          SEVERITIES,
+          (issue) => `minSeverity must be one of ${SEVERITIES.join(", ")}, got ${describe(issue.input)}`,
+        ),
+      ),
+      actors: v.optional(
+        v.pipe(
+          v.array(v.pipe(v.string(badActors), v.trim(), v.nonEmpty(badActors)), badActors),
+          v.nonEmpty(badActors),
+        ),
+      ),
+      minScore: v.optional(
+        v.pipe(v.number(badScore), v.finite(badScore), v.minValue(0, badScore), v.maxValue(100, badScore)),
+      ),
+    },
+    (issue) =>
+      issue.expected === "never"
+        ? `unknown field(s) ${String(issue.input)}; allowed: ${SUBSCRIBER_FIELDS.join(", ")}`
+        : `expected ${what} or an object with "address"`,
+  );
+}
+
 /** Each method reads one key, records a problem naming it when the value is bad, and returns a fallback. */
 class Parser {
   constructor(
@@ -212,91 +334,50 @@ class Parser {
     this.problems.push(`${key}: ${message}`);
   }
 
-  /** Context strings from `-c` may hold JSON; cdk.json values arrive already parsed. */
-  private raw(key: string): unknown {
-    return this.read(key);
+  /**
+   * Reads `key` through `schema`. Absent (and, where `emptyIsAbsent`, an empty `-c key=`) gives the
+   * fallback; a bad value is recorded as a problem naming the key, and gives the fallback too.
+   */
+  private setting<S extends v.GenericSchema, F>(
+    key: string,
+    schema: S,
+    fallback: F,
+    emptyIsAbsent = false,
+  ): v.InferOutput<S> | F {
+    const value = this.read(key);
+    if (value === undefined || (emptyIsAbsent && value === "")) return fallback;
+    const result = v.safeParse(schema, value);
+    if (result.success) return result.output;
+    this.fail(key, result.issues[0].message);
+    return fallback;
   }
 
   boolean(key: string, fallback: boolean): boolean {
-    const value = this.raw(key);
-    if (value === undefined) return fallback;
-    if (typeof value === "boolean") return value;
-    if (typeof value === "string") {
-      const v = value.trim().toLowerCase();
-      if (v === "true") return true;
-      if (v === "false") return false;
-    }
-    this.fail(key, `expected true or false, got ${describe(value)}`);
-    return fallback;
+    return this.setting(key, booleanSetting, fallback);
   }
 
-  optionalNumber(key: string, range: { min: number; max: number; integer?: boolean }): number | undefined {
-    const value = this.raw(key);
-    if (value === undefined || value === "") return undefined;
-    const n =
-      typeof value === "number" ? value : typeof value === "string" ? Number(value.trim()) : Number.NaN;
-    if (!Number.isFinite(n) || (typeof value === "string" && value.trim() === "")) {
-      this.fail(key, `expected a number, got ${describe(value)}`);
-      return undefined;
-    }
-    if (range.integer && !Number.isInteger(n)) {
-      this.fail(key, `expected a whole number, got ${n}`);
-      return undefined;
-    }
-    if (n < range.min || n > range.max) {
-      this.fail(key, `expected a number from ${range.min} to ${range.max}, got ${n}`);
-      return undefined;
-    }
-    return n;
+  optionalNumber(key: string, range: NumberRange): number | undefined {
+    return this.setting(key, numberSetting(range), undefined, true);
   }
 
-  number(key: string, fallback: number, range: { min: number; max: number; integer?: boolean }): number {
-    return this.optionalNumber(key, range) ?? fallback;
+  number(key: string, fallback: number, range: NumberRange): number {
+    return this.setting(key, numberSetting(range), fallback, true);
   }
 
   oneOf<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
-    const value = this.raw(key);
-    if (value === undefined) return fallback;
-    if (typeof value === "string" && (allowed as readonly string[]).includes(value.trim())) {
-      return value.trim() as T;
-    }
-    this.fail(key, `expected one of ${allowed.join(", ")}, got ${describe(value)}`);
-    return fallback;
+    return this.setting(key, oneOfSetting(allowed), fallback);
   }
 
   optionalString(key: string, pattern: RegExp, what: string): string | undefined {
-    const value = this.raw(key);
-    if (value === undefined || value === "") return undefined;
-    if (typeof value === "string" && pattern.test(value.trim())) return value.trim();
-    this.fail(key, `expected ${what}, got ${describe(value)}`);
-    return undefined;
+    return this.setting(key, patternSetting(pattern, what), undefined, true);
   }
 
   schedule(key: string, fallback: string): string {
-    const value = this.raw(key);
-    if (value === undefined) return fallback;
-    if (typeof value === "string") {
-      const v = value.trim();
-      const rate = RATE.exec(v);
-      if (rate) {
-        const n = Number(rate[1]);
-        const singular = !rate[2]!.endsWith("s");
-        if (n >= 1 && singular === (n === 1)) return v;
-        this.fail(key, `'${v}': use a positive number, with a singular unit only for 1 ("rate(1 hour)")`);
-        return fallback;
-      }
-      if (CRON.test(v)) return v;
-    }
-    this.fail(key, `expected rate(N minutes|hours|days) or cron(6 fields), got ${describe(value)}`);
-    return fallback;
+    return this.setting(key, scheduleSetting, fallback);
   }
 
   logRetention(key: string, fallback: number): number {
-    const value = this.optionalNumber(key, { min: 1, max: 3653, integer: true });
-    if (value === undefined) return fallback;
-    if (LOG_RETENTION_DAYS.includes(value)) return value;
-    this.fail(key, `CloudWatch Logs accepts only ${LOG_RETENTION_DAYS.join(", ")} days, got ${value}`);
-    return fallback;
+    return this.setting(key, logRetentionSetting, fallback, true);
   }
 
   /**
@@ -304,7 +385,7 @@ class Parser {
    * Defaults to config/feeds.json, the same list local mode polls.
    */
   feeds(key: string): FeedConfig[] {
-    let value = this.raw(key);
+    let value = this.read(key);
     let source = `${key}`;
     if (value === undefined) value = "config/feeds.json";
     if (typeof value === "string" && !value.trim().startsWith("[")) {
@@ -338,7 +419,7 @@ class Parser {
    * `{ "address": ..., "minSeverity": ..., "actors": [...], "minScore": ... }` objects.
    */
   subscribers(key: string, pattern: RegExp, what: string): Subscriber[] {
-    let value = this.raw(key);
+    let value = this.read(key);
     if (value === undefined || value === "") return [];
     if (typeof value === "string") {
       const text = value.trim();
@@ -360,57 +441,29 @@ class Parser {
       this.fail(key, `expected a comma-separated list or a JSON array, got ${describe(value)}`);
       return [];
     }
+    const schema = subscriberSchema(pattern, what);
     const result: Subscriber[] = [];
     value.forEach((item: unknown, index) => {
-      const where = `${key}[${index}]`;
-      const entry = typeof item === "string" ? { address: item } : item;
-      if (typeof entry !== "object" || entry === null) {
-        this.fail(where, `expected ${what} or an object with "address"`);
-        return;
-      }
-      const { address, minSeverity, actors, minScore, ...rest } = entry as Record<string, unknown>;
-      if (typeof address !== "string" || !pattern.test(address.trim())) {
-        this.fail(where, `expected ${what}, got ${describe(address)}`);
-        return;
-      }
-      const unknownKeys = Object.keys(rest);
-      if (unknownKeys.length > 0) {
+      const parsed = v.safeParse(schema, typeof item === "string" ? { address: item } : item);
+      if (!parsed.success) {
+        const [first] = parsed.issues;
+        // valibot stops at the first unknown key; name them all so one edit fixes the entry.
+        const unknown = Object.keys(item as object).filter((name) => !SUBSCRIBER_FIELDS.includes(name));
         this.fail(
-          where,
-          `unknown field(s) ${unknownKeys.join(", ")}; allowed: address, minSeverity, actors, minScore`,
+          `${key}[${index}]`,
+          first.expected === "never"
+            ? first.message.replace(String(first.input), unknown.join(", "))
+            : first.message,
         );
         return;
       }
-      const subscriber: Subscriber = { address: address.trim() };
-      if (minSeverity !== undefined) {
-        if (typeof minSeverity !== "string" || !(SEVERITIES as readonly string[]).includes(minSeverity)) {
-          this.fail(
-            where,
-            `minSeverity must be one of ${SEVERITIES.join(", ")}, got ${describe(minSeverity)}`,
-          );
-          return;
-        }
-        subscriber.minSeverity = minSeverity as Severity;
-      }
-      if (actors !== undefined) {
-        if (
-          !Array.isArray(actors) ||
-          actors.length === 0 ||
-          !actors.every((a) => typeof a === "string" && a.trim() !== "")
-        ) {
-          this.fail(where, "actors must be a non-empty array of actor names");
-          return;
-        }
-        subscriber.actors = actors.map((a: string) => a.trim());
-      }
-      if (minScore !== undefined) {
-        if (typeof minScore !== "number" || !Number.isFinite(minScore) || minScore < 0 || minScore > 100) {
-          this.fail(where, `minScore must be a number from 0 to 100, got ${describe(minScore)}`);
-          return;
-        }
-        subscriber.minScore = minScore;
-      }
-      result.push(subscriber);
+      const { address, minSeverity, actors, minScore } = parsed.output;
+      result.push({
+        address,
+        ...(minSeverity !== undefined ? { minSeverity } : {}),
+        ...(actors !== undefined ? { actors } : {}),
+        ...(minScore !== undefined ? { minScore } : {}),
+      });
     });
     return result;
   }

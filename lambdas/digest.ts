@@ -9,7 +9,6 @@
  * DIGEST_WEEKDAY (0..6, 0 = Sunday, default 1).
  */
 import { SNSClient } from "@aws-sdk/client-sns";
-import { ENV } from "./contract.ts";
 import { createDigestSlotClaimer } from "./adapters/dynamo-subscriptions.ts";
 import { publishDigest } from "./adapters/sns-digest-publisher.ts";
 import { createDynamoClient, createDynamoStore } from "./adapters/dynamo-store.ts";
@@ -24,7 +23,7 @@ import {
   storiesBetween,
 } from "./core/subscriptions/digest.ts";
 import type { DigestPeriod } from "./core/subscriptions/types.ts";
-import { EnvError } from "./env.ts";
+import { readDigestEnv } from "./env.ts";
 import { asLog, logger } from "./logger.ts";
 
 export interface DigestDeps {
@@ -67,25 +66,10 @@ export async function runDigest(deps: DigestDeps, event: unknown): Promise<Diges
   return { period, slot: slot.key, published: digests.length, skipped: false };
 }
 
-function integerEnv(name: string, min: number, max: number, fallback: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new EnvError(
-      `Environment variable ${name} must be a whole number from ${min} to ${max}, got '${raw}'`,
-    );
-  }
-  return value;
-}
-
 let deps: DigestDeps | undefined;
 
 function productionDeps(): DigestDeps {
-  const tableName = process.env[ENV.tableName]?.trim();
-  const topicArn = process.env[ENV.topicArn]?.trim();
-  if (!tableName) throw new EnvError(`Missing environment variable ${ENV.tableName}`);
-  if (!topicArn) throw new EnvError(`Missing environment variable ${ENV.topicArn}`);
+  const { tableName, topicArn, digestHourUtc, digestWeekday } = readDigestEnv();
   const client = createDynamoClient();
   const sns = new SNSClient({});
   return {
@@ -93,8 +77,8 @@ function productionDeps(): DigestDeps {
     claim: createDigestSlotClaimer({ client, tableName }),
     publish: (digest) => publishDigest(sns, topicArn, digest),
     schedule: {
-      hourUtc: integerEnv(ENV.digestHourUtc, 0, 23, DEFAULT_DIGEST_SCHEDULE.hourUtc),
-      weekday: integerEnv(ENV.digestWeekday, 0, 6, DEFAULT_DIGEST_SCHEDULE.weekday),
+      hourUtc: digestHourUtc ?? DEFAULT_DIGEST_SCHEDULE.hourUtc,
+      weekday: digestWeekday ?? DEFAULT_DIGEST_SCHEDULE.weekday,
     },
     clock: () => new Date(),
     log: asLog(logger),

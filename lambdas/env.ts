@@ -5,6 +5,7 @@
  */
 import * as v from "valibot";
 import { ENV } from "./contract.ts";
+import { wholeNumberSchema } from "./core/model/config-schema.ts";
 
 /** Thrown when a required environment variable is missing or malformed. */
 export class EnvError extends Error {
@@ -31,6 +32,18 @@ function optionalNumber(env: Env, name: string, min: number, max: number): numbe
   );
   if (!result.success) {
     throw new EnvError(`Environment variable ${name} must be a number from ${min} to ${max}, got '${text}'`);
+  }
+  return result.output;
+}
+
+function optionalWholeNumber(env: Env, name: string, min: number, max: number): number | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  const result = v.safeParse(wholeNumberSchema(min, max), text);
+  if (!result.success) {
+    throw new EnvError(
+      `Environment variable ${name} must be a whole number from ${min} to ${max}, got '${text}'`,
+    );
   }
   return result.output;
 }
@@ -83,7 +96,6 @@ export function readScheduleEnv(env: Env = process.env): ScheduleEnv {
   };
 }
 
-/** The poll Lambda's settings (TABLE_NAME, TOPIC_ARN, optional MIN_ALERT_SCORE 0..100 and POLL_CONCURRENCY). */
 /** The poll Lambda's settings (TABLE_NAME, TOPIC_ARN, optional MIN_ALERT_SCORE 0..100 and PUBLIC_BASE_URL). */
 export function readPollEnv(env: Env = process.env): PollEnv {
   return {
@@ -93,5 +105,24 @@ export function readPollEnv(env: Env = process.env): PollEnv {
     storyWindowHours: optionalNumber(env, ENV.storyWindowHours, 1, 24 * 365),
     concurrency: optionalNumber(env, ENV.pollConcurrency, 1, 100),
     publicBaseUrl: optionalHttpUrl(env, ENV.publicBaseUrl),
+  };
+}
+
+export interface DigestEnv {
+  tableName: string;
+  topicArn: string;
+  /** UTC hour of the daily digest; undefined = the default schedule's. */
+  digestHourUtc: number | undefined;
+  /** Weekday of the weekly digest (0 = Sunday); undefined = the default schedule's. */
+  digestWeekday: number | undefined;
+}
+
+/** The digest Lambda's settings (TABLE_NAME, TOPIC_ARN, optional DIGEST_HOUR_UTC 0..23 and DIGEST_WEEKDAY 0..6). */
+export function readDigestEnv(env: Env = process.env): DigestEnv {
+  return {
+    tableName: required(env, ENV.tableName),
+    topicArn: required(env, ENV.topicArn),
+    digestHourUtc: optionalWholeNumber(env, ENV.digestHourUtc, 0, 23),
+    digestWeekday: optionalWholeNumber(env, ENV.digestWeekday, 0, 6),
   };
 }

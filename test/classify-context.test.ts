@@ -184,7 +184,12 @@ describe("severity by impact (issue 12)", () => {
     [{ amountUsd: 60e6, attribution: "suspected", corroborated: true }, "high"],
     [{ amountUsd: 60e6, attribution: "suspected", corroborated: false }, "medium"],
     [{ amountUsd: null, attribution: "confirmed" }, "medium"],
-    [{ amountUsd: 2e6, attribution: "attributed" }, "medium"],
+    [{ amountUsd: 30e6, attribution: "suspected" }, "medium"],
+    [{ amountUsd: 2e6, attribution: "confirmed" }, "medium"],
+    // Below the real-world middle third ($30M to $100M), an attribution by researchers does not
+    // raise the level; an authority's does.
+    [{ amountUsd: 25e6, attribution: "attributed" }, "low"],
+    [{ amountUsd: 2e6, attribution: "attributed" }, "low"],
     [{ amountUsd: 2e6, attribution: "suspected" }, "low"],
     [{ amountUsd: null, attribution: "attributed" }, "low"],
   ] as const)("%o is %s", (facts, expected) => {

@@ -146,6 +146,30 @@ describe("alerts owed and their order", () => {
       seq: 3,
       alert: { kind: "update", reasons: ["attribution upgraded to confirmed"] },
     });
+    // The corroborated message told corroborated-only subscribers the confirmed attribution already:
+    // the update is news to the first message's audience only, and brings both to one state.
+    expect(first.snapshot.corroboratedAudience).toEqual({
+      severity: "medium",
+      attribution: "confirmed",
+      amountUsd: 41e6,
+    });
+    expect(second.action === "send" && second.alert.newsForCorroborated).toBe(false);
+    expect(second.snapshot.corroboratedAudience).toBeUndefined();
+
+    // Had the story escalated again before that update went out, it would be news to both.
+    const further: StoryRecord = {
+      ...afterFirst,
+      story: { ...afterFirst.story, amountUsd: 95e6 },
+    };
+    const third = planDelivery(further, now, policy);
+    expect(third).toMatchObject({
+      action: "send",
+      alert: {
+        kind: "update",
+        newsForCorroborated: true,
+        reasons: ["attribution upgraded to confirmed", "amount revised up from $41,000,000 to $95,000,000"],
+      },
+    });
   });
 
   it("never owes a corroborated message to a story whose first message already said corroborated", () => {

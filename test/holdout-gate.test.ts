@@ -14,19 +14,23 @@ interface HeldOutSet {
   minItems: number;
   /** Floor for precision and recall: what the bundled rules reach, minus a small margin. */
   gate: number;
-  /** Gate the score and severity spread too (sets with enough flagged items to measure it). */
-  spread: boolean;
+  /** Gate the spread of flagged items (issue 12): at most 25% share the top score. */
+  topScore: boolean;
+  /** Gate the spread of flagged items (issue 12): no severity level holds more than 60%. */
+  severity: boolean;
 }
 
 const SETS: HeldOutSet[] = [
   // 100 items; the bundled rules score precision 1.000, recall 0.974.
-  { file: "holdout-articles.jsonl", minItems: 100, gate: 0.94, spread: true },
+  { file: "holdout-articles.jsonl", minItems: 100, gate: 0.94, topScore: true, severity: true },
   // 40 items written after the first round of tuning; precision 0.900, recall 1.000.
-  { file: "holdout2-articles.jsonl", minItems: 40, gate: 0.85, spread: true },
+  { file: "holdout2-articles.jsonl", minItems: 40, gate: 0.85, topScore: true, severity: true },
   // 30 items in 16 languages, written for issue 15 before measuring; first measured precision
-  // 1.000, recall 0.933 (one German verb missing), now 1.000 / 1.000. Its 15 flagged items are
-  // too few, and too alike, for the spread gate (docs/classifier.md).
-  { file: "holdout3-articles.jsonl", minItems: 30, gate: 0.93, spread: false },
+  // 1.000, recall 0.933 (one German verb missing), now 1.000 / 1.000. Severity spreads 4 / 7 / 4.
+  // Five of its 15 flagged items share the top score (85) because they hold exactly the same
+  // evidence (one headline and attribution line in five languages, raw 135.5 each): an explainable
+  // score must tie them, so the top-score share is not gated here (docs/classifier.md).
+  { file: "holdout3-articles.jsonl", minItems: 30, gate: 0.93, topScore: false, severity: true },
 ];
 
 function readSet(file: string): LabelledItem[] {
@@ -59,11 +63,18 @@ describe("held-out regression gate", () => {
     });
   }
 
-  for (const set of SETS.filter((s) => s.spread)) {
-    it(`spreads flagged items of test/fixtures/${set.file}: top score <= 25%, no severity level > 60% (issue 12)`, () => {
+  for (const set of SETS.filter((s) => s.topScore)) {
+    it(`spreads flagged items of test/fixtures/${set.file}: at most 25% share the top score (issue 12)`, () => {
       const { spread } = evaluate(readSet(set.file), { threshold: DEFAULT_THRESHOLD });
       expect(spread.flagged).toBeGreaterThan(10);
       expect(spread.topScoreShare).toBeLessThanOrEqual(0.25);
+    });
+  }
+
+  for (const set of SETS.filter((s) => s.severity)) {
+    it(`spreads flagged items of test/fixtures/${set.file}: no severity level holds more than 60% (issue 12)`, () => {
+      const { spread } = evaluate(readSet(set.file), { threshold: DEFAULT_THRESHOLD });
+      expect(spread.flagged).toBeGreaterThan(10);
       for (const level of ["low", "medium", "high"] as const) {
         expect(spread.severities[level] / spread.flagged, level).toBeLessThanOrEqual(0.6);
       }

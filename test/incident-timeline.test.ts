@@ -3,25 +3,14 @@
  * notifier against a mocked SNS client. And two pollers founding stories for one incident at
  * the same instant.
  */
-import { PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createDynamoStore } from "../lambdas/adapters/dynamo-store.ts";
-import { createHttpFetcher } from "../lambdas/adapters/http-fetcher.ts";
-import { createSnsNotifier } from "../lambdas/adapters/sns-notifier.ts";
-import { createTable } from "../lambdas/adapters/table.ts";
-import type { Log, Store } from "../lambdas/core/model/ports.ts";
+import { PublishCommand, type PublishCommandInput } from "@aws-sdk/client-sns";
+import { describe, expect, it } from "vitest";
+import type { Store } from "../lambdas/core/model/ports.ts";
 import type { FeedConfig } from "../lambdas/core/model/types.ts";
-import { type PipelineDeps, pollFeed } from "../lambdas/core/polling/pipeline.ts";
-import { type LocalDynamo, startDynalite } from "./helpers/dynalite.ts";
-import { type Route, startServer, type TestServer } from "./helpers/http-server.ts";
+import { pollFeed } from "../lambdas/core/polling/pipeline.ts";
+import { type FeedItem, usePollHarness } from "./helpers/poll-harness.ts";
 
-interface Item {
-  title: string;
-  summary: string;
-  link: string;
-  pubDate: string;
-}
+type Item = FeedItem;
 
 // Invented exchange and bridge; the wording is what outlets write on each day of an incident.
 const DAY0_A: Item = {
@@ -60,71 +49,11 @@ const DAY12_RECOVERY: Item = {
   pubDate: "Sat, 15 Mar 2025 12:00:00 GMT",
 };
 
-function rss(items: Item[]): string {
-  const entries = items
-    .map(
-      (item) =>
-        `<item><title>${item.title}</title><link>${item.link}</link><description>${item.summary}</description><pubDate>${item.pubDate}</pubDate></item>`,
-    )
-    .join("");
-  return `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://x.example/</link>${entries}</channel></rss>`;
-}
-
-const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
-const sns = mockClient(SNSClient);
-let db: LocalDynamo;
-let server: TestServer;
-let tables = 0;
-let feedItems: Record<string, Item[]> = {};
-
-beforeAll(async () => {
-  db = await startDynalite();
-  const routes: Record<string, Route> = {};
-  for (const name of ["a", "b", "c", "d", "e"]) {
-    routes[`/${name}.xml`] = (_req, res) => {
-      res.setHeader("content-type", "application/rss+xml");
-      res.end(rss(feedItems[name] ?? []));
-    };
-  }
-  server = await startServer(routes);
-});
-afterAll(async () => {
-  await server.close();
-  await db.close();
-});
-afterEach(() => {
-  sns.reset();
-  feedItems = {};
-});
-
-const feed = (id: string): FeedConfig => ({
-  id,
-  name: `Outlet ${id.toUpperCase()}`,
-  url: server.url(`/${id}.xml`),
-});
-
-async function setup(clockAt: string, wrap: (store: Store) => Store = (store) => store) {
-  const tableName = `timeline-${++tables}`;
-  await createTable(db.client, tableName);
-  let now = new Date(clockAt);
-  const clock = () => now;
-  const store = wrap(createDynamoStore({ client: db.client, tableName, clock }));
-  const deps: PipelineDeps = {
-    store,
-    notifier: createSnsNotifier({
-      client: new SNSClient({ region: "us-east-1" }),
-      topicArn: "arn:aws:sns:us-east-1:1:t",
-    }),
-    clock,
-    log: silentLog,
-    fetcher: createHttpFetcher({ allowAddresses: ["127.0.0.1"] }),
-    random: () => 0.5,
-  };
-  return { store, deps, setNow: (iso: string) => (now = new Date(iso)) };
-}
-
-const published = (): PublishCommandInput[] =>
-  sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
+const poll = usePollHarness({ feeds: ["a", "b", "c", "d", "e"], tablePrefix: "timeline" });
+const { sns } = poll;
+const feed = (id: string): FeedConfig => poll.feed(id);
+const setup = (clockAt: string, wrap?: (store: Store) => Store) => poll.setup({ clockAt, wrap });
+const published = (): PublishCommandInput[] => poll.published();
 const kindOf = (input: PublishCommandInput) => input.MessageAttributes?.kind?.StringValue;
 
 describe("an incident over two weeks (dynalite, local feeds, SNS notifier)", () => {
@@ -133,7 +62,7 @@ describe("an incident over two weeks (dynalite, local feeds, SNS notifier)", () 
     const { store, deps, setNow } = await setup("2025-03-03T11:00:00.000Z");
 
     // Day 0: two outlets report the theft.
-    feedItems = { a: [DAY0_A], b: [DAY0_B] };
+    poll.items = { a: [DAY0_A], b: [DAY0_B] };
     expect(await pollFeed(feed("a"), deps)).toMatchObject({ status: "ok", flagged: 1, alerts: 1 });
     // Issue 12: the second outlet corroborates the story: one corroborated message, once.
     expect(await pollFeed(feed("b"), deps)).toMatchObject({ status: "ok", flagged: 1, alerts: 1 });
@@ -145,7 +74,7 @@ describe("an incident over two weeks (dynalite, local feeds, SNS notifier)", () 
 
     // Day 5: the FBI attributes it: one update, attribution confirmed.
     setNow("2025-03-08T16:00:00.000Z");
-    feedItems.c = [DAY5_FBI];
+    poll.items.c = [DAY5_FBI];
     expect(await pollFeed(feed("c"), deps)).toMatchObject({ status: "ok", flagged: 1, alerts: 1 });
     expect(published().map(kindOf)).toEqual(["new", "corroborated", "update"]);
     const update = JSON.parse(published()[2]!.Message!) as { email: string };
@@ -154,7 +83,7 @@ describe("an incident over two weeks (dynalite, local feeds, SNS notifier)", () 
 
     // Day 6: another heist by the same actor: its own story and its own alert.
     setNow("2025-03-09T10:00:00.000Z");
-    feedItems.d = [DAY6_OTHER];
+    poll.items.d = [DAY6_OTHER];
     expect(await pollFeed(feed("d"), deps)).toMatchObject({ status: "ok", flagged: 1, alerts: 1 });
     expect(published().map(kindOf)).toEqual(["new", "corroborated", "update", "new"]);
     stories = (await store.listFlaggedStories({ limit: 10 })).stories;
@@ -165,7 +94,7 @@ describe("an incident over two weeks (dynalite, local feeds, SNS notifier)", () 
 
     // Day 12: a recovery joins the incident; nothing escalated, so nobody is messaged.
     setNow("2025-03-15T13:00:00.000Z");
-    feedItems.e = [DAY12_RECOVERY];
+    poll.items.e = [DAY12_RECOVERY];
     expect(await pollFeed(feed("e"), deps)).toMatchObject({ status: "ok", flagged: 1, alerts: 0 });
     expect(published()).toHaveLength(4);
     const incident = await store.getStory(incidentId);
@@ -182,12 +111,12 @@ describe("an incident over two weeks (dynalite, local feeds, SNS notifier)", () 
   it("sends the one update for an amount revised three weeks on (the newest report is fresh, the story is not)", async () => {
     sns.on(PublishCommand).resolves({ MessageId: "m" });
     const { store, deps, setNow } = await setup("2025-03-03T11:00:00.000Z");
-    feedItems = { a: [DAY0_A] };
+    poll.items = { a: [DAY0_A] };
     await pollFeed(feed("a"), deps);
     const { id } = (await store.listFlaggedStories({ limit: 1 })).stories[0]!;
 
     setNow("2025-03-24T10:00:00.000Z");
-    feedItems.b = [
+    poll.items.b = [
       {
         title: "Quillon raises its loss to $120 million as Lazarus hackers hit a second wallet",
         summary:
@@ -237,7 +166,7 @@ describe("two pollers, two reports of one incident, the same instant", () => {
   it("found one story and send one alert", async () => {
     sns.on(PublishCommand).resolves({ MessageId: "m" });
     const { store, deps } = await setup("2025-03-03T11:00:00.000Z", simultaneousReads);
-    feedItems = { a: [DAY0_A], b: [DAY0_B] };
+    poll.items = { a: [DAY0_A], b: [DAY0_B] };
     const outcomes = await Promise.all([pollFeed(feed("a"), deps), pollFeed(feed("b"), deps)]);
     expect(outcomes.map((outcome) => outcome.flagged)).toEqual([1, 1]);
     const { stories } = await store.listFlaggedStories({ limit: 10 });
@@ -249,7 +178,7 @@ describe("two pollers, two reports of one incident, the same instant", () => {
   it("found one story for one designation reported by two outlets at the same instant", async () => {
     sns.on(PublishCommand).resolves({ MessageId: "m" });
     const { store, deps } = await setup("2025-03-04T12:00:00.000Z", simultaneousReads);
-    feedItems = {
+    poll.items = {
       a: [
         {
           title: "US Treasury sanctions North Korean bankers who laundered stolen crypto for Lazarus Group",
@@ -280,7 +209,7 @@ describe("two pollers, two reports of one incident, the same instant", () => {
     const withoutKeys = (store: Store): Store =>
       simultaneousReads({ ...store, claimIncidentKey: async () => null });
     const { store, deps } = await setup("2025-03-03T11:00:00.000Z", withoutKeys);
-    feedItems = { a: [DAY0_A], b: [DAY0_B] };
+    poll.items = { a: [DAY0_A], b: [DAY0_B] };
     await Promise.all([pollFeed(feed("a"), deps), pollFeed(feed("b"), deps)]);
     expect((await store.listFlaggedStories({ limit: 10 })).stories).toHaveLength(2);
     expect(published()).toHaveLength(2);

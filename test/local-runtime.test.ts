@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { LocalConfig } from "../cli/local/config.ts";
 import { type LocalStack, openLocalStack } from "../cli/local/runtime.ts";
 import { startServer, type TestServer } from "./helpers/http-server.ts";
+import { testLocalConfig } from "./helpers/local-config.ts";
 
 const HEIST = `<?xml version="1.0"?><rss version="2.0"><channel><title>Alpha</title><link>https://alpha.example/</link>
 <description>d</description>
@@ -15,17 +16,7 @@ const HEIST = `<?xml version="1.0"?><rss version="2.0"><channel><title>Alpha</ti
 </channel></rss>`;
 
 function config(webhookUrl: string): LocalConfig {
-  return {
-    port: 0,
-    host: "127.0.0.1",
-    dataDir: "(memory)",
-    feedsFile: "(test)",
-    intervalSeconds: 60,
-    webhookUrl,
-    allowPrivateAddresses: ["127.0.0.1"],
-    concurrency: 2,
-    hostGapMs: 0,
-  };
+  return testLocalConfig({ webhookUrl, concurrency: 2 });
 }
 
 describe("local stack", () => {

@@ -46,6 +46,7 @@ describe("SNS notifier", () => {
         amount_usd: { DataType: "Number", StringValue: "50000000" },
         actor: { DataType: "String.Array", StringValue: '["Lazarus Group","APT38"]' },
         corroborated: { DataType: "String", StringValue: "false" },
+        news_for_corroborated: { DataType: "String", StringValue: "false" },
         attribution: { DataType: "String", StringValue: "attributed" },
         delivery_id: { DataType: "String", StringValue: deliveryId(alert) },
         target: { DataType: "String", StringValue: "unknown" },
@@ -78,6 +79,7 @@ describe("SNS notifier", () => {
     expect(input.Subject).toBe(alertSubject(alert));
     expect(input.Subject!.startsWith("[HIGH] Update: ")).toBe(true);
     expect(input.MessageAttributes?.corroborated?.StringValue).toBe("true");
+    expect(input.MessageAttributes?.news_for_corroborated?.StringValue).toBe("true");
     expect(input.MessageAttributes?.kind?.StringValue).toBe("update");
     // Issue 12's contract: actor is a String.Array, left out when no actor is named.
     expect(input.MessageAttributes?.actor).toBeUndefined();

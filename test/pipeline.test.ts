@@ -1,24 +1,12 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { createHttpFetcher } from "../lambdas/adapters/http-fetcher.ts";
-import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { PublishCommand } from "@aws-sdk/client-sns";
 import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createDynamoStore, type DynamoStore } from "../lambdas/adapters/dynamo-store.ts";
-import { createSnsNotifier } from "../lambdas/adapters/sns-notifier.ts";
-import { createTable } from "../lambdas/adapters/table.ts";
-import { type PipelineDeps, pollFeed, retryPendingAlerts } from "../lambdas/core/polling/pipeline.ts";
-import type { Log } from "../lambdas/core/model/ports.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { DynamoStore } from "../lambdas/adapters/dynamo-store.ts";
+import { pollFeed, retryPendingAlerts } from "../lambdas/core/polling/pipeline.ts";
 import type { FeedConfig } from "../lambdas/core/model/types.ts";
-import { type LocalDynamo, startDynalite } from "./helpers/dynalite.ts";
-import { startServer, type TestServer } from "./helpers/http-server.ts";
+import { type FeedItem, usePollHarness } from "./helpers/poll-harness.ts";
 
-interface Item {
-  title: string;
-  summary: string;
-  link: string;
-  pubDate: string;
-}
+type Item = FeedItem;
 
 const THEFT: Item = {
   title: "Lazarus Group hackers steal $41 million from ExampleSwap exchange",
@@ -52,106 +40,44 @@ const NOISE: Item = {
   pubDate: "Fri, 10 Jan 2025 07:00:00 GMT",
 };
 
-function rss(items: Item[]): string {
-  const entries = items
-    .map(
-      (item) =>
-        `<item><title>${item.title}</title><link>${item.link}</link><description>${item.summary}</description><pubDate>${item.pubDate}</pubDate></item>`,
-    )
-    .join("");
-  return `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://x.example/</link>${entries}</channel></rss>`;
-}
-
-/** A feed route with ETag support whose items the test can change. */
-function feedRoute(items: () => Item[], options: { etag?: boolean } = {}) {
-  return (req: IncomingMessage, res: ServerResponse) => {
-    const body = rss(items());
-    const etag = `"${Buffer.from(body).toString("base64").slice(-16)}"`;
-    if (options.etag !== false && req.headers["if-none-match"] === etag) {
-      res.statusCode = 304;
-      res.end();
-      return;
-    }
-    res.setHeader("content-type", "application/rss+xml");
-    if (options.etag !== false) res.setHeader("etag", etag);
-    res.end(body);
-  };
-}
-
-const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
-const sns = mockClient(SNSClient);
-let db: LocalDynamo;
-let server: TestServer;
-let tables = 0;
+const poll = usePollHarness({
+  feeds: ["a", "b", "c"],
+  etag: true,
+  plainFeeds: ["plain"],
+  tablePrefix: "pipeline",
+  feedName: (id) => `Feed ${id.toUpperCase()}`,
+  routes: {
+    "/broken.xml": (_req, res) => {
+      res.statusCode = 429;
+      res.setHeader("retry-after", "7200");
+      res.end("slow down");
+    },
+  },
+});
+const { sns } = poll;
 const commands: string[] = [];
 const WRITES = /^(PutItem|UpdateItem|DeleteItem|BatchWriteItem|TransactWriteItems)Command$/;
-let feedItems: Record<string, Item[]> = {};
 
-beforeAll(async () => {
-  db = await startDynalite();
-  db.client.middlewareStack.add(
+beforeAll(() => {
+  poll.db.client.middlewareStack.add(
     (next, context) => async (args) => {
       commands.push(String(context.commandName));
       return next(args);
     },
     { step: "initialize", name: "countCommands" },
   );
-  const route = (name: string, etag = true) => feedRoute(() => feedItems[name] ?? [], { etag });
-  server = await startServer({
-    "/a.xml": route("a"),
-    "/b.xml": route("b"),
-    "/c.xml": route("c"),
-    "/plain.xml": route("plain", false),
-    "/broken.xml": (_req, res) => {
-      res.statusCode = 429;
-      res.setHeader("retry-after", "7200");
-      res.end("slow down");
-    },
-  });
-});
-afterAll(async () => {
-  await server.close();
-  await db.close();
-});
-afterEach(() => {
-  sns.reset();
-  feedItems = {};
 });
 
-const feed = (id: string): FeedConfig => ({
-  id,
-  name: `Feed ${id.toUpperCase()}`,
-  url: server.url(`/${id}.xml`),
-});
-
-async function setup(clockAt = "2025-01-11T12:00:00.000Z") {
-  const tableName = `pipeline-${++tables}`;
-  await createTable(db.client, tableName);
-  let now = new Date(clockAt);
-  const clock = () => now;
-  const store = createDynamoStore({ client: db.client, tableName, clock });
-  const deps: PipelineDeps = {
-    store,
-    notifier: createSnsNotifier({
-      client: new SNSClient({ region: "us-east-1" }),
-      topicArn: "arn:aws:sns:us-east-1:1:t",
-    }),
-    clock,
-    log: silentLog,
-    fetcher: createHttpFetcher({ allowAddresses: ["127.0.0.1"] }),
-    random: () => 0.5,
-  };
-  return { store, deps, tableName, setNow: (iso: string) => (now = new Date(iso)) };
-}
-
-const published = () => sns.commandCalls(PublishCommand).map((call) => call.args[0].input);
+const feed = (id: string): FeedConfig => poll.feed(id);
+const setup = (clockAt = "2025-01-11T12:00:00.000Z") => poll.setup({ clockAt });
+const published = poll.published;
 
 describe("pollFeed against dynalite, a local feed server and a mocked SNS", () => {
   it("stores new items once, alerts once, and a second poll of an unchanged feed writes nothing", async () => {
     sns.on(PublishCommand).resolves({ MessageId: "m" });
     const { store, deps } = await setup();
-    feedItems.a = [THEFT, NOISE];
-    feedItems.plain = [THEFT, NOISE];
+    poll.items.a = [THEFT, NOISE];
+    poll.items.plain = [THEFT, NOISE];
 
     const first = await pollFeed(feed("a"), deps);
     expect(first).toMatchObject({ status: "ok", fetched: 2, new: 2, flagged: 1, alerts: 1 });
@@ -180,9 +106,11 @@ describe("pollFeed against dynalite, a local feed server and a mocked SNS", () =
   it("keeps a TTL only on unflagged articles", async () => {
     sns.on(PublishCommand).resolves({});
     const { deps, tableName } = await setup();
-    feedItems.a = [THEFT, NOISE];
+    poll.items.a = [THEFT, NOISE];
     await pollFeed(feed("a"), deps);
-    const scan = await DynamoDBDocumentClient.from(db.client).send(new ScanCommand({ TableName: tableName }));
+    const scan = await DynamoDBDocumentClient.from(poll.db.client).send(
+      new ScanCommand({ TableName: tableName }),
+    );
     const articles = (scan.Items ?? []).filter((item) => item.kind === "article");
     expect(articles).toHaveLength(2);
     const flagged = articles.find((item) => item.flagged);
@@ -196,7 +124,7 @@ describe("pollFeed against dynalite, a local feed server and a mocked SNS", () =
   it("sends one alert when two pollers race on the same feed", async () => {
     sns.on(PublishCommand).resolves({});
     const { deps } = await setup();
-    feedItems.a = [THEFT, NOISE];
+    poll.items.a = [THEFT, NOISE];
     const outcomes = await Promise.all([pollFeed(feed("a"), deps), pollFeed(feed("a"), deps)]);
     expect(outcomes.map((o) => o.status)).toEqual(["ok", "ok"]);
     expect(outcomes[0]!.alerts + outcomes[1]!.alerts).toBe(1);
@@ -206,7 +134,7 @@ describe("pollFeed against dynalite, a local feed server and a mocked SNS", () =
   it("gives the same story from three feeds one new alert, one corroborated alert and three sources", async () => {
     sns.on(PublishCommand).resolves({});
     const { store, deps } = await setup();
-    feedItems = { a: [THEFT], b: [SAME_EVENT_B], c: [SAME_EVENT_C] };
+    poll.items = { a: [THEFT], b: [SAME_EVENT_B], c: [SAME_EVENT_C] };
     for (const id of ["a", "b", "c"]) expect((await pollFeed(feed(id), deps)).status).toBe("ok");
     const { stories } = await store.listFlaggedStories({ limit: 10 });
     expect(stories).toHaveLength(1);
@@ -222,7 +150,7 @@ describe("pollFeed against dynalite, a local feed server and a mocked SNS", () =
   it("retries an alert whose publish failed exactly once on the next cycle", async () => {
     sns.on(PublishCommand).rejectsOnce(new Error("Throttling: rate exceeded")).resolves({ MessageId: "m" });
     const { store, deps } = await setup();
-    feedItems.a = [THEFT];
+    poll.items.a = [THEFT];
     const first = await pollFeed(feed("a"), deps);
     expect(first).toMatchObject({ status: "ok", new: 1, alerts: 0 });
     const [pending] = await store.listPendingAlerts("2025-01-01");
@@ -239,13 +167,13 @@ describe("pollFeed against dynalite, a local feed server and a mocked SNS", () =
   it("sends one update when a story escalates, and none for a mere new source", async () => {
     sns.on(PublishCommand).resolves({});
     const { store, deps } = await setup("2025-01-11T12:00:00.000Z");
-    feedItems = { a: [THEFT], b: [SAME_EVENT_B] };
+    poll.items = { a: [THEFT], b: [SAME_EVENT_B] };
     await pollFeed(feed("a"), deps);
     await pollFeed(feed("b"), deps);
     // Issue 12: the second independent source corroborates the story (one message).
     expect(published().map((p) => p.MessageAttributes?.kind?.StringValue)).toEqual(["new", "corroborated"]);
 
-    feedItems.c = [ESCALATION];
+    poll.items.c = [ESCALATION];
     const outcome = await pollFeed(feed("c"), deps);
     expect(outcome.alerts).toBe(1);
     expect(published()).toHaveLength(3);
@@ -265,10 +193,10 @@ describe("pollFeed against dynalite, a local feed server and a mocked SNS", () =
     sns.on(PublishCommand).resolves({});
     const { store, deps, setNow } = await setup();
     deps.storyWindowHours = 72; // the default is weeks (issue 16); a short window shows the cut-off
-    feedItems.a = [THEFT];
+    poll.items.a = [THEFT];
     await pollFeed(feed("a"), deps);
     setNow("2025-01-16T12:00:00.000Z");
-    feedItems.b = [{ ...SAME_EVENT_B, pubDate: "Wed, 15 Jan 2025 09:30:00 GMT" }];
+    poll.items.b = [{ ...SAME_EVENT_B, pubDate: "Wed, 15 Jan 2025 09:30:00 GMT" }];
     await pollFeed(feed("b"), deps);
     expect((await store.listFlaggedStories({ limit: 5 })).stories).toHaveLength(2);
     expect(published()).toHaveLength(2);
@@ -276,7 +204,7 @@ describe("pollFeed against dynalite, a local feed server and a mocked SNS", () =
 
   it("fails one feed with a message naming it, backing off past Retry-After", async () => {
     const { store, deps } = await setup();
-    const broken: FeedConfig = { id: "broken", name: "Broken Feed", url: server.url("/broken.xml") };
+    const broken: FeedConfig = { id: "broken", name: "Broken Feed", url: poll.server.url("/broken.xml") };
     const outcome = await pollFeed(broken, deps);
     expect(outcome.status).toBe("failed");
     expect(outcome.message).toContain("Broken Feed");
@@ -293,7 +221,7 @@ describe("pollFeed against dynalite, a local feed server and a mocked SNS", () =
   it("does not advance the feed's validators when an article could not be stored", async () => {
     sns.on(PublishCommand).resolves({});
     const { store, deps } = await setup();
-    feedItems.a = [THEFT, NOISE];
+    poll.items.a = [THEFT, NOISE];
     let failOnce = true;
     const flaky: DynamoStore = {
       ...store,

@@ -4,84 +4,38 @@
  * repeated sign-up for a confirmed address changes nothing, every abuse limit, and that hostile
  * sign-ups get a 4xx naming the field and send nothing.
  */
-import { InvalidParameterException, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { InvalidParameterException, SubscribeCommand } from "@aws-sdk/client-sns";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { createTable } from "../lambdas/adapters/table.ts";
-import { type LocalDynamo, startDynalite } from "./helpers/dynalite.ts";
+import { describe, expect, it } from "vitest";
+import { apiPost, expectedSubscribe, TOPIC_ARN, useApiLambda } from "./helpers/api-lambda.ts";
 
-const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:Heistwatch-AlertsTopic";
-const DLQ_ARN = "arn:aws:sqs:eu-west-1:123456789012:Heistwatch-SubscriptionDlq";
-const TABLE = "signup-aws";
-const snsMock = mockClient(SNSClient);
-let db: LocalDynamo;
-let handler: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
-
-beforeAll(async () => {
-  db = await startDynalite();
-  await createTable(db.client, TABLE);
-  vi.stubEnv("TABLE_NAME", TABLE);
-  vi.stubEnv("ALERTS_TOPIC_ARN", TOPIC_ARN);
-  vi.stubEnv("SUBSCRIPTION_DLQ_ARN", DLQ_ARN);
-  vi.stubEnv("PUBLIC_BASE_URL", "https://alerts.example.org");
-  vi.stubEnv("SIGNUP_PER_CLIENT_PER_HOUR", "10");
-  vi.stubEnv("SIGNUP_PER_ADDRESS_PER_DAY", "3");
-  vi.stubEnv("SIGNUP_CONFIRMATIONS_PER_DAY", "30");
-  vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", db.endpoint);
-  vi.stubEnv("AWS_REGION", "eu-west-1");
-  vi.stubEnv("AWS_ACCESS_KEY_ID", "test");
-  vi.stubEnv("AWS_SECRET_ACCESS_KEY", "test");
-  vi.stubEnv("POWERTOOLS_LOG_LEVEL", "SILENT");
-  ({ handler } = (await import("../lambdas/api.ts")) as unknown as { handler: typeof handler });
+const api = useApiLambda({
+  table: "signup-aws",
+  env: {
+    PUBLIC_BASE_URL: "https://alerts.example.org",
+    SIGNUP_PER_CLIENT_PER_HOUR: "10",
+    SIGNUP_PER_ADDRESS_PER_DAY: "3",
+    SIGNUP_CONFIRMATIONS_PER_DAY: "30",
+  },
+  snsAnswers: (sns) =>
+    sns.on(SubscribeCommand).resolves({ SubscriptionArn: `${TOPIC_ARN}:0f0e0d0c-pending` }),
 });
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await db.close();
-});
-
-beforeEach(() => {
-  snsMock.reset();
-  snsMock.on(SubscribeCommand).resolves({ SubscriptionArn: `${TOPIC_ARN}:0f0e0d0c-pending` });
-});
+const snsMock = api.sns;
+const handler = api.handler;
 
 function post(
   body: string,
   options: { ip?: string; type?: string; path?: string } = {},
 ): APIGatewayProxyEventV2 {
-  const path = options.path ?? "/subscriptions";
-  return {
-    version: "2.0",
-    routeKey: "$default",
-    rawPath: path,
-    rawQueryString: "",
-    headers: {
-      "content-type": options.type ?? "application/x-www-form-urlencoded",
-      host: "alerts.example.org",
-    },
-    body,
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: "123456789012",
-      apiId: "api",
-      domainName: "alerts.example.org",
-      domainPrefix: "alerts",
-      http: {
-        method: "POST",
-        path,
-        protocol: "HTTP/1.1",
-        sourceIp: options.ip ?? "198.51.100.7",
-        userAgent: "test",
-      },
-      requestId: "r1",
-      routeKey: "$default",
-      stage: "$default",
-      time: "",
-      timeEpoch: 0,
-    },
-  };
+  return apiPost(options.path ?? "/subscriptions", body, {
+    ip: options.ip ?? "198.51.100.7",
+    ...(options.type ? { type: options.type } : {}),
+  });
 }
+
+/** A JSON sign-up of one address from one client. */
+const signUpJson = (email: string, ip: string) =>
+  handler(post(JSON.stringify({ email }), { ip, type: "application/json" }));
 
 const errorOf = (result: APIGatewayProxyStructuredResultV2) =>
   (JSON.parse(String(result.body)) as { error: { status: number; code: string; parameter?: string } }).error;
@@ -100,21 +54,13 @@ describe("POST /subscriptions on AWS", () => {
     expect(String(result.body)).toContain("Check your inbox");
     const calls = snsMock.commandCalls(SubscribeCommand);
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.args[0].input).toEqual({
-      TopicArn: TOPIC_ARN,
-      Protocol: "email",
-      Endpoint: "reader@example.org",
-      Attributes: {
-        FilterPolicyScope: "MessageAttributes",
-        FilterPolicy: JSON.stringify({
-          severity: ["medium", "high"],
-          kind: ["new", "update"],
-          actor: ["Lazarus Group", "APT38"],
-        }),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: DLQ_ARN }),
-      },
-      ReturnSubscriptionArn: true,
-    });
+    expect(calls[0]!.args[0].input).toEqual(
+      expectedSubscribe("email", "reader@example.org", {
+        severity: ["medium", "high"],
+        kind: ["new", "update"],
+        actor: ["Lazarus Group", "APT38"],
+      }),
+    );
     expect(snsMock.calls()).toHaveLength(1);
   });
 
@@ -231,52 +177,27 @@ describe("POST /subscriptions on AWS", () => {
       );
       expect(ok.statusCode).toBe(202);
     }
-    const tooManyFromClient = await handler(
-      post(JSON.stringify({ email: "client10@example.org" }), {
-        ip: "198.51.100.10",
-        type: "application/json",
-      }),
-    );
+    const tooManyFromClient = await signUpJson("client10@example.org", "198.51.100.10");
     expect(tooManyFromClient.statusCode).toBe(429);
     expect(errorOf(tooManyFromClient)).toMatchObject({ code: "too_many_signups", parameter: "client" });
     expect(snsMock.commandCalls(SubscribeCommand)).toHaveLength(10);
 
     // Per address: 3 a day, whatever the client.
     for (let i = 0; i < 3; i++) {
-      const ok = await handler(
-        post(JSON.stringify({ email: "target@example.org" }), {
-          ip: `198.51.100.${20 + i}`,
-          type: "application/json",
-        }),
-      );
+      const ok = await signUpJson("target@example.org", `198.51.100.${20 + i}`);
       expect(ok.statusCode).toBe(202);
     }
-    const tooManyForAddress = await handler(
-      post(JSON.stringify({ email: "TARGET@example.org" }), {
-        ip: "198.51.100.30",
-        type: "application/json",
-      }),
-    );
+    const tooManyForAddress = await signUpJson("TARGET@example.org", "198.51.100.30");
     expect(tooManyForAddress.statusCode).toBe(429);
     expect(errorOf(tooManyForAddress)).toMatchObject({ code: "too_many_signups", parameter: "email" });
     expect(snsMock.commandCalls(SubscribeCommand)).toHaveLength(13);
 
     // Global: 30 confirmations a day across the site; the tests above accepted 4, this one 13 so far.
     for (let i = 0; i < 30 - 4 - 13; i++) {
-      const ok = await handler(
-        post(JSON.stringify({ email: `many${i}@example.org` }), {
-          ip: `198.51.101.${i}`,
-          type: "application/json",
-        }),
-      );
+      const ok = await signUpJson(`many${i}@example.org`, `198.51.101.${i}`);
       expect(ok.statusCode).toBe(202);
     }
-    const capped = await handler(
-      post(JSON.stringify({ email: "one.more@example.org" }), {
-        ip: "198.51.102.1",
-        type: "application/json",
-      }),
-    );
+    const capped = await signUpJson("one.more@example.org", "198.51.102.1");
     expect(capped.statusCode).toBe(429);
     expect(errorOf(capped)).toMatchObject({ code: "daily_cap_reached", parameter: "email" });
     expect(snsMock.commandCalls(SubscribeCommand)).toHaveLength(26);

@@ -6,10 +6,10 @@
  * for the next matching story. Real feed server, real embedded DynamoDB, real mail.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LocalConfig } from "../cli/local/config.ts";
 import type { ApiServer } from "../cli/local/http-adapter.ts";
 import { type LocalStack, openLocalStack } from "../cli/local/runtime.ts";
 import { startServer, type TestServer } from "./helpers/http-server.ts";
+import { testLocalConfig } from "./helpers/local-config.ts";
 import { type ReceivedMail, type SmtpInbox, startSmtpInbox } from "./helpers/smtp-inbox.ts";
 
 const INSTANT = "instant.reader@example.org";
@@ -68,20 +68,12 @@ beforeAll(async () => {
       res.end(rss(items));
     },
   });
-  const config: LocalConfig = {
-    port: 0,
-    host: "127.0.0.1",
-    dataDir: "(memory)",
-    feedsFile: "(test)",
-    intervalSeconds: 60,
-    allowPrivateAddresses: ["127.0.0.1"],
-    concurrency: 1,
-    hostGapMs: 0,
+  const config = testLocalConfig({
     smtpUrl: inbox.url,
     mailFrom: "alerts@heistwatch.test",
     digestHour: 7,
     digestWeekday: 1,
-  };
+  });
   stack = await openLocalStack({
     config,
     feeds: [{ id: "alpha", name: "Alpha News", url: feeds.url("/alpha.xml") }],

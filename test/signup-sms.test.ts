@@ -4,12 +4,10 @@
  * comes back; wrong, reused, exhausted and expired codes get a 400 naming `code` and subscribe
  * nothing. Rate limits and code store on dynalite.
  */
-import { PublishCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { mockClient } from "aws-sdk-client-mock";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { PublishCommand, SubscribeCommand } from "@aws-sdk/client-sns";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import { describe, expect, it } from "vitest";
 import { createDynamoSmsCodeStore } from "../lambdas/adapters/dynamo-subscriptions.ts";
-import { createTable } from "../lambdas/adapters/table.ts";
 import { buildFilterPolicy } from "../lambdas/core/subscriptions/policy.ts";
 import {
   createSmsCodeRegistrar,
@@ -18,64 +16,23 @@ import {
 } from "../lambdas/core/subscriptions/sms-verification.ts";
 import type { SignupRequest } from "../lambdas/core/subscriptions/types.ts";
 import { SignupError } from "../lambdas/core/subscriptions/validate.ts";
-import { type LocalDynamo, startDynalite } from "./helpers/dynalite.ts";
+import { apiPost, expectedSubscribe, TOPIC_ARN, useApiLambda } from "./helpers/api-lambda.ts";
 
-const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:Heistwatch-AlertsTopic";
-const DLQ_ARN = "arn:aws:sqs:eu-west-1:123456789012:Heistwatch-SubscriptionDlq";
 const TABLE = "signup-sms";
 const PHONE = "+447700900123";
-const snsMock = mockClient(SNSClient);
-let db: LocalDynamo;
-let handler: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
-
-beforeAll(async () => {
-  db = await startDynalite();
-  await createTable(db.client, TABLE);
-  vi.stubEnv("TABLE_NAME", TABLE);
-  vi.stubEnv("ALERTS_TOPIC_ARN", TOPIC_ARN);
-  vi.stubEnv("SUBSCRIPTION_DLQ_ARN", DLQ_ARN);
-  vi.stubEnv("SMS_SIGNUP_ENABLED", "true");
-  vi.stubEnv("AWS_ENDPOINT_URL_DYNAMODB", db.endpoint);
-  vi.stubEnv("AWS_REGION", "eu-west-1");
-  vi.stubEnv("AWS_ACCESS_KEY_ID", "test");
-  vi.stubEnv("AWS_SECRET_ACCESS_KEY", "test");
-  vi.stubEnv("POWERTOOLS_LOG_LEVEL", "SILENT");
-  ({ handler } = (await import("../lambdas/api.ts")) as unknown as { handler: typeof handler });
+const api = useApiLambda({
+  table: TABLE,
+  env: { SMS_SIGNUP_ENABLED: "true" },
+  snsAnswers: (sns) => {
+    sns.on(PublishCommand).resolves({ MessageId: "m" });
+    sns.on(SubscribeCommand).resolves({ SubscriptionArn: `${TOPIC_ARN}:sms-1` });
+  },
 });
-
-afterAll(async () => {
-  vi.unstubAllEnvs();
-  await db.close();
-});
-
-beforeEach(() => {
-  snsMock.reset();
-  snsMock.on(PublishCommand).resolves({ MessageId: "m" });
-  snsMock.on(SubscribeCommand).resolves({ SubscriptionArn: `${TOPIC_ARN}:sms-1` });
-});
+const snsMock = api.sns;
+const handler = api.handler;
 
 function post(path: string, body: string, ip = "198.51.100.9"): APIGatewayProxyEventV2 {
-  return {
-    version: "2.0",
-    routeKey: "$default",
-    rawPath: path,
-    rawQueryString: "",
-    headers: { "content-type": "application/x-www-form-urlencoded", host: "alerts.example.org" },
-    body,
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: "123456789012",
-      apiId: "api",
-      domainName: "alerts.example.org",
-      domainPrefix: "alerts",
-      http: { method: "POST", path, protocol: "HTTP/1.1", sourceIp: ip, userAgent: "test" },
-      requestId: "r",
-      routeKey: "$default",
-      stage: "$default",
-      time: "",
-      timeEpoch: 0,
-    },
-  };
+  return apiPost(path, body, { ip, requestId: "r" });
 }
 
 /** Signs the number up and returns the code from the one SMS sent. */
@@ -123,17 +80,9 @@ describe("phone sign-up proven by an SMS code", () => {
     expect(String(right.body)).toContain("Subscribed");
     const subscribes = snsMock.commandCalls(SubscribeCommand);
     expect(subscribes).toHaveLength(1);
-    expect(subscribes[0]!.args[0].input).toEqual({
-      TopicArn: TOPIC_ARN,
-      Protocol: "sms",
-      Endpoint: PHONE,
-      Attributes: {
-        FilterPolicyScope: "MessageAttributes",
-        FilterPolicy: JSON.stringify({ severity: ["high"], kind: ["new", "update"] }),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: DLQ_ARN }),
-      },
-      ReturnSubscriptionArn: true,
-    });
+    expect(subscribes[0]!.args[0].input).toEqual(
+      expectedSubscribe("sms", PHONE, { severity: ["high"], kind: ["new", "update"] }),
+    );
 
     // A code works once.
     expect((await verify(PHONE, code)).statusCode).toBe(400);
@@ -168,7 +117,7 @@ describe("phone sign-up proven by an SMS code", () => {
 
   it("refuses an expired code", async () => {
     let now = new Date("2026-03-10T10:00:00Z");
-    const store = createDynamoSmsCodeStore({ client: db.client, tableName: TABLE });
+    const store = createDynamoSmsCodeStore({ client: api.db.client, tableName: TABLE });
     const texts: string[] = [];
     const subscribed: SignupRequest[] = [];
     const request: SignupRequest = {

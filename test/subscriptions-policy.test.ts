@@ -20,6 +20,7 @@ function alertMsg(
   severity: "low" | "medium" | "high",
   actors: string[],
   sources: number,
+  newsForCorroborated?: boolean,
 ): MessageAttributes {
   const story = makeStory({
     severity,
@@ -33,7 +34,11 @@ function alertMsg(
       publishedAt: "2026-03-10T09:00:00.000Z",
     })),
   });
-  return alertAttributes({ kind, story });
+  return alertAttributes({
+    kind,
+    story,
+    ...(newsForCorroborated === undefined ? {} : { newsForCorroborated }),
+  });
 }
 
 const NEW_HIGH_LAZARUS = alertMsg("new", "high", ["Lazarus Group", "DPRK"], 1);
@@ -43,6 +48,8 @@ const NEW_HIGH_CORROBORATED = alertMsg("new", "high", ["Lazarus Group"], 2);
 const UPDATE_UNCORROBORATED = alertMsg("update", "high", ["Lazarus Group"], 1);
 const UPDATE_CORROBORATED = alertMsg("update", "high", ["Lazarus Group"], 3);
 const BECAME_CORROBORATED = alertMsg("corroborated", "high", ["Lazarus Group"], 2);
+/** The update sent with BECAME_CORROBORATED when that arrival also escalated: the corroborated message told its news. */
+const UPDATE_TOLD_BY_CORROBORATED = alertMsg("update", "high", ["Lazarus Group"], 2, false);
 const DIGEST_DAILY_LOW = digestAttributes("daily", "low", ["Lazarus Group", "APT38"]);
 const DIGEST_DAILY_HIGH = digestAttributes("daily", "high", ["Lazarus Group"]);
 const DIGEST_WEEKLY_LOW = digestAttributes("weekly", "low", ["APT38"]);
@@ -55,6 +62,7 @@ const MESSAGES = {
   UPDATE_UNCORROBORATED,
   UPDATE_CORROBORATED,
   BECAME_CORROBORATED,
+  UPDATE_TOLD_BY_CORROBORATED,
   DIGEST_DAILY_LOW,
   DIGEST_DAILY_HIGH,
   DIGEST_WEEKLY_LOW,
@@ -80,6 +88,7 @@ const CASES: Case[] = [
       "NEW_HIGH_CORROBORATED",
       "UPDATE_UNCORROBORATED",
       "UPDATE_CORROBORATED",
+      "UPDATE_TOLD_BY_CORROBORATED",
     ],
   },
   {
@@ -92,13 +101,20 @@ const CASES: Case[] = [
       "NEW_HIGH_CORROBORATED",
       "UPDATE_UNCORROBORATED",
       "UPDATE_CORROBORATED",
+      "UPDATE_TOLD_BY_CORROBORATED",
     ],
   },
   {
     name: "high, one actor",
     filters: { ...base, minSeverity: "high", actors: ["Lazarus Group"] },
     policy: { severity: ["high"], kind: ["new", "update"], actor: ["Lazarus Group"] },
-    delivered: ["NEW_HIGH_LAZARUS", "NEW_HIGH_CORROBORATED", "UPDATE_UNCORROBORATED", "UPDATE_CORROBORATED"],
+    delivered: [
+      "NEW_HIGH_LAZARUS",
+      "NEW_HIGH_CORROBORATED",
+      "UPDATE_UNCORROBORATED",
+      "UPDATE_CORROBORATED",
+      "UPDATE_TOLD_BY_CORROBORATED",
+    ],
   },
   {
     name: "any of two actors",
@@ -109,7 +125,7 @@ const CASES: Case[] = [
   {
     name: "corroborated only",
     filters: { ...base, corroboratedOnly: true },
-    policy: { $or: [{ kind: ["new", "update"], corroborated: ["true"] }, { kind: ["corroborated"] }] },
+    policy: { kind: ["new", "corroborated", "update"], news_for_corroborated: ["true"] },
     delivered: ["NEW_HIGH_CORROBORATED", "UPDATE_CORROBORATED", "BECAME_CORROBORATED"],
   },
   {
@@ -177,6 +193,16 @@ describe("filter policies: one table for the builder, AWS and the local matcher"
     expect(storyA[firstDelivered(storyA)]!.kind).toEqual({ type: "String", value: "corroborated" });
     expect(firstDelivered(storyB)).toBe(0);
     expect(storyB[0]!.kind).toEqual({ type: "String", value: "new" });
+    // Story C: the arrival that corroborates it also escalates it: `corroborated` for this
+    // subscriber, the update (marked as no news to them) for the first message's audience only.
+    const storyC = [
+      alertMsg("new", "medium", ["Lazarus Group"], 1),
+      alertMsg("corroborated", "high", ["Lazarus Group"], 2),
+      alertMsg("update", "high", ["Lazarus Group"], 2, false),
+    ];
+    expect(storyC.map((m) => matchesFilterPolicy(policy, m))).toEqual([false, true, false]);
+    const everything = buildFilterPolicy(base);
+    expect(storyC.map((m) => matchesFilterPolicy(everything, m))).toEqual([true, false, true]);
   });
 });
 

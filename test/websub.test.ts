@@ -21,6 +21,7 @@ import { announceNewStories, publishPingBody, websubTopics } from "../lambdas/co
 import { createPollHandler } from "../lambdas/poll.ts";
 import { type LocalDynamo, startDynalite } from "./helpers/dynalite.ts";
 import { startServer, type TestServer } from "./helpers/http-server.ts";
+import { testLocalConfig } from "./helpers/local-config.ts";
 import { startTestHub, type TestHub } from "./helpers/websub-hub.ts";
 
 const HEIST = `<?xml version="1.0"?><rss version="2.0"><channel><title>Alpha</title><link>https://alpha.example/</link>
@@ -89,17 +90,7 @@ async function subscribe(hub: TestHub, topic: string): Promise<void> {
 }
 
 function localConfig(websubHub?: string): LocalConfig {
-  return {
-    port: 0,
-    host: "127.0.0.1",
-    dataDir: "(memory)",
-    feedsFile: "(test)",
-    intervalSeconds: 60,
-    allowPrivateAddresses: ["127.0.0.1"],
-    concurrency: 2,
-    hostGapMs: 0,
-    ...(websubHub ? { websubHub } : {}),
-  };
+  return testLocalConfig({ concurrency: 2, ...(websubHub ? { websubHub } : {}) });
 }
 
 describe("WebSub in local mode", () => {

@@ -1,8 +1,9 @@
 /**
  * The message-attribute contract: what every published alert carries for subscription filter
  * policies to match (documented in docs/deploy.md, "Message attributes and filter policies").
- * kind, severity, score, amount_usd (only when stated), actor, corroborated, attribution.
- * Pure: the SNS adapter passes these through as they are.
+ * kind, severity, score, amount_usd (only when stated), actor, corroborated,
+ * news_for_corroborated, attribution. Pure: the SNS adapter passes these through as they are, and
+ * local mode matches the same attributes (subscriptions/attributes.ts).
  */
 import type { Alert } from "../model/types.ts";
 import { isCorroborated } from "../stories/corroboration.ts";
@@ -36,6 +37,22 @@ export function alertAttributes(alert: Alert): Record<string, AlertAttribute> {
     attributes.actor = { DataType: "String.Array", StringValue: JSON.stringify(story.actors) };
   }
   attributes.corroborated = { DataType: "String", StringValue: String(isCorroborated(story)) };
+  attributes.news_for_corroborated = {
+    DataType: "String",
+    StringValue: String(isNewsForCorroborated(alert)),
+  };
   attributes.attribution = { DataType: "String", StringValue: story.attribution ?? "none" };
   return attributes;
+}
+
+/**
+ * Whether subscribers of corroborated stories only are to get this message: the first message
+ * that says corroborated=true (a `new` of a story corroborated from the start, or the one
+ * `corroborated` message), then the updates of a corroborated story, except the update that
+ * accompanies a `corroborated` message whose state it already carries (the arrival that
+ * corroborated the story also escalated it). So each subscriber gets one message per arrival.
+ */
+export function isNewsForCorroborated(alert: Pick<Alert, "kind" | "story" | "newsForCorroborated">): boolean {
+  if (alert.kind === "corroborated") return true;
+  return isCorroborated(alert.story) && alert.newsForCorroborated !== false;
 }

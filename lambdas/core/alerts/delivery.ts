@@ -1,7 +1,9 @@
 /**
  * Which message a claimed story owes next, derived from what the subscribers were last told:
  * the first message ("new", carrying the latest state, corroborated or not), then at most one
- * "corroborated" (only when the first said it was not), then "update" for an escalation.
+ * "corroborated" (only when the first said it was not; the first message of corroborated-only
+ * subscribers, carrying the latest state), then "update" for an escalation, marked when it is
+ * news only to the first message's audience so nobody gets two messages for one arrival.
  * Also decides, and says why, when a story is not worth a message. Pure.
  */
 import type { StoryRecord } from "../model/ports.ts";
@@ -39,17 +41,31 @@ export function planDelivery(record: StoryRecord, now: Date, policy: DeliveryPol
   if (alert.sentSeq === 0 || !told) {
     next = { alert: { kind: "new", story, reasons: [] }, seq: alert.dueSeq, snapshot: current };
   } else if (told.corroborated === false && current.corroborated) {
-    // Only the corroboration is told here; an escalation still owed goes out after it.
+    // The first message for corroborated-only subscribers, carrying the latest state. The first
+    // message's audience keeps `told`: an escalation still owed goes out to them after it, as an update.
     next = {
       alert: { kind: "corroborated", story, reasons: [] },
       seq: alert.sentSeq + 1,
-      snapshot: { ...told, corroborated: true, at: current.at },
+      snapshot: {
+        ...told,
+        corroborated: true,
+        at: current.at,
+        corroboratedAudience: {
+          severity: current.severity,
+          attribution: current.attribution,
+          amountUsd: current.amountUsd,
+        },
+      },
     };
   } else {
     const reasons = escalationReasons(told, story);
     next =
       reasons.length > 0
-        ? { alert: { kind: "update", story, reasons }, seq: alert.dueSeq, snapshot: current }
+        ? {
+            alert: { kind: "update", story, reasons, newsForCorroborated: newsForCorroborated(told, story) },
+            seq: alert.dueSeq,
+            snapshot: current,
+          }
         : null;
   }
   if (!next) {
@@ -66,6 +82,15 @@ export function planDelivery(record: StoryRecord, now: Date, policy: DeliveryPol
   if (reason)
     return { action: "suppress", kind: next.alert.kind, reason, seq: next.seq, snapshot: next.snapshot };
   return { action: "send", ...next };
+}
+
+/**
+ * Whether an update tells corroborated-only subscribers anything: not when their `corroborated`
+ * message already carried this state (the arrival that corroborated the story also escalated it).
+ */
+function newsForCorroborated(told: Snapshot, story: Story): boolean {
+  if (!told.corroboratedAudience) return true;
+  return escalationReasons({ ...told, ...told.corroboratedAudience }, story).length > 0;
 }
 
 function suppression(story: Story, now: Date, policy: DeliveryPolicy): string | null {

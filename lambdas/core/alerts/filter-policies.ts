@@ -8,8 +8,11 @@ export type FilterPolicy = Record<string, unknown[]>;
 export const FILTER_POLICY_EXAMPLES = {
   /** Every story once, when first seen, plus its escalations; never the corroborated repeat. */
   everything: { kind: ["new", "update"] },
-  /** Only corroborated stories: the first message that says corroborated=true, then escalations. */
-  corroboratedOnly: { kind: ["new", "corroborated", "update"], corroborated: ["true"] },
+  /**
+   * Only corroborated stories: the first message that says corroborated=true, then escalations,
+   * never the update that repeats what the `corroborated` message just told (news_for_corroborated).
+   */
+  corroboratedOnly: { kind: ["new", "corroborated", "update"], news_for_corroborated: ["true"] },
   /** High severity only (an escalation to high is the first such message). */
   highOnly: { kind: ["new", "update"], severity: ["high"] },
   /** Thefts of at least $100 million as stated (amounts above $1 billion are sent as 1e9). */

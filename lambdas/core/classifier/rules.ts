@@ -98,6 +98,17 @@ export interface ScoringRules {
   decay: number;
   /** Most points all actor groups together, and all theft + incident groups together, can give. */
   roleCaps: { actor: number; theft: number };
+  /**
+   * Kinds of evidence that count once, by name: of all positive matches of the listed roles, only
+   * the strongest earns points ("money context": a second exchange or wallet word adds no
+   * confidence; "attribution stage": an FBI statement and a "blamed" are one stage, not two).
+   */
+  countedOnce: Record<string, GroupRole[]>;
+  /**
+   * A supporting term repeated in the article (the summary restating the headline) counts once,
+   * where it weighs most; the repeats stay as evidence with no points. Dampeners still add up.
+   */
+  repeatedTermsOnce: boolean;
   /** Bonus when an actor and theft evidence stand in the same sentence of the same field. */
   proximityBonus: number;
   /** Points for a stated amount: base when at least minUsd, plus extras for large sums. */
@@ -167,6 +178,11 @@ function validateScoring(value: unknown): ScoringRules {
       actor: number(roleCaps.actor, "scoring.roleCaps.actor", 0, 100),
       theft: number(roleCaps.theft, "scoring.roleCaps.theft", 0, 100),
     },
+    countedOnce: validateCountedOnce(s.countedOnce),
+    repeatedTermsOnce:
+      typeof s.repeatedTermsOnce === "boolean"
+        ? s.repeatedTermsOnce
+        : fail("scoring.repeatedTermsOnce", "expected true or false"),
     proximityBonus: number(s.proximityBonus, "scoring.proximityBonus", 0, 100),
     amount: {
       minUsd: number(amount.minUsd, "scoring.amount.minUsd", 0, Number.MAX_SAFE_INTEGER),
@@ -184,6 +200,26 @@ function validateScoring(value: unknown): ScoringRules {
       otherwise: severity.otherwise === "low" ? "low" : fail("scoring.severity.otherwise", 'expected "low"'),
     },
   };
+}
+
+function validateCountedOnce(value: unknown): Record<string, GroupRole[]> {
+  const families = object(value, "scoring.countedOnce");
+  const result: Record<string, GroupRole[]> = {};
+  const claimed = new Map<string, string>();
+  for (const [name, roles] of Object.entries(families)) {
+    const path = `scoring.countedOnce.${name}`;
+    if (!Array.isArray(roles) || roles.length === 0) fail(path, "expected a non-empty array of group roles");
+    result[name] = roles.map((role, i) => {
+      if (!(GROUP_ROLES as readonly unknown[]).includes(role))
+        fail(`${path}[${i}]`, `expected a group role (${GROUP_ROLES.join(", ")})`);
+      const other = claimed.get(role as string);
+      if (other !== undefined)
+        fail(`${path}[${i}]`, `role "${role as string}" is already counted once in ${other}`);
+      claimed.set(role as string, name);
+      return role as GroupRole;
+    });
+  }
+  return result;
 }
 
 function validateConditions(value: unknown, path: string): SeverityCondition[] {

@@ -222,20 +222,45 @@ export function score(
     else byGroup.set(e.group, [e]);
   }
 
-  // 2. Diminishing returns and cap within each group.
+  // 2. Diminishing returns and cap within each group. A supporting term said again (the summary
+  // restating the headline) adds no confidence: it counts once, where it weighs most, and its
+  // repeats stay members with no points, so they still place actor and theft in a sentence.
+  const repeats = new Set<Evidence>();
   for (const [name, members] of byGroup) {
     const group = groups[name]!;
     if (members.length > 1) {
       members.sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || byPosition(a, b));
+      const seen = new Set<string>();
       let factor = 1;
       for (const e of members) {
+        if (e.points > 0 && scoring.repeatedTermsOnce) {
+          if (seen.has(e.term)) {
+            e.points = 0;
+            repeats.add(e);
+            continue;
+          }
+          seen.add(e.term);
+        }
         e.points *= factor;
         factor *= scoring.decay;
       }
     }
     applyCap(members, group.cap);
-    if (group.role === "actor") actorMembers.push(...members.filter((e) => e.points > 0));
-    else if (THEFT_ROLES.has(group.role)) theftMembers.push(...members.filter((e) => e.points > 0));
+    const counted = members.filter((e) => e.points > 0 || repeats.has(e));
+    if (group.role === "actor") actorMembers.push(...counted);
+    else if (THEFT_ROLES.has(group.role)) theftMembers.push(...counted);
+  }
+
+  // Kinds of evidence that count once (money context, attribution stage): only the strongest match
+  // of the kind earns points, however many groups and languages say the same thing.
+  const onceKept: { kind: string; kept: Evidence; dropped: Evidence[] }[] = [];
+  for (const [kind, roles] of Object.entries(scoring.countedOnce)) {
+    const members = evidence.filter((e) => e.points > 0 && (roles as string[]).includes(e.role));
+    if (members.length < 2) continue;
+    members.sort((a, b) => b.points - a.points || byPosition(a, b));
+    const [kept, ...dropped] = members as [Evidence, ...Evidence[]];
+    for (const e of dropped) e.points = 0;
+    onceKept.push({ kind, kept, dropped });
   }
 
   // 3. Role caps: all actor groups together, and theft + incident together.
@@ -424,6 +449,17 @@ export function score(
   }
   if (spared.length > 0) {
     reasons.push(`dampeners spared in sentences about theft: ${spared.map((e) => `"${e.text}"`).join(", ")}`);
+  }
+  for (const { kind, kept, dropped } of onceKept) {
+    reasons.push(
+      `${kind} counted once: "${kept.text}" (${round1(kept.points)} points); ${dropped.map((e) => `"${e.text}"`).join(", ")} ${dropped.length === 1 ? "adds" : "add"} nothing`,
+    );
+  }
+  if (repeats.size > 0) {
+    const words = [...repeats].sort(byPosition).map((e) => `"${e.text}" (${e.field})`);
+    reasons.push(
+      `repeated terms count once: ${words.join(", ")} ${words.length === 1 ? "adds" : "add"} nothing`,
+    );
   }
   return explanation;
 }

@@ -191,6 +191,12 @@ export interface Story {
     /** Whether the last message said corroborated=true; absent on snapshots older than the field. */
     corroborated?: boolean;
     at: string;
+    /**
+     * What the `corroborated` message told the subscribers of corroborated stories only (it was
+     * their first message, carrying the state of its day), while the first message's audience
+     * still holds the fields above; the next update, which brings both up to date, drops it.
+     */
+    corroboratedAudience?: AlertedState;
   };
 }
 
@@ -220,12 +226,25 @@ export interface FeedState {
  */
 export type AlertKind = "new" | "update" | "corroborated" | "digest";
 
+/** The escalation-relevant state a message told its readers. */
+export interface AlertedState {
+  severity: Severity;
+  attribution: AttributionStage | null;
+  amountUsd: number | null;
+}
+
 /** A notification about a story. */
 export interface Alert {
   kind: AlertKind;
   story: Story;
   /** For updates: what escalated, in words ("attribution upgraded to confirmed"). */
   reasons: string[];
+  /**
+   * For updates: false when it is news only to the first message's audience, because the
+   * `corroborated` message sent for the same arrival already told corroborated-only subscribers
+   * this state. Absent: news to everyone told about the story (attribute news_for_corroborated).
+   */
+  newsForCorroborated?: boolean;
 }
 
 /** What kind of target an incident robbed (the record of heists). */

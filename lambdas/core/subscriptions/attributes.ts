@@ -1,35 +1,37 @@
 /**
  * Message attributes of an alert, in the shape subscription filter policies match (see
- * types.ts for the contract). Pure, so the SNS notifier and the local mailer derive them the
- * same way and a filter means the same thing on both paths.
+ * types.ts for the contract). Read from the very attributes the SNS notifier publishes
+ * (alerts/attributes.ts), so the local mailer and AWS match one set and a filter means the same
+ * thing on both paths. Pure.
  */
-import { independentSources } from "../alerts/messages.ts";
+import { alertAttributes as publishedAttributes } from "../alerts/attributes.ts";
 import type { Alert, Severity } from "../model/types.ts";
-import type { DigestPeriod, MessageAttributes } from "./types.ts";
+import type { DigestPeriod, MessageAttribute, MessageAttributes } from "./types.ts";
 
-/** What an alert says about itself; `kind` is wider than Alert["kind"] so publishers may add kinds. */
-export interface AlertLike {
-  kind: Alert["kind"] | "corroborated";
-  story: Alert["story"];
+/** What an alert says about itself. */
+export type AlertLike = Pick<Alert, "kind" | "story"> &
+  Partial<Pick<Alert, "reasons" | "newsForCorroborated">>;
+
+/** Attributes of one instant alert (new, update or corroborated), as SNS would match them. */
+export function alertAttributes(alert: AlertLike): MessageAttributes {
+  return matchableAttributes(publishedAttributes({ reasons: [], ...alert }));
 }
 
-/** Attributes of one instant alert (new, update or corroborated). */
-export function alertAttributes(alert: AlertLike): MessageAttributes {
-  const { story } = alert;
-  const attributes: MessageAttributes = {
-    kind: { type: "String", value: alert.kind },
-    severity: { type: "String", value: story.severity },
-    score: { type: "Number", value: story.score },
-    corroborated: { type: "String", value: String(independentSources(story) >= 2) },
-    // Filter policies match String.Array members one by one; an empty array would match nothing
-    // and SNS rejects it, so "none" stands for no named actor.
-    actor:
-      story.actors.length > 0
-        ? { type: "String.Array", value: story.actors }
-        : { type: "String", value: "none" },
-  };
-  if (story.amountUsd !== null) attributes.amount_usd = { type: "Number", value: story.amountUsd };
-  return attributes;
+/** Published attributes (PublishCommand's MessageAttributes) in the shape match-policy.ts reads. */
+export function matchableAttributes(
+  published: Record<string, { DataType?: string; StringValue?: string }>,
+): MessageAttributes {
+  return Object.fromEntries(
+    Object.entries(published).map(([name, attribute]) => [name, asMatched(attribute)]),
+  );
+}
+
+function asMatched(attribute: { DataType?: string; StringValue?: string }): MessageAttribute {
+  const text = attribute.StringValue ?? "";
+  if (attribute.DataType === "Number") return { type: "Number", value: Number(text) };
+  if (attribute.DataType === "String.Array")
+    return { type: "String.Array", value: JSON.parse(text) as string[] };
+  return { type: "String", value: text };
 }
 
 /**

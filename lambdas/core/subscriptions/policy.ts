@@ -10,9 +10,10 @@ export type PolicyFilters = Pick<SignupRequest, "minSeverity" | "actors" | "corr
 
 /**
  * Instant subscribers: every kind but digest, severity at or above their minimum, any of their
- * actors. "Corroborated only" takes a first message (kind new) only when the story was already
- * corroborated, otherwise the one `corroborated` message sent when it becomes so, then its updates
- * while corroborated: exactly one first message per story.
+ * actors. "Corroborated only" takes the messages marked news_for_corroborated: the first message
+ * that says the story is corroborated (a `new`, or the one `corroborated` message sent when it
+ * becomes so), then its updates, but not the update that accompanies the `corroborated` message
+ * with the same news: exactly one first message per story, and one message per arrival.
  *
  * Digest subscribers: only their period's digest of their severity tier (the digest job publishes
  * one per tier listing the stories at or above it), and with actors only a digest naming one of
@@ -27,7 +28,8 @@ export function buildFilterPolicy(filters: PolicyFilters): FilterPolicy {
   } else {
     if (filters.minSeverity !== "low") policy.severity = severitiesAtLeast(filters.minSeverity);
     if (filters.corroboratedOnly) {
-      policy.$or = [{ kind: ["new", "update"], corroborated: ["true"] }, { kind: ["corroborated"] }];
+      policy.kind = ["new", "corroborated", "update"];
+      policy.news_for_corroborated = ["true"];
     } else {
       // The story's first alert and its escalations; a later `corroborated` message is only for
       // the subscribers who asked for corroborated stories (for them it is the first), never a second copy.
