@@ -3,7 +3,7 @@
  * feeds is one article; otherwise the feed's own guid scoped to the feed; as a last resort the
  * title and date. 16 hex characters of SHA-256: 64 bits, ample for a news archive.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /** Short hash id of an article; see the module comment for which input wins. */
 export function articleId(input: {
@@ -19,5 +19,6 @@ export function articleId(input: {
     : input.guid?.trim()
       ? `g:${input.feedId}\n${input.guid.trim()}`
       : `t:${input.feedId}\n${input.title ?? ""}\n${input.publishedAt ?? ""}`;
-  return createHash("sha256").update(key).digest("hex").slice(0, 16);
+  // One-shot hash: no Hash object per article (the same digest as createHash().update().digest()).
+  return hash("sha256", key, "hex").slice(0, 16);
 }

@@ -127,6 +127,8 @@ export function readFeedXml(xml: string): XmlFeed {
     skippedItems: [],
   };
   const stack: string[] = [];
+  // Tag and attribute names already checked against NAME: a document repeats a few dozen names.
+  const validNames = new Set<string>();
   let closedRoot = false;
   let sawInternalSubset = false;
   let nextAmp = -1;
@@ -164,10 +166,11 @@ export function readFeedXml(xml: string): XmlFeed {
     return nextAmp < end;
   };
 
-  const decoded = (start: number, end: number, decode: boolean): string => {
+  /** xml[start, end) with entities decoded (with `decode` false: checked only, ""); see decodeEntities. */
+  const decoded = (start: number, end: number, decode: boolean, maxLength?: number): string => {
     if (!hasAmpersand(start, end)) return decode ? xml.slice(start, end) : "";
     try {
-      return decodeEntities(xml, start, end, decode);
+      return decodeEntities(xml, start, end, decode, maxLength);
     } catch (error) {
       if (error instanceof EntityError) fail(error.message, error.offset);
       throw error;
@@ -323,14 +326,20 @@ export function readFeedXml(xml: string): XmlFeed {
     {
       onopentagname(start, end) {
         tagName = xml.slice(start, end);
-        if (!NAME.test(tagName)) fail("Invalid character in tag name", start + firstBadNameChar(tagName));
+        if (!validNames.has(tagName)) {
+          if (!NAME.test(tagName)) fail("Invalid character in tag name", start + firstBadNameChar(tagName));
+          if (validNames.size < 1000) validNames.add(tagName);
+        }
         tagAttrs = undefined;
         wantedAttrs = ATTRIBUTES_OF.get(tagName);
       },
       onattribname(start, end) {
         attrName = xml.slice(start, end);
         attrStart = -1;
-        if (!NAME.test(attrName)) fail("Invalid attribute name", start + firstBadNameChar(attrName));
+        if (!validNames.has(attrName)) {
+          if (!NAME.test(attrName)) fail("Invalid attribute name", start + firstBadNameChar(attrName));
+          if (validNames.size < 1000) validNames.add(attrName);
+        }
       },
       onattribdata(start, end) {
         if (attrStart === -1) attrStart = start;
@@ -357,8 +366,10 @@ export function readFeedXml(xml: string): XmlFeed {
         openElement(end, true);
       },
       onclosetag(start, end) {
-        const name = xml.slice(start, end);
-        if (name !== stack[stack.length - 1]) {
+        const open = stack[stack.length - 1];
+        // Compared in place: no string per end tag.
+        if (open === undefined || end - start !== open.length || !xml.startsWith(open, start)) {
+          const name = xml.slice(start, end);
           fail(stack.includes(name) ? "Unexpected close tag" : `Unmatched closing tag: ${name}`, end);
         }
         closeElement(xml.lastIndexOf("</", start));
@@ -372,7 +383,7 @@ export function readFeedXml(xml: string): XmlFeed {
         }
         const c = captures[captures.length - 1];
         if (c && c.depth === stack.length && c.text.length < c.cap) {
-          c.text += decoded(start, end, true);
+          c.text += decoded(start, end, true, c.cap - c.text.length);
           if (c.text.length > c.cap) c.text = c.text.slice(0, c.cap);
         } else {
           decoded(start, end, false);

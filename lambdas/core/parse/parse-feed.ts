@@ -15,7 +15,7 @@ import {
   type XmlItem,
   type XmlValue,
 } from "./feed-xml.ts";
-import { capText, htmlToText } from "../text/html-to-text.ts";
+import { capText, htmlToCappedText, htmlToText } from "../text/html-to-text.ts";
 import type { Article, DateQuality, FeedConfig } from "../model/types.ts";
 
 export interface ParsedFeed {
@@ -97,7 +97,7 @@ export async function parseFeed(
   }
 
   const feedTitle = isAtom ? raw.channel.get("title")?.text : titleOf(raw.channel);
-  const title = capText(htmlToText(feedTitle ?? ""), LIMITS.title);
+  const title = htmlToCappedText(feedTitle ?? "", LIMITS.title);
   const link = siteLink ? canonicalUrl(siteLink, base) : null;
   return {
     ...(title ? { title } : {}),
@@ -112,7 +112,7 @@ function parseRaw(xml: string, warnings: string[]): XmlFeed {
   if (!xml.trim()) throw new FeedParseError("not-a-feed", "the document is empty");
   const root = firstElementName(xml);
   if (root === "html") throw new FeedParseError("not-a-feed", "the document is an HTML page, not a feed");
-  const declaresEntities = /<!ENTITY/i.test(xml.slice(0, 100_000));
+  const declaresEntities = declaresEntity(xml.slice(0, 100_000));
   let feed: XmlFeed;
   try {
     feed = readFeedXml(xml);
@@ -140,6 +140,20 @@ function parseRaw(xml: string, warnings: string[]): XmlFeed {
     );
   }
   return feed;
+}
+
+/**
+ * Whether the text holds "<!ENTITY" in any case: each "<!" is looked at (a case-insensitive regex
+ * over the first 100 KB cost more than the rest of reading a small feed).
+ */
+function declaresEntity(text: string): boolean {
+  for (let at = text.indexOf("<!"); at !== -1; at = text.indexOf("<!", at + 2)) {
+    let k = 0;
+    // ASCII letters only, as /i without the u flag compares them.
+    while (k < 6 && (text.charCodeAt(at + 2 + k) | 0x20) === "entity".charCodeAt(k)) k++;
+    if (k === 6) return true;
+  }
+  return false;
 }
 
 const BARE_AMPERSAND = /&(?!(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)/g;
@@ -206,9 +220,10 @@ function htmlOf(value: XmlValue | undefined): string | undefined {
   return value ? (value.text ?? "") : undefined;
 }
 
+/** Plain text of an HTML field, capped; the conversion stops once the cap is decided. */
 function textOf(html: string | undefined, rawCap: number, cap: number): string {
   if (!html) return "";
-  return capText(htmlToText(html.length > rawCap ? html.slice(0, rawCap) : html), cap);
+  return htmlToCappedText(html.length > rawCap ? html.slice(0, rawCap) : html, cap);
 }
 
 interface ItemContext extends ParseContext {
@@ -235,7 +250,7 @@ function normaliseItem(item: XmlItem, context: ItemContext): Article {
       ? capText(content, LIMITS.summary)
       : textOf(summaryHtml, RAW_HTML_CAP.summary, LIMITS.summary);
   const title =
-    capText(htmlToText(titleOf(item.fields) ?? ""), LIMITS.title) || capText(summary, 140) || "(untitled)";
+    htmlToCappedText(titleOf(item.fields) ?? "", LIMITS.title) || capText(summary, 140) || "(untitled)";
 
   const rawLink = isAtom ? atomLink(item.links) : item.links[0]?.text;
   const guid = guidOf(item, isAtom);
@@ -349,7 +364,7 @@ function categoriesOf(item: XmlItem): string[] {
   const names = new Set<string>();
   for (const value of [...item.categories, ...item.subjects]) {
     const name = value.text ?? value.attrs?.term ?? value.attrs?.label ?? value.attrs?.text;
-    const text = capText(htmlToText(name ?? ""), LIMITS.category);
+    const text = htmlToCappedText(name ?? "", LIMITS.category);
     if (text) names.add(text);
     if (names.size >= LIMITS.categories) break;
   }

@@ -59,24 +59,140 @@ function isNameChar(c: number, first: boolean): boolean {
   return !first && ((c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d);
 }
 
+// The value found by the last successful simpleEntity call (a module variable: no object per call).
+let simpleValue = "";
+
+/**
+ * The index of the ";" ending a reference the fast path can read without slicing (one of the five
+ * XML entities or a short numeric reference), its value left in `simpleValue` when `decode`; -1
+ * for anything else (HTML names, malformed or out-of-range references): the general path then
+ * decides and reports.
+ */
+function simpleEntity(xml: string, amp: number, end: number, decode: boolean): number {
+  const c = xml.charCodeAt(amp + 1);
+  if (c === 0x23) {
+    // "#": decimal, or "x"/"X" and hex; at most 6 digits keeps the value below 0x1000000.
+    let i = amp + 2;
+    const hex = (xml.charCodeAt(i) | 0x20) === 0x78;
+    if (hex) i++;
+    const first = i;
+    let code = 0;
+    for (; i < end && i - first < 7; i++) {
+      const d = xml.charCodeAt(i);
+      if (d >= 0x30 && d <= 0x39) code = code * (hex ? 16 : 10) + d - 0x30;
+      else if (hex && (d | 0x20) >= 0x61 && (d | 0x20) <= 0x66) code = code * 16 + (d | 0x20) - 0x57;
+      else break;
+    }
+    if (i === first || i - first > 6 || i >= end || xml.charCodeAt(i) !== 0x3b || code > 0x10ffff) return -1;
+    if (decode) simpleValue = String.fromCodePoint(code);
+    return i;
+  }
+  let name: string;
+  let value: string;
+  switch (c) {
+    case 0x6c: // l
+      name = "lt;";
+      value = "<";
+      break;
+    case 0x67: // g
+      name = "gt;";
+      value = ">";
+      break;
+    case 0x61: // a
+      if (xml.charCodeAt(amp + 2) === 0x6d) {
+        name = "amp;";
+        value = "&";
+      } else {
+        name = "apos;";
+        value = "'";
+      }
+      break;
+    case 0x71: // q
+      name = "quot;";
+      value = '"';
+      break;
+    default:
+      return -1;
+  }
+  const semicolon = amp + name.length;
+  if (semicolon >= end || !xml.startsWith(name, amp + 1)) return -1;
+  simpleValue = value;
+  return semicolon;
+}
+
 /**
  * Decodes the entity references in xml[start, end), or with `decode` false only checks them
- * (returning ""). Throws EntityError on the first bad reference.
+ * (returning ""). Once `maxLength` characters are decoded the rest is only checked: the result is
+ * then at least that long and a prefix of the whole decoded text. Throws EntityError on the first
+ * bad reference.
  */
-export function decodeEntities(xml: string, start: number, end: number, decode: boolean): string {
-  let out = "";
+export function decodeEntities(
+  xml: string,
+  start: number,
+  end: number,
+  decode: boolean,
+  maxLength = Number.POSITIVE_INFINITY,
+): string {
   let from = start;
   let amp = xml.indexOf("&", start);
+  if (amp === -1 || amp >= end) return decode ? xml.slice(start, end) : "";
+  const out = decode ? new Utf16Writer() : undefined;
   while (amp !== -1 && amp < end) {
-    let i = amp + 1;
-    while (i < end && isNameChar(xml.charCodeAt(i), i === amp + 1)) i++;
-    if (i >= end || xml.charCodeAt(i) !== 0x3b) throw new EntityError("Invalid character in entity name", i);
-    const body = xml.slice(amp + 1, i);
-    const value = body.startsWith("#") ? numericEntity(body) : body ? namedEntity(body) : null;
-    if (value === null) throw new EntityError("Invalid character entity", i);
-    if (decode) out += xml.slice(from, amp) + value;
-    from = i + 1;
+    let semicolon = simpleEntity(xml, amp, end, decode);
+    let value: string | null = simpleValue;
+    if (semicolon === -1) {
+      let i = amp + 1;
+      while (i < end && isNameChar(xml.charCodeAt(i), i === amp + 1)) i++;
+      if (i >= end || xml.charCodeAt(i) !== 0x3b)
+        throw new EntityError("Invalid character in entity name", i);
+      const body = xml.slice(amp + 1, i);
+      value = body.startsWith("#") ? numericEntity(body) : body ? namedEntity(body) : null;
+      if (value === null) throw new EntityError("Invalid character entity", i);
+      semicolon = i;
+    }
+    if (out && out.length < maxLength) {
+      out.copy(xml, from, amp);
+      out.copy(value, 0, value.length);
+    }
+    from = semicolon + 1;
     amp = xml.indexOf("&", from);
   }
-  return decode ? out + xml.slice(from, end) : "";
+  if (!out) return "";
+  if (out.length < maxLength) out.copy(xml, from, end);
+  return out.text();
+}
+
+// Decoded text is written into one buffer reused by every call and read out once: a reference
+// every few characters (escaped HTML) would otherwise make two string pieces each. Little-endian
+// UTF-16 as Buffer's "ucs2" reads it (lone surrogates kept); big-endian machines join pieces.
+let scratch = new Uint16Array(4096);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const SCRATCH_KEPT = 1 << 20;
+
+class Utf16Writer {
+  length = 0;
+  private readonly pieces: string[] = [];
+
+  copy(text: string, start: number, end: number): void {
+    if (!LITTLE_ENDIAN) {
+      this.pieces.push(text.slice(start, end));
+      this.length += end - start;
+      return;
+    }
+    if (this.length + end - start > scratch.length) {
+      const grown = new Uint16Array(Math.max(scratch.length * 2, this.length + end - start));
+      grown.set(scratch.subarray(0, this.length));
+      scratch = grown;
+    }
+    let n = this.length;
+    for (let i = start; i < end; i++) scratch[n++] = text.charCodeAt(i);
+    this.length = n;
+  }
+
+  text(): string {
+    if (!LITTLE_ENDIAN) return this.pieces.join("");
+    const text = Buffer.from(scratch.buffer, 0, this.length * 2).toString("ucs2");
+    if (scratch.length > SCRATCH_KEPT) scratch = new Uint16Array(4096);
+    return text;
+  }
 }

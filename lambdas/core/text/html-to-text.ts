@@ -1,41 +1,22 @@
 /**
  * Plain text from feed HTML. Feeds put HTML, entity-escaped HTML and plain text in the same
  * fields; everything downstream (classifier, store, renderers) wants plain text.
+ *
+ * One pass: htmlparser2's tokenizer walks the markup (html-elements.ts replays the element events
+ * its Parser would give), and each piece of text goes straight into a LineBuilder that does what
+ * `oneLine` does to the joined text, so no intermediate string is built and re-scanned. A capped
+ * conversion stops reading markup once the text already decides the cap (htmlToCappedText).
  */
-import { Parser } from "htmlparser2";
-import { isInvisibleFormat, oneLine } from "./characters.ts";
-import { truncate } from "./truncate.ts";
-
-// Elements whose contents are never readable text.
-const SKIPPED = new Set(["script", "style", "noscript", "template", "iframe", "object"]);
-// Block boundaries become spaces so "<p>a</p><p>b</p>" reads "a b", not "ab".
-const BLOCKS = new Set([
-  "br",
-  "p",
-  "div",
-  "li",
-  "tr",
-  "td",
-  "th",
-  "h1",
-  "h2",
-  "h3",
-  "h4",
-  "h5",
-  "h6",
-  "blockquote",
-  "pre",
-  "section",
-  "article",
-]);
-
-const NEEDS_HTML_PARSER = /[<&]/;
+import { Tokenizer, type TokenizerCallbacks } from "htmlparser2";
+import { isInvisibleFormat } from "./characters.ts";
+import { HtmlElements } from "./html-elements.ts";
+import { GRAPHEME_WINDOW, truncate } from "./truncate.ts";
 
 /**
- * True when the replaces below would change nothing (and, with refuseMarkup, there is no "<" or
- * "&" for the HTML parser either): no control character, no invisible bidi or zero-width
- * character, no lone surrogate, no whitespace but lone spaces, no space at either end. Clean plain text (most feed fields) then skips two string
- * copies; a char-code loop is several times faster than a regex with these alternatives.
+ * True when `oneLine` would change nothing (and, with refuseMarkup, there is no "<" or "&" for
+ * the HTML parser either): no control character, no invisible bidi or zero-width character, no
+ * lone surrogate, no whitespace but lone spaces, no space at either end. Clean plain text (most
+ * feed fields) is then returned as it is; a char-code loop is several times faster than a regex.
  */
 function isClean(text: string, refuseMarkup = false): boolean {
   const n = text.length;
@@ -80,49 +61,220 @@ export function isWideWhitespace(c: number): boolean {
   );
 }
 
+// The characters kept, written one by one into a buffer reused by every conversion (they never
+// nest) and read out as a string once: no slice, piece or join per word. Little-endian UTF-16, as
+// Buffer's "ucs2" reads it; a big-endian machine builds the string with fromCharCode instead.
+let scratch = new Uint16Array(4096);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+// A buffer grown past this (one huge field) is not kept for the next conversion.
+const SCRATCH_KEPT = 1 << 20;
+
+/**
+ * Builds `oneLine(pieces.join(""))` piece by piece: controls and whitespace runs become one space
+ * (none at either end), lone surrogates, U+FFFE/U+FFFF, bidi and zero-width characters are dropped.
+ * A surrogate pair split between two pieces is still a pair, as it is in the joined text. What has
+ * been built is always a prefix of the final text: a pending space or high surrogate is only
+ * written once what follows it is known.
+ */
+class LineBuilder {
+  private length = 0;
+  private pairs = 0; // surrogate pairs kept: length - pairs is the length in code points
+  private pendingSpace = false;
+  private pendingHigh = -1;
+
+  /** `limit`: code points after which `full` turns true (more may still be written). */
+  constructor(private readonly limit: number) {}
+
+  get full(): boolean {
+    return this.length - this.pairs >= this.limit;
+  }
+
+  /** The text built (once, at the end). */
+  text(): string {
+    const n = this.length;
+    const text = LITTLE_ENDIAN
+      ? Buffer.from(scratch.buffer, 0, n * 2).toString("ucs2")
+      : fromCharCodes(scratch.subarray(0, n));
+    if (scratch.length > SCRATCH_KEPT) scratch = new Uint16Array(4096);
+    return text;
+  }
+
+  /** A word boundary (a block element's edge): a space, unless at either end of the text. */
+  space(): void {
+    this.pendingHigh = -1;
+    this.pendingSpace = true;
+  }
+
+  /** Appends source[start, end). */
+  append(source: string, start: number, end: number): void {
+    // Each character gives at most one, plus a pending space and a pending high surrogate.
+    const needed = this.length + (end - start) + 2;
+    if (needed > scratch.length) {
+      const grown = new Uint16Array(Math.max(needed, scratch.length * 2));
+      grown.set(scratch.subarray(0, this.length));
+      scratch = grown;
+    }
+    const out = scratch;
+    let n = this.length;
+    let space = this.pendingSpace;
+    let i = start;
+    if (this.pendingHigh !== -1 && i < end) {
+      const low = source.charCodeAt(i);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        if (space && n > 0) out[n++] = 0x20;
+        space = false;
+        out[n++] = this.pendingHigh;
+        out[n++] = low;
+        this.pairs++;
+        i++;
+      }
+      this.pendingHigh = -1;
+    }
+    for (; i < end; i++) {
+      const c = source.charCodeAt(i);
+      if ((c > 0x20 && c < 0x7f) || (c > 0xa0 && isKeptAsIs(c))) {
+        if (space) {
+          if (n > 0) out[n++] = 0x20;
+          space = false;
+        }
+        out[n++] = c;
+      } else if (c >= 0xd800 && c <= 0xdbff) {
+        if (i + 1 === end) {
+          this.pendingHigh = c; // the pair may be completed by the next piece
+        } else {
+          const next = source.charCodeAt(i + 1);
+          if (next >= 0xdc00 && next <= 0xdfff) {
+            if (space) {
+              if (n > 0) out[n++] = 0x20;
+              space = false;
+            }
+            out[n++] = c;
+            out[n++] = next;
+            this.pairs++;
+            i++;
+          } // otherwise half a pair: dropped
+        }
+      } else if (c <= 0x20 || (c >= 0x7f && c <= 0xa0) || isWideWhitespace(c)) {
+        space = true; // whitespace, or a control (a word separator)
+      }
+      // Otherwise a lone low surrogate, a noncharacter or an invisible character: dropped.
+    }
+    this.length = n;
+    this.pendingSpace = space;
+  }
+}
+
+/** Whether a character above U+00A0 is kept as it is (surrogates are decided in pairs). */
+function isKeptAsIs(c: number): boolean {
+  return (
+    !(c >= 0xd800 && c <= 0xdfff) &&
+    !isWideWhitespace(c) &&
+    !isInvisibleFormat(c) &&
+    c !== 0xfffe &&
+    c !== 0xffff
+  );
+}
+
+function fromCharCodes(codes: Uint16Array): string {
+  let text = "";
+  for (let i = 0; i < codes.length; i += 8192) {
+    text += String.fromCharCode(...codes.subarray(i, Math.min(codes.length, i + 8192)));
+  }
+  return text;
+}
+
 /**
  * HTML (or plain text) to plain text: tags removed (script, style, noscript and template
- * contents dropped, block elements separated by spaces), entities decoded, then `oneLine`:
- * controls, lone surrogates, bidi and zero-width characters removed, whitespace collapsed, trimmed. Plain text without `<` or `&` skips the HTML parser.
+ * contents dropped, block elements separated by spaces), entities decoded, then what `oneLine`
+ * does: controls, lone surrogates, bidi and zero-width characters removed, whitespace collapsed,
+ * trimmed. Plain text without `<` or `&` skips the HTML tokenizer.
  */
 export function htmlToText(input: string): string {
   if (!input) return "";
   if (isClean(input, true)) return input;
-  let text = input;
-  if (NEEDS_HTML_PARSER.test(text)) {
-    text = markupToText(text);
-  }
-  if (isClean(text)) return text;
-  return oneLine(text);
+  return convert(input, Number.POSITIVE_INFINITY);
 }
 
 /**
- * Streams the markup through htmlparser2 (a SAX-style tokenizer, the one cheerio itself builds on),
- * keeping text nodes with entities decoded. About ten times cheaper than building a cheerio DOM,
- * which matters: every feed item's title and summary passes through here.
+ * `capText(htmlToText(input), max)`, reading no more markup than that result needs. Past `max`
+ * code points, `truncate` cuts after the first `max - 1` of them, looking up to 64 code units
+ * further for a grapheme boundary; so once the text has `max + 64` code points (hence at least 64
+ * units after the cut), the rest cannot change the result and the conversion stops there.
  */
-function markupToText(markup: string): string {
-  const parts: string[] = [];
-  let skipDepth = 0;
-  const parser = new Parser(
-    {
-      onopentagname(name) {
-        if (SKIPPED.has(name)) skipDepth++;
-        else if (BLOCKS.has(name)) parts.push(" ");
-      },
-      onclosetag(name) {
-        if (SKIPPED.has(name)) skipDepth = Math.max(0, skipDepth - 1);
-        else if (BLOCKS.has(name)) parts.push(" ");
-      },
-      ontext(text) {
-        if (skipDepth === 0) parts.push(text);
-      },
-    },
-    { decodeEntities: true, lowerCaseTags: true },
-  );
-  parser.write(markup);
-  parser.end();
-  return parts.join("");
+export function htmlToCappedText(input: string, max: number): string {
+  if (!input) return "";
+  if (isClean(input, true)) return capText(input, max);
+  return capText(convert(input, max + CAP_LOOKAHEAD), max);
+}
+
+// truncate.ts's grapheme window, and one more for the ellipsis.
+const CAP_LOOKAHEAD = GRAPHEME_WINDOW + 1;
+
+function convert(input: string, limit: number): string {
+  const line = new LineBuilder(limit);
+  if (input.indexOf("<") === -1 && input.indexOf("&") === -1) {
+    line.append(input, 0, input.length);
+  } else {
+    markupToText(input, line);
+  }
+  return line.text();
+}
+
+/**
+ * Streams the markup through htmlparser2's tokenizer (the one its Parser and cheerio build on),
+ * keeping text outside skipped elements with entities decoded, and a space at each block edge.
+ */
+function markupToText(markup: string, line: LineBuilder): void {
+  const reader = new MarkupReader(markup, line);
+  reader.tokenizer.write(markup);
+  if (!line.full) reader.tokenizer.end();
+}
+
+/** The tokenizer's callbacks for one conversion (methods, not closures: one object per call). */
+class MarkupReader implements TokenizerCallbacks {
+  readonly elements = new HtmlElements();
+  readonly tokenizer: Tokenizer;
+
+  constructor(
+    private readonly markup: string,
+    private readonly line: LineBuilder,
+  ) {
+    this.tokenizer = new Tokenizer({ xmlMode: false, decodeEntities: true }, this);
+    this.elements.onBlockEdge = line;
+  }
+
+  onopentagname(start: number, end: number): void {
+    this.elements.open(this.markup.slice(start, end).toLowerCase());
+  }
+  onopentagend(): void {
+    this.elements.endOpenTag();
+  }
+  onselfclosingtag(): void {
+    this.elements.selfClosing();
+  }
+  onclosetag(start: number, end: number): void {
+    this.elements.close(this.markup.slice(start, end).toLowerCase());
+  }
+  ontext(start: number, end: number): void {
+    if (this.elements.skipDepth > 0) return;
+    this.line.append(this.markup, start, end);
+    if (this.line.full) this.tokenizer.pause();
+  }
+  ontextentity(codePoint: number): void {
+    if (this.elements.skipDepth > 0) return;
+    const text = String.fromCodePoint(codePoint);
+    this.line.append(text, 0, text.length);
+    if (this.line.full) this.tokenizer.pause();
+  }
+  onattribname(): void {}
+  onattribdata(): void {}
+  onattribentity(): void {}
+  onattribend(): void {}
+  oncdata(): void {}
+  oncomment(): void {}
+  ondeclaration(): void {}
+  onprocessinginstruction(): void {}
+  onend(): void {}
 }
 
 /**

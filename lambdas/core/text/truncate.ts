@@ -7,7 +7,7 @@
 const GRAPHEMES = new Intl.Segmenter("en", { granularity: "grapheme" });
 // How far before the cut a grapheme boundary is looked for. A longer cluster (a letter with
 // dozens of combining marks) is cut at a code point boundary instead.
-const GRAPHEME_WINDOW = 64;
+export const GRAPHEME_WINDOW = 64;
 
 export interface TruncateOptions {
   /** Appended when the text is cut, counted in `max` (default "…"). */
