@@ -6,7 +6,7 @@
  */
 import { articleId } from "./article-id.ts";
 import { canonicalUrl } from "./canonical-url.ts";
-import { parseFeedDate } from "./dates.ts";
+import { isoDate, parseFeedDate } from "./dates.ts";
 import {
   RAW_HTML_CAP,
   readFeedXml,
@@ -344,7 +344,7 @@ function dateOf(
     if (ms > fetchedAt.getTime() + FUTURE_TOLERANCE_MS) {
       return { publishedAt: fetchedAtIso, dateQuality: "future-clamped" };
     }
-    return { publishedAt: new Date(ms).toISOString(), dateQuality: "ok" };
+    return { publishedAt: isoDate(ms), dateQuality: "ok" };
   }
   return { publishedAt: fetchedAtIso, dateQuality: sawDate ? "unparseable" : "missing" };
 }
