@@ -10,6 +10,7 @@
 import { Tokenizer, type TokenizerCallbacks } from "htmlparser2";
 import { isInvisibleFormat } from "./characters.ts";
 import { HtmlElements } from "./html-elements.ts";
+import { simpleMarkupToText } from "./simple-markup.ts";
 import { GRAPHEME_WINDOW, truncate } from "./truncate.ts";
 
 /**
@@ -210,14 +211,29 @@ export function htmlToCappedText(input: string, max: number): string {
 // truncate.ts's grapheme window, and one more for the ellipsis.
 const CAP_LOOKAHEAD = GRAPHEME_WINDOW + 1;
 
-function convert(input: string, limit: number): string {
-  const line = new LineBuilder(limit);
+function convert(input: string, limit: number, scanner = true): string {
+  let line = new LineBuilder(limit);
   if (input.indexOf("<") === -1 && input.indexOf("&") === -1) {
     line.append(input, 0, input.length);
-  } else {
+  } else if (!scanner || !scanMarkup(input, line)) {
+    line = new LineBuilder(limit); // what the scanner wrote before giving up is dropped
     markupToText(input, line);
   }
   return line.text();
+}
+
+/** The hand scanner (simple-markup.ts) on plain markup; false when the tokenizer must read it. */
+function scanMarkup(markup: string, line: LineBuilder): boolean {
+  const elements = new HtmlElements();
+  elements.onBlockEdge = line;
+  return simpleMarkupToText(markup, line, elements);
+}
+
+/** htmlToText through htmlparser2's tokenizer alone: what the scanner is tested against. */
+export function htmlToTextByTokenizer(input: string): string {
+  if (!input) return "";
+  if (isClean(input, true)) return input;
+  return convert(input, Number.POSITIVE_INFINITY, false);
 }
 
 /**
