@@ -61,6 +61,11 @@ function indexAfterCodePoints(text: string, count: number): number {
 /** The last grapheme boundary at or before `index`, looking back at most GRAPHEME_WINDOW units. */
 function graphemeBoundaryAtOrBefore(text: string, index: number): number {
   if (index >= text.length) return text.length;
+  // Between two printable ASCII characters there is always a boundary (UAX #29 GB999: no rule
+  // joins them), so the segmenter is needed only where the cut touches anything else.
+  const before = text.charCodeAt(index - 1);
+  const after = text.charCodeAt(index);
+  if (index > 0 && before >= 0x20 && before < 0x7f && after >= 0x20 && after < 0x7f) return index;
   const start = Math.max(0, index - GRAPHEME_WINDOW);
   const window = text.slice(start, Math.min(text.length, index + GRAPHEME_WINDOW));
   let best = -1;
