@@ -44,9 +44,6 @@ export function simpleMarkupToText(markup: string, line: TextSink, elements: Htm
   const n = markup.length;
   let text = 0; // start of the text not yet written
   let i = 0;
-  const flush = (end: number) => {
-    if (end > text && elements.skipDepth === 0) line.append(markup, text, end);
-  };
   while (i < n) {
     if (line.full) return true;
     const c = markup.charCodeAt(i);
@@ -70,8 +67,10 @@ export function simpleMarkupToText(markup: string, line: TextSink, elements: Htm
         value = semicolon > i + 1 ? namedEntity(markup.slice(i + 1, semicolon)) : null;
       }
       if (value === null) return false;
-      flush(i);
-      if (elements.skipDepth === 0) line.append(value, 0, value.length);
+      if (elements.skipDepth === 0) {
+        if (i > text) line.append(markup, text, i);
+        line.append(value, 0, value.length);
+      }
       i = text = semicolon + 1;
     } else if (c === 0x3c) {
       // "<"
@@ -80,8 +79,8 @@ export function simpleMarkupToText(markup: string, line: TextSink, elements: Htm
         i++; // text, as the tokenizer reads it
         continue;
       }
-      flush(i); // the tokenizer gives the text before a tag first
-      text = i;
+      // The tokenizer gives the text before a tag first.
+      if (i > text && elements.skipDepth === 0) line.append(markup, text, i);
       const end = next === 0x2f ? endTag(markup, i, elements) : startTag(markup, i, elements);
       if (end === -1) return false;
       i = text = end;
@@ -89,7 +88,7 @@ export function simpleMarkupToText(markup: string, line: TextSink, elements: Htm
       i++;
     }
   }
-  flush(n);
+  if (n > text && elements.skipDepth === 0) line.append(markup, text, n);
   return true;
 }
 
