@@ -12,6 +12,59 @@ const ISO_LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
 export function parseFeedDate(raw: string | undefined): number | null {
   const text = raw?.trim();
   if (!text) return null;
+  return commonFeedDate(text) ?? parseFeedDateGeneral(text);
+}
+
+// The two shapes nearly every feed writes, in UTC: RFC 822 as toUTCString writes it ("Thu, 01 Jan
+// 2026 00:00:00 GMT") and ISO 8601 with seconds and a "Z". Read by hand, they need neither the
+// zone tests nor Date.parse; anything else (or an out-of-range field) takes the general path.
+const RFC_822_UTC =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) ([12]\d{3}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
+const ISO_UTC = /^([12]\d{3})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{3}))?Z$/;
+const MONTHS = new Map(
+  ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].map((m, i) => [m, i]),
+);
+
+function commonFeedDate(text: string): number | null {
+  let year: number, month: number | undefined, day: number, parts: RegExpExecArray | null;
+  let millis = 0;
+  if ((parts = RFC_822_UTC.exec(text))) {
+    day = Number(parts[1]);
+    month = MONTHS.get(parts[2]!);
+    year = Number(parts[3]);
+  } else if ((parts = ISO_UTC.exec(text))) {
+    year = Number(parts[1]);
+    month = Number(parts[2]) - 1;
+    day = Number(parts[3]);
+    if (parts[7]) millis = Number(parts[7]);
+  } else {
+    return null;
+  }
+  const hours = Number(parts[4]);
+  const minutes = Number(parts[5]);
+  const seconds = Number(parts[6]);
+  if (
+    month === undefined ||
+    month < 0 ||
+    month > 11 ||
+    day < 1 ||
+    hours > 23 ||
+    minutes > 59 ||
+    seconds > 59
+  ) {
+    return null;
+  }
+  if (day > daysInMonth(year, month)) return null;
+  return Date.UTC(year, month, day, hours, minutes, seconds, millis);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 1) return month === 3 || month === 5 || month === 8 || month === 10 ? 30 : 31;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+}
+
+/** parseFeedDate for any shape (exported for the test that holds the common shapes to it). */
+export function parseFeedDateGeneral(text: string): number | null {
   if (/^\d{9,11}$/.test(text)) return Number(text) * 1000;
   if (/^\d{12,14}$/.test(text)) return Number(text);
   let candidate = text;
