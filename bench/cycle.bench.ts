@@ -10,10 +10,12 @@
  * scheduler, no store, no classifier), so the ratio is what storing, scoring and alerting add.
  * DynamoDB commands are counted by a middleware on the SDK client.
  *
- * Note: dynalite runs in this process, so its CPU cost is part of the pipeline figures; fetch
- * timeouts are set to 2 s here (10 s in production) so the three stalled feeds do not dominate.
+ * Note: dynalite runs in this process (in its own thread, as in local mode), so its CPU cost is
+ * part of the cycle's CPU figure, printed per cycle beside the baseline's with the main thread's
+ * share; on a shared machine the wall ratio grows with its load. Fetch timeouts are set to 2 s here
+ * (10 s in production) so the three stalled feeds do not dominate.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -181,6 +183,34 @@ async function startSites(): Promise<Sites> {
 
 const WRITE_COMMANDS = /^(Put|Update|Delete|BatchWrite|TransactWrite)/;
 
+/** Process CPU (user + system) in ms: on a shared machine it says what the work costs, wall time what it waited. */
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
+/**
+ * CPU ms of this process's main thread and of all its other threads (the embedded database's
+ * thread, GC and libuv helpers), from /proc on Linux; null elsewhere.
+ */
+function threadCpuMs(): { main: number; others: number } | null {
+  if (!existsSync("/proc/self/task")) return null;
+  const tick = 10; // USER_HZ is 100 on Linux
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync("/proc/self/task")) {
+    try {
+      // Fields after the ")" that closes the thread's name: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(")").pop()!.trim().split(" ");
+      const ms = (Number(fields[11]) + Number(fields[12])) * tick;
+      if (Number(tid) === process.pid) main += ms;
+      else others += ms;
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return { main, others };
+}
+
 function fmt(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }
@@ -196,11 +226,13 @@ async function main() {
   try {
     // Baseline: the same fetches and parses through the same scheduler, nothing stored or scored.
     const baselineStart = performance.now();
+    const baselineCpu = process.cpuUsage();
     const baselineRuns = await runFeeds(sites.feeds, (feed) => readFeedOverHttp(feed, fetchOptions), {
       concurrency: CONCURRENCY,
       gate: createHostGate(HOST_GAP_MS),
     });
     const baselineMs = performance.now() - baselineStart;
+    const baselineCpuMs = cpuMs(process.cpuUsage(baselineCpu));
     const baselineFailed = baselineRuns.filter(
       (r) => r.status !== "done" || r.result.status === "failed",
     ).length;
@@ -240,8 +272,16 @@ async function main() {
     const cycle = async (label: string) => {
       counts.clear();
       const started = performance.now();
+      const startedCpu = process.cpuUsage();
+      const startedThreads = threadCpuMs();
       const summary: CycleSummary = await stack.runCycle();
       const ms = performance.now() - started;
+      const cycleCpuMs = cpuMs(process.cpuUsage(startedCpu));
+      const endedThreads = threadCpuMs();
+      const split =
+        startedThreads && endedThreads
+          ? `: main thread ${fmt(endedThreads.main - startedThreads.main)}, other threads ${fmt(endedThreads.others - startedThreads.others)}`
+          : "";
       const total = [...counts.values()].reduce((a, b) => a + b, 0);
       const writes = [...counts].filter(([name]) => WRITE_COMMANDS.test(name)).reduce((a, [, n]) => a + n, 0);
       const by = [...counts]
@@ -254,6 +294,13 @@ async function main() {
           `feeds: ${summary.due} due, ${count("ok")} ok, ${count("not-modified")} not modified, ${count("failed")} failed; ` +
           `${summary.outcomes.reduce((n, o) => n + o.new, 0)} new, ${summary.outcomes.reduce((n, o) => n + o.flagged, 0)} flagged`,
       );
+      const kinds = new Map<string, number>();
+      for (const o of summary.outcomes)
+        if (o.status === "failed") kinds.set(o.kind ?? "?", (kinds.get(o.kind ?? "?") ?? 0) + 1);
+      console.log(
+        `${"".padEnd(38)} failures by kind: ${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ") || "none"}`,
+      );
+      console.log(`${"".padEnd(38)} CPU ${fmt(cycleCpuMs)}${split} (baseline ${fmt(baselineCpuMs)})`);
       console.log(`${"".padEnd(38)} DynamoDB: ${total} commands, ${writes} writes (${by || "none"})`);
     };
 

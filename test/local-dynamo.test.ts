@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateTableCommand, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
 import {
   DataDirError,
@@ -10,6 +10,7 @@ import {
   lockDataDir,
   startEmbeddedDynamo,
 } from "../cli/local/embedded-dynamo.ts";
+import { createTable } from "../lambdas/adapters/table.ts";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "hw-dyn-"));
 
@@ -17,14 +18,9 @@ describe("embedded DynamoDB", () => {
   it("persists items across a close and a restart on the same data directory", async () => {
     const dir = tempDir();
     const first = await startEmbeddedDynamo(dir);
-    await first.client.send(
-      new CreateTableCommand({
-        TableName: "heistwatch",
-        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
-        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    // The table helper waits until the table is ACTIVE: dynalite activates it a moment after answering
+    // CreateTable, and with the database in its own thread a PutItem can arrive within that moment.
+    await createTable(first.client, "heistwatch");
     await first.client.send(
       new PutItemCommand({ TableName: "heistwatch", Item: { pk: { S: "A#1" }, v: { S: "kept" } } }),
     );

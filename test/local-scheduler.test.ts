@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createHostGate, hostOf } from "../cli/local/host-gate.ts";
-import { interleaveByHost, runFeeds, runLoop } from "../cli/local/scheduler.ts";
+import { interleaveByHost, runFeeds, runFeedsInStages, runLoop } from "../cli/local/scheduler.ts";
 import type { FeedConfig } from "../lambdas/core/model/types.ts";
 
 function feed(id: string, host: string): FeedConfig {
@@ -88,6 +88,89 @@ describe("runFeeds", () => {
     );
     expect(started).toEqual(["a1"]);
     expect(runs.map((r) => r.status)).toEqual(["done", "not-started", "not-started"]);
+  });
+});
+
+describe("runFeedsInStages", () => {
+  /** A promise with its resolve handle, so the test decides when a stage ends. */
+  const deferred = () => {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    return { promise, resolve };
+  };
+
+  it("frees the host when the fetch ends: the next feed of the host is fetched while the first one is stored", async () => {
+    const events: string[] = [];
+    const stored = deferred();
+    const runs = runFeedsInStages(
+      [feed("a1", "a.example"), feed("a2", "a.example")],
+      async (f) => {
+        events.push(`fetch ${f.id}`);
+        return f.id;
+      },
+      async (fetched) => {
+        if (fetched === "a1") {
+          events.push("store a1 starts");
+          await stored.promise;
+        }
+        events.push(`stored ${fetched}`);
+        return fetched;
+      },
+      { concurrency: 2, gate: createHostGate(0) },
+    );
+    await vi.waitFor(() => expect(events).toContain("stored a2"));
+    expect(events).toEqual(["fetch a1", "store a1 starts", "fetch a2", "stored a2"]);
+    stored.resolve();
+    expect((await runs).map((r) => (r.status === "done" ? r.result : r.status))).toEqual(["a1", "a2"]);
+  });
+
+  it("bounds the stores running at once by the concurrency, apart from the fetches", async () => {
+    const feeds = Array.from({ length: 8 }, (_, i) => feed(`f${i}`, `h${i}.example`));
+    let storing = 0;
+    let peak = 0;
+    await runFeedsInStages(
+      feeds,
+      async (f) => f.id,
+      async (id) => {
+        storing++;
+        peak = Math.max(peak, storing);
+        await delay(5);
+        storing--;
+        return id;
+      },
+      { concurrency: 3, gate: createHostGate(0) },
+    );
+    expect(peak).toBe(3);
+  });
+
+  it("stores a feed already fetched when the signal aborts, and starts no new fetch", async () => {
+    const controller = new AbortController();
+    const runs = await runFeedsInStages(
+      [feed("a1", "a.example"), feed("a2", "a.example")],
+      async (f) => {
+        controller.abort();
+        return f.id;
+      },
+      async (id) => `stored ${id}`,
+      { concurrency: 1, gate: createHostGate(1000), signal: controller.signal },
+    );
+    expect(runs.map((r) => (r.status === "done" ? r.result : r.status))).toEqual([
+      "stored a1",
+      "not-started",
+    ]);
+  });
+
+  it("reports a store stage that throws as that feed's crash", async () => {
+    const runs = await runFeedsInStages(
+      [feed("a1", "a.example")],
+      async (f) => f.id,
+      async () => {
+        throw new Error("store exploded");
+      },
+      { concurrency: 1, gate: createHostGate(0) },
+    );
+    expect(runs[0]).toMatchObject({ status: "threw" });
+    expect((runs[0] as { error: Error }).error.message).toBe("store exploded");
   });
 });
 

@@ -1,15 +1,15 @@
 /**
  * The embedded DynamoDB of local mode: dynalite persisting to LevelDB under the data directory,
- * listening on 127.0.0.1, reached through the ordinary AWS SDK client, so the same Store code
- * runs here as in AWS. Checks the directory is writable, not used by another heistwatch, and
+ * listening on 127.0.0.1 from its own thread (dynalite-worker.js), reached through the ordinary
+ * AWS SDK client, so the same Store code runs here as in AWS, and the database's CPU work does not
+ * queue behind (or hold up) the poller's fetches and parses on the main event loop. Checks the directory is writable, not used by another heistwatch, and
  * that its database opens, before dynalite touches it: dynalite on a damaged LevelDB dies later
  * with an uncaught "Database is closed" from inside its HTTP handler and leaves the lock behind.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import dynalite from "dynalite";
 import { Level } from "level";
 import { oneLine } from "../../lambdas/core/text/characters.ts";
 import { truncate } from "../../lambdas/core/text/truncate.ts";
@@ -125,9 +125,15 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** What the database thread reports (see dynalite-worker.js). */
+type WorkerMessage =
+  | { type: "listening"; port: number }
+  | { type: "error"; message: string }
+  | { type: "closed"; message?: string };
+
 /**
  * Starts dynalite persisting under `dataDir` (or in memory when `dataDir` is null) on an
- * ephemeral 127.0.0.1 port, with a DynamoDB client pointed at it.
+ * ephemeral 127.0.0.1 port in its own thread, with a DynamoDB client pointed at it.
  */
 export async function startEmbeddedDynamo(dataDir: string | null): Promise<EmbeddedDynamo> {
   let release = () => {};
@@ -141,22 +147,29 @@ export async function startEmbeddedDynamo(dataDir: string | null): Promise<Embed
       throw error;
     }
   }
-  const server = dynalite({
-    ...(dataDir !== null ? { path: join(dataDir, DB_DIR) } : {}),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
+  const worker = new Worker(new URL("./dynalite-worker.js", import.meta.url), {
+    workerData: { path: dataDir !== null ? join(dataDir, DB_DIR) : null },
   });
+  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => resolve());
+    port = await new Promise<number>((resolve, reject) => {
+      worker.once("error", reject);
+      worker.once("exit", (code) => reject(new Error(`embedded DynamoDB thread exited (code ${code})`)));
+      worker.on("message", (message: WorkerMessage) => {
+        if (message.type === "listening") resolve(message.port);
+        else if (message.type === "error") reject(new Error(`embedded DynamoDB: ${message.message}`));
+      });
     });
   } catch (error) {
+    await worker.terminate();
     release();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
+  worker.removeAllListeners("error");
+  // A crash of the database thread after start shows up as store failures of the feeds (connection
+  // refused), reported per feed; the listener only keeps it from becoming an uncaught exception here.
+  worker.on("error", () => {});
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
     endpoint,
@@ -171,8 +184,8 @@ export async function startEmbeddedDynamo(dataDir: string | null): Promise<Embed
     close() {
       closed ??= (async () => {
         client.destroy();
-        server.closeAllConnections?.();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        worker.postMessage("close");
+        await exited;
         release();
       })();
       return closed;

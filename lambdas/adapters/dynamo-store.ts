@@ -25,6 +25,7 @@ import {
   toStoryItem,
 } from "./dynamo-items.ts";
 import { GSI1_PARTITION, KEY_PREFIX, TABLE_KEYS } from "../contract.ts";
+import { coalesce } from "./dynamo-coalesce.ts";
 
 export { createDynamoClient, type DynamoClientOptions } from "./dynamo-client.ts";
 
@@ -36,6 +37,12 @@ export interface DynamoStoreOptions {
   unflaggedTtlDays?: number;
   /** Wait before retry `attempt` of unprocessed batch items. Default: full jitter up to 50 ms * 2^attempt, at most 2 s. */
   retryDelay?: (attempt: number) => Promise<void>;
+  /**
+   * When set, known-id reads, unflagged-article writes and feed-state writes made within this
+   * many milliseconds of each other (feeds polled side by side) share full batch requests: local
+   * mode polls 16 feeds at once. Default: off, each call sends its own requests.
+   */
+  coalesceMs?: number;
 }
 
 /** The DynamoDB store: the pipeline's Store and the public API's StoryReader. */
@@ -85,35 +92,93 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
 
   const storyKey = (id: string) => ({ pk: `${KEY_PREFIX.story}${id}` });
 
+  /** The ids among `ids` (at most 100, no repeats) stored and not expired; retries unprocessed keys. */
+  async function readKnown(ids: string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    let keys: Record<string, unknown>[] = ids.map((id) => ({ pk: `${KEY_PREFIX.article}${id}` }));
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt === BATCH_GET_ATTEMPTS) {
+        throw new Error(`BatchGetItem left ${keys.length} keys unprocessed after ${attempt} attempts`);
+      }
+      if (attempt > 0) await retryDelay(attempt);
+      const result = await doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [TableName]: {
+              Keys: keys,
+              ProjectionExpression: KNOWN_ARTICLE_PROJECTION,
+              ExpressionAttributeNames: { "#ttl": TABLE_KEYS.ttlAttribute },
+            },
+          },
+        }),
+      );
+      for (const item of result.Responses?.[TableName] ?? []) {
+        if (!isExpired(item)) known.add(String(item.pk).slice(KEY_PREFIX.article.length));
+      }
+      keys = (result.UnprocessedKeys?.[TableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+    }
+    return known;
+  }
+
+  /**
+   * Puts `items` (at most 25, distinct keys) unconditionally, retrying unprocessed ones. Answers
+   * by pk: null when written, else why not (an item left unprocessed after every attempt, or
+   * the error that ended the request).
+   */
+  async function writeBatch(items: Record<string, unknown>[]): Promise<Map<string, string | null>> {
+    const outcome = new Map(items.map((item) => [String(item.pk), null as string | null]));
+    let requests: PutItem[] = items.map((Item) => ({ PutRequest: { Item } }));
+    try {
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt === BATCH_WRITE_ATTEMPTS) {
+          throw new Error(
+            `BatchWriteItem left ${requests.length} item(s) unprocessed after ${attempt} attempts`,
+          );
+        }
+        if (attempt > 0) await retryDelay(attempt);
+        const result = await doc.send(
+          new BatchWriteCommand({ RequestItems: { [TableName]: requests as never } }),
+        );
+        requests = (result.UnprocessedItems?.[TableName] as PutItem[] | undefined) ?? [];
+      }
+    } catch (error) {
+      // Whatever is still in `requests` was not written; the rest was.
+      const message = error instanceof Error ? error.message : String(error);
+      for (const request of requests) outcome.set(String(request.PutRequest.Item.pk), message);
+    }
+    return outcome;
+  }
+
+  const coalesceMs = options.coalesceMs;
+  const knownCoalesced =
+    coalesceMs === undefined
+      ? undefined
+      : coalesce<string, boolean>(
+          async (ids) => {
+            const known = await readKnown(ids);
+            return new Map(ids.map((id) => [id, known.has(id)]));
+          },
+          { maxBatch: BATCH_GET_LIMIT, waitMs: coalesceMs, keyOf: (id) => id },
+        );
+  const writeCoalesced =
+    coalesceMs === undefined
+      ? undefined
+      : coalesce<Record<string, unknown>, string | null>(writeBatch, {
+          maxBatch: BATCH_WRITE_LIMIT,
+          waitMs: coalesceMs,
+          keyOf: (item) => String(item.pk),
+        });
+
   return {
     async filterUnknownArticleIds(ids) {
       const unique = [...new Set(ids)];
+      if (knownCoalesced) {
+        const known = await knownCoalesced(unique);
+        return unique.filter((_, index) => !known[index]);
+      }
       const known = new Set<string>();
       for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-        let keys: Record<string, unknown>[] = unique
-          .slice(start, start + BATCH_GET_LIMIT)
-          .map((id) => ({ pk: `${KEY_PREFIX.article}${id}` }));
-        for (let attempt = 0; keys.length > 0; attempt++) {
-          if (attempt === BATCH_GET_ATTEMPTS) {
-            throw new Error(`BatchGetItem left ${keys.length} keys unprocessed after ${attempt} attempts`);
-          }
-          if (attempt > 0) await retryDelay(attempt);
-          const result = await doc.send(
-            new BatchGetCommand({
-              RequestItems: {
-                [TableName]: {
-                  Keys: keys,
-                  ProjectionExpression: KNOWN_ARTICLE_PROJECTION,
-                  ExpressionAttributeNames: { "#ttl": TABLE_KEYS.ttlAttribute },
-                },
-              },
-            }),
-          );
-          for (const item of result.Responses?.[TableName] ?? []) {
-            if (!isExpired(item)) known.add(String(item.pk).slice(KEY_PREFIX.article.length));
-          }
-          keys = (result.UnprocessedKeys?.[TableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-        }
+        for (const id of await readKnown(unique.slice(start, start + BATCH_GET_LIMIT))) known.add(id);
       }
       return unique.filter((id) => !known.has(id));
     },
@@ -135,37 +200,22 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
     },
 
     async putNewArticles(articles) {
-      const failed: { id: string; error: string }[] = [];
       const expires = nowEpoch() + ttlDays * 86_400;
-      for (let start = 0; start < articles.length; start += BATCH_WRITE_LIMIT) {
-        const chunk = articles.slice(start, start + BATCH_WRITE_LIMIT);
-        let requests: Record<string, unknown>[] = chunk.map((article) => ({
-          PutRequest: { Item: toArticleItem(article, expires) },
-        }));
-        try {
-          for (let attempt = 0; requests.length > 0; attempt++) {
-            if (attempt === BATCH_WRITE_ATTEMPTS) {
-              throw new Error(
-                `BatchWriteItem left ${requests.length} item(s) unprocessed after ${attempt} attempts`,
-              );
-            }
-            if (attempt > 0) await retryDelay(attempt);
-            const result = await doc.send(
-              new BatchWriteCommand({ RequestItems: { [TableName]: requests as never } }),
-            );
-            requests = (result.UnprocessedItems?.[TableName] as Record<string, unknown>[] | undefined) ?? [];
-          }
-        } catch (error) {
-          // Whatever is still in `requests` was not written; the rest of the chunk was.
-          const left = new Set(requests.map((r) => String((r as PutItem).PutRequest.Item.pk)));
-          for (const article of chunk) {
-            if (left.has(`${KEY_PREFIX.article}${article.id}`)) {
-              failed.push({ id: article.id, error: error instanceof Error ? error.message : String(error) });
-            }
-          }
+      const items = articles.map((article) => toArticleItem(article, expires));
+      const errors: (string | null)[] = [];
+      if (writeCoalesced) {
+        errors.push(...(await writeCoalesced(items)));
+      } else {
+        for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
+          const chunk = items.slice(start, start + BATCH_WRITE_LIMIT);
+          const written = await writeBatch(chunk);
+          errors.push(...chunk.map((item) => written.get(String(item.pk)) ?? null));
         }
       }
-      return failed;
+      return articles.flatMap((article, index) => {
+        const error = errors[index];
+        return error ? [{ id: article.id, error }] : [];
+      });
     },
 
     async getArticle(id) {
@@ -183,6 +233,11 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
     },
 
     async putFeedState(state) {
+      if (writeCoalesced) {
+        const [error] = await writeCoalesced([toFeedStateItem(state)]);
+        if (error) throw new Error(`feed state ${state.feedId} not written: ${error}`);
+        return;
+      }
       await doc.send(new PutCommand({ TableName, Item: toFeedStateItem(state) }));
     },
 

@@ -12,7 +12,8 @@ import { renderJsonFeed, toJsonFeedItem } from "../publish/jsonfeed.ts";
 import { renderRss } from "../publish/rss.ts";
 import type { RenderContext, SiteConfig } from "../publish/view.ts";
 import type { Story } from "../model/types.ts";
-import { cachedStoryReader } from "./cached-reader.ts";
+import { createAnswerCache } from "./answer-cache.ts";
+import { cachedStoryReader, pageFreshUntil } from "./cached-reader.ts";
 import { routeIncidents } from "./incidents-route.ts";
 import { type ApiRequest, type ApiResponse, type EncodedBodies, HttpError } from "./http.ts";
 import { parseStoryQuery } from "./query.ts";
@@ -84,6 +85,8 @@ interface Rendered {
   etag: string;
   /** The body's compressed forms, made on first demand and cached with the rendering. */
   encoded: EncodedBodies;
+  /** Until when the page it shows is the page cache's fresh answer (absent without the cache). */
+  freshUntil?: number;
 }
 
 /**
@@ -117,7 +120,7 @@ async function renderPage(
   const key = JSON.stringify([format, site.baseUrl, query, minute]);
   let renderings = renderedByPage.get(page);
   const done = renderings?.get(key);
-  if (done) return done;
+  if (done) return { ...done, freshUntil: pageFreshUntil(page) };
   const health = format === "html" ? await readHealth(deps) : undefined;
   const body = render(page.stories, { site, query, nextCursor: page.nextCursor, health });
   const rendered: Rendered = { body, etag: etagOf(body), encoded: {} };
@@ -127,7 +130,7 @@ async function renderPage(
   }
   // Bounded: one page object sees few distinct origins and formats, but Host headers vary.
   if (renderings.size < 16) renderings.set(key, rendered);
-  return rendered;
+  return { ...rendered, freshUntil: pageFreshUntil(page) };
 }
 
 const now = (deps: ApiDeps) => (deps.clock ?? (() => new Date()))();
@@ -165,12 +168,12 @@ async function route(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
 async function routeToDocument(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
   const { path } = request;
   if (path === "/feed.json") {
-    const { body, etag, encoded } = await renderPage(deps, request, "json", renderJsonFeed);
-    return { ...document("application/feed+json; charset=utf-8", body), etag, encoded };
+    const { body, etag, encoded, freshUntil } = await renderPage(deps, request, "json", renderJsonFeed);
+    return { ...document("application/feed+json; charset=utf-8", body), etag, encoded, freshUntil };
   }
   if (path === "/feed.xml") {
-    const { body, etag, encoded } = await renderPage(deps, request, "rss", renderRss);
-    return { ...document("application/rss+xml; charset=utf-8", body), etag, encoded };
+    const { body, etag, encoded, freshUntil } = await renderPage(deps, request, "rss", renderRss);
+    return { ...document("application/rss+xml; charset=utf-8", body), etag, encoded, freshUntil };
   }
   if (path === "/" || path === "/index.html") {
     const { body, etag, encoded } = await renderPage(deps, request, "html", renderHtml);
@@ -232,7 +235,13 @@ export function createApi(options: ApiDeps): ApiApp {
         reader: cachedStoryReader(options.reader, { ttlMs: options.cacheTtlMs, clock: options.clock }),
       }
     : options;
+  const clock = options.clock;
+  const answers = options.cacheTtlMs
+    ? createAnswerCache(clock ? () => clock().getTime() : Date.now)
+    : undefined;
   return async (request) => {
+    const repeated = answers?.get(request);
+    if (repeated) return repeated;
     let response: ApiResponse;
     try {
       if (request.method === "OPTIONS") {
@@ -281,6 +290,8 @@ export function createApi(options: ApiDeps): ApiApp {
         });
       }
     }
-    return finalize(request, response);
+    const answer = finalize(request, response);
+    if (response.freshUntil !== undefined) answers?.set(request, answer, response.freshUntil);
+    return answer;
   };
 }

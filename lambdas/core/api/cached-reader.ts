@@ -29,6 +29,17 @@ interface Entry {
   refreshing?: Promise<StoryPage>;
 }
 
+/** When each page handed out by a cached reader stops being fresh (epoch ms). */
+const freshUntil = new WeakMap<StoryPage, number>();
+
+/**
+ * Until when `page` (from a cached reader) is the reader's fresh answer; undefined for a page
+ * from an uncached reader. Answers built from the page may be repeated until then, and not after.
+ */
+export function pageFreshUntil(page: StoryPage): number | undefined {
+  return freshUntil.get(page);
+}
+
 function keyOf(query: StoryQuery): string {
   // Fixed field order so equal queries give equal keys however they were built.
   return JSON.stringify([
@@ -73,6 +84,7 @@ export function cachedStoryReader(reader: StoryReader, options: CacheOptions): S
       page.then(
         (value) => {
           entry.settled = value;
+          freshUntil.set(value, entry.expiresAt);
           if (hit?.refreshing === page) {
             entries.delete(key);
             entries.set(key, entry);

@@ -37,6 +37,11 @@ export interface ApiResponse {
   encoded?: EncodedBodies;
   /** Set by finalize when the answer is sent compressed: the bytes, base64 (with Content-Encoding). */
   base64Body?: string;
+  /**
+   * Epoch ms until which this answer may be repeated, as it is, to the same request: set for
+   * feed pages from the page cache, to the cached page's own expiry (see answer-cache.ts).
+   */
+  freshUntil?: number;
 }
 
 /** A body's gzip form, as base64 (what API Gateway's isBase64Encoded answers carry). */

@@ -8,7 +8,7 @@ import { classify, DEFAULT_RULES, DEFAULT_THRESHOLD } from "../classifier/classi
 import { extractRecord } from "../record/extract-record.ts";
 import type { Fetcher } from "../acquire/fetcher.ts";
 import type { Clock, Log, Notifier, PipelineStore, StoryRecord } from "../model/ports.ts";
-import { readFeed } from "../acquire/read-feed.ts";
+import { type FeedReadResult, readFeed } from "../acquire/read-feed.ts";
 import { nextPollAfterFailure } from "./next-poll.ts";
 import { itemIdsHash } from "./item-ids-hash.ts";
 import { DEFAULT_STORY_WINDOW_HOURS } from "../stories/story.ts";
@@ -57,31 +57,64 @@ export interface PollOutcome {
   durationMs: number;
 }
 
+/** Per-poll settings from the caller. */
+export interface PollOptions {
+  /**
+   * The feed's state as the caller has just read it (null: it has none), when it read every
+   * feed's state anyway to pick the due ones: saves one read per feed. Omitted: read here.
+   */
+  state?: FeedState | null;
+}
+
+/**
+ * A feed read (conditional GET and parse) but not yet stored: the first stage of a poll, the
+ * one that talks to the feed's host. `done` when the poll ended there (skipped, or failed
+ * before storing anything but the feed state).
+ */
+export type FetchedPoll =
+  | { done: PollOutcome }
+  | {
+      done?: undefined;
+      feed: FeedConfig;
+      started: number;
+      now: Date;
+      previous: FeedState | null;
+      result: Exclude<FeedReadResult, { status: "failed" }>;
+    };
+
 /**
  * Polls one feed end to end. Never throws: a failure comes back as status "failed" with a
  * message naming the feed. An unchanged feed costs reads only: nothing is written.
  */
-export async function pollFeed(feed: FeedConfig, deps: PipelineDeps): Promise<PollOutcome> {
+export async function pollFeed(
+  feed: FeedConfig,
+  deps: PipelineDeps,
+  options?: PollOptions,
+): Promise<PollOutcome> {
+  return storeFetchedPoll(await fetchForPoll(feed, deps, options), deps);
+}
+
+/**
+ * The poll's first stage: feed state, backoff check, conditional GET and parse; a failed read is
+ * recorded in the feed state here. Never throws. A scheduler can free the feed's host (and its
+ * fetch slot) as soon as this resolves, and run storeFetchedPoll beside the next fetches.
+ */
+export async function fetchForPoll(
+  feed: FeedConfig,
+  deps: PipelineDeps,
+  options: PollOptions = {},
+): Promise<FetchedPoll> {
   const started = performance.now();
-  const outcome: PollOutcome = {
-    feedId: feed.id,
-    feedName: feed.name,
-    status: "ok",
-    fetched: 0,
-    new: 0,
-    flagged: 0,
-    alerts: 0,
-    durationMs: 0,
-  };
+  const outcome = emptyOutcome(feed);
   const finish = () => ({ ...outcome, durationMs: Math.round(performance.now() - started) });
   try {
     const now = deps.clock();
-    const previous = await deps.store.getFeedState(feed.id);
+    const previous = options.state !== undefined ? options.state : await deps.store.getFeedState(feed.id);
     const sameUrl = previous?.url === feed.url;
     if (sameUrl && previous?.nextPollAt && Date.parse(previous.nextPollAt) > now.getTime()) {
       outcome.status = "skipped";
       outcome.message = `${feed.name} (${feed.id}): backing off until ${previous.nextPollAt}`;
-      return finish();
+      return { done: finish() };
     }
     const result = await readFeed(feed, {
       fetcher: deps.fetcher,
@@ -111,9 +144,25 @@ export async function pollFeed(feed: FeedConfig, deps: PipelineDeps): Promise<Po
         itemIdsHash: sameUrl ? previous?.itemIdsHash : undefined,
       });
       deps.log.warn("feed failed", { feedId: feed.id, kind: result.kind, failures, message: result.message });
-      return failed(outcome, result.kind, result.message, finish);
+      return { done: failed(outcome, result.kind, result.message, finish) };
     }
+    return { feed, started, now, previous, result };
+  } catch (error) {
+    return { done: internalFailure(feed, error, deps.log, outcome, finish) };
+  }
+}
 
+/**
+ * The poll's second stage: skip known items, classify, store, join stories, alert, then the
+ * feed state. Never throws. Talks to the store and the notifier only, never to the feed's host.
+ */
+export async function storeFetchedPoll(fetched: FetchedPoll, deps: PipelineDeps): Promise<PollOutcome> {
+  if (fetched.done) return fetched.done;
+  const { feed, started, now, previous, result } = fetched;
+  const outcome = emptyOutcome(feed);
+  const finish = () => ({ ...outcome, durationMs: Math.round(performance.now() - started) });
+  try {
+    const sameUrl = previous?.url === feed.url;
     let storeFailure: string | undefined;
     let idsHash = sameUrl ? previous?.itemIdsHash : undefined;
     if (result.status === "ok") {
@@ -146,10 +195,33 @@ export async function pollFeed(feed: FeedConfig, deps: PipelineDeps): Promise<Po
     if (storeFailure) return failed(outcome, "store", storeFailure, finish);
     return finish();
   } catch (error) {
-    const message = `${feed.name} (${feed.id}): ${errorMessage(error)}`;
-    deps.log.error("poll failed", { feedId: feed.id, message });
-    return failed(outcome, "internal", message, finish);
+    return internalFailure(feed, error, deps.log, outcome, finish);
   }
+}
+
+function emptyOutcome(feed: FeedConfig): PollOutcome {
+  return {
+    feedId: feed.id,
+    feedName: feed.name,
+    status: "ok",
+    fetched: 0,
+    new: 0,
+    flagged: 0,
+    alerts: 0,
+    durationMs: 0,
+  };
+}
+
+function internalFailure(
+  feed: FeedConfig,
+  error: unknown,
+  log: Log,
+  outcome: PollOutcome,
+  finish: () => PollOutcome,
+): PollOutcome {
+  const message = `${feed.name} (${feed.id}): ${errorMessage(error)}`;
+  log.error("poll failed", { feedId: feed.id, message });
+  return failed(outcome, "internal", message, finish);
 }
 
 function failed(outcome: PollOutcome, kind: string, message: string, finish: () => PollOutcome): PollOutcome {

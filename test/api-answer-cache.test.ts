@@ -1,0 +1,95 @@
+/**
+ * The answer cache (core/api/answer-cache.ts): a repeated feed request is answered with the
+ * finished answer, per encoding, validator, origin and method, and never after the page it shows
+ * has stopped being fresh in the page cache.
+ */
+import { describe, expect, it } from "vitest";
+import { createApi } from "../lambdas/core/api/app.ts";
+import type { ApiRequest } from "../lambdas/core/api/http.ts";
+import type { Log, StoryReader } from "../lambdas/core/model/ports.ts";
+import { makeStory } from "./helpers/api-stories.ts";
+
+const silent: Log = { debug() {}, info() {}, warn() {}, error() {} };
+
+function setup() {
+  let now = 0;
+  let reads = 0;
+  const reader: StoryReader = {
+    async listFlaggedStories() {
+      reads++;
+      return {
+        stories: [makeStory({ id: `story-${reads}`, title: `Story read ${reads}` })],
+        nextCursor: null,
+      };
+    },
+    getStory: async (id) => makeStory({ id }),
+  };
+  const api = createApi({
+    reader,
+    site: { title: "t", description: "d" },
+    log: silent,
+    cacheTtlMs: 5_000,
+    clock: () => new Date(now),
+  });
+  const get = (path: string, headers: Record<string, string> = {}, method = "GET"): ReturnType<typeof api> =>
+    api({ method, path, rawQuery: "", headers, origin: "https://feeds.example" } as ApiRequest);
+  return { get, reads: () => reads, setNow: (ms: number) => (now = ms) };
+}
+
+describe("answer cache", () => {
+  it("answers a repeated request with the same finished answer, without reading or rendering again", async () => {
+    const { get, reads } = setup();
+    const first = await get("/feed.json", { "accept-encoding": "gzip" });
+    const again = await get("/feed.json", { "accept-encoding": "gzip" });
+    expect(again).toBe(first);
+    expect(first.headers["Content-Encoding"]).toBe("gzip");
+    expect(reads()).toBe(1);
+  });
+
+  it("keeps answers apart by encoding, validator and method", async () => {
+    const { get } = setup();
+    const gzip = await get("/feed.json", { "accept-encoding": "gzip" });
+    const plain = await get("/feed.json");
+    expect(plain.headers["Content-Encoding"]).toBeUndefined();
+    expect(plain.body.length).toBeGreaterThan(0);
+    const revalidated = await get("/feed.json", { "if-none-match": plain.headers.ETag! });
+    expect(revalidated.status).toBe(304);
+    expect((await get("/feed.json")).status).toBe(200);
+    const head = await get("/feed.json", {}, "HEAD");
+    expect(head.body).toBe("");
+    expect((await get("/feed.json")).body).toBe(plain.body);
+    expect(gzip.headers.ETag).not.toBe(plain.headers.ETag);
+  });
+
+  it("stops repeating an answer when its page stops being fresh", async () => {
+    const { get, reads, setNow } = setup();
+    const first = await get("/feed.xml");
+    expect(first.body).toContain("Story read 1");
+    setNow(4_999);
+    expect(await get("/feed.xml")).toBe(first);
+    setNow(5_000);
+    const next = await get("/feed.xml");
+    expect(reads()).toBe(2);
+    expect(next.body).toContain("Story read 2");
+  });
+
+  it("does not keep errors or other paths", async () => {
+    const { get } = setup();
+    const bad = { method: "GET", path: "/feed.json", rawQuery: "limit=abc", headers: {} };
+    const api = createApi({
+      reader: {
+        listFlaggedStories: async () => ({ stories: [], nextCursor: null }),
+        getStory: async () => null,
+      },
+      site: { title: "t", description: "d" },
+      log: silent,
+      cacheTtlMs: 5_000,
+    });
+    const one = await api(bad);
+    const two = await api(bad);
+    expect(one.status).toBe(400);
+    expect(two).not.toBe(one);
+    const page = await get("/");
+    expect(await get("/")).not.toBe(page);
+  });
+});
