@@ -18,31 +18,38 @@ export function parseFeedDate(raw: string | undefined): number | null {
 // The two shapes nearly every feed writes, in UTC: RFC 822 as toUTCString writes it ("Thu, 01 Jan
 // 2026 00:00:00 GMT") and ISO 8601 with seconds and a "Z". Read by hand, they need neither the
 // zone tests nor Date.parse; anything else (or an out-of-range field) takes the general path.
-const RFC_822_UTC =
-  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) ([A-Z][a-z]{2}) ([12]\d{3}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
-const ISO_UTC = /^([12]\d{3})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{3}))?Z$/;
+const RFC_822_UTC = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} [12]\d{3} \d{2}:\d{2}:\d{2} GMT$/;
+const ISO_UTC = /^[12]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/;
 const MONTHS = new Map(
   ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].map((m, i) => [m, i]),
 );
 
+/** Two digits at text[at, at + 2) (the shape tests have checked they are digits). */
+function digits2(text: string, at: number): number {
+  return (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48;
+}
+
 function commonFeedDate(text: string): number | null {
-  let year: number, month: number | undefined, day: number, parts: RegExpExecArray | null;
+  // Both shapes are fixed-width: once tested, each field is at a known index.
+  let year: number, month: number | undefined, day: number, time: number;
   let millis = 0;
-  if ((parts = RFC_822_UTC.exec(text))) {
-    day = Number(parts[1]);
-    month = MONTHS.get(parts[2]!);
-    year = Number(parts[3]);
-  } else if ((parts = ISO_UTC.exec(text))) {
-    year = Number(parts[1]);
-    month = Number(parts[2]) - 1;
-    day = Number(parts[3]);
-    if (parts[7]) millis = Number(parts[7]);
+  if (RFC_822_UTC.test(text)) {
+    day = digits2(text, 5);
+    month = MONTHS.get(text.slice(8, 11));
+    year = digits2(text, 12) * 100 + digits2(text, 14);
+    time = 17;
+  } else if (ISO_UTC.test(text)) {
+    year = digits2(text, 0) * 100 + digits2(text, 2);
+    month = digits2(text, 5) - 1;
+    day = digits2(text, 8);
+    time = 11;
+    if (text.length === 24) millis = digits2(text, 20) * 10 + text.charCodeAt(22) - 48;
   } else {
     return null;
   }
-  const hours = Number(parts[4]);
-  const minutes = Number(parts[5]);
-  const seconds = Number(parts[6]);
+  const hours = digits2(text, time);
+  const minutes = digits2(text, time + 3);
+  const seconds = digits2(text, time + 6);
   if (
     month === undefined ||
     month < 0 ||
