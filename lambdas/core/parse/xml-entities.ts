@@ -170,6 +170,9 @@ export function decodeEntities(
 let scratch = new Uint16Array(4096);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const SCRATCH_KEPT = 1 << 20;
+// The same memory as bytes, for Buffer#write; and the run length from which that is faster.
+let scratchBytes = Buffer.from(scratch.buffer);
+const NATIVE_COPY = 24;
 
 class Utf16Writer {
   length = 0;
@@ -183,6 +186,13 @@ class Utf16Writer {
     }
     let n = this.length;
     const buffer = n + end - start > scratch.length ? this.grow(n + end - start) : scratch;
+    if (end - start > NATIVE_COPY) {
+      // Long runs (text between references) are copied natively: a slice shares the text's
+      // characters, and Buffer#write copies them several times faster than a char-code loop.
+      scratchBytes.write(text.slice(start, end), n * 2, (end - start) * 2, "utf16le");
+      this.length = n + end - start;
+      return;
+    }
     for (let i = start; i < end; i++) buffer[n++] = text.charCodeAt(i);
     this.length = n;
   }
@@ -210,13 +220,17 @@ class Utf16Writer {
     const grown = new Uint16Array(Math.max(scratch.length * 2, needed));
     grown.set(scratch.subarray(0, this.length));
     scratch = grown;
+    scratchBytes = Buffer.from(grown.buffer);
     return grown;
   }
 
   text(): string {
     if (!LITTLE_ENDIAN) return this.pieces.join("");
     const text = Buffer.from(scratch.buffer, 0, this.length * 2).toString("ucs2");
-    if (scratch.length > SCRATCH_KEPT) scratch = new Uint16Array(4096);
+    if (scratch.length > SCRATCH_KEPT) {
+      scratch = new Uint16Array(4096);
+      scratchBytes = Buffer.from(scratch.buffer);
+    }
     return text;
   }
 }
