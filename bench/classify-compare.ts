@@ -31,7 +31,7 @@ if (!oldRoot || !newRoot || !rulesPath) {
   process.exit(2);
 }
 const load = async (root: string) =>
-  (await import(pathToFileURL(resolve(root, "lambdas/core/classify.ts")).href)) as Classifier;
+  (await import(pathToFileURL(resolve(root, "lambdas/core/classifier/classify.ts")).href)) as Classifier;
 const previous = await load(oldRoot);
 const current = await load(newRoot);
 const rulesJson: unknown = JSON.parse(await readFile(rulesPath, "utf8"));

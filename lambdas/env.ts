@@ -23,27 +23,17 @@ function required(env: Env, name: string): string {
   return value;
 }
 
-function optionalNumber(env: Env, name: string, min: number, max: number): number | undefined {
+/** A number given as text: a decimal, or with `whole` a whole number, within [min, max]. */
+function optionalNumber(env: Env, name: string, min: number, max: number, whole = false): number | undefined {
   const text = env[name]?.trim();
   if (!text) return undefined;
-  const result = v.safeParse(
-    v.pipe(v.string(), v.decimal(), v.transform(Number), v.minValue(min), v.maxValue(max)),
-    text,
-  );
+  const schema = whole
+    ? wholeNumberSchema(min, max)
+    : v.pipe(v.string(), v.decimal(), v.transform(Number), v.minValue(min), v.maxValue(max));
+  const result = v.safeParse(schema, text);
   if (!result.success) {
-    throw new EnvError(`Environment variable ${name} must be a number from ${min} to ${max}, got '${text}'`);
-  }
-  return result.output;
-}
-
-function optionalWholeNumber(env: Env, name: string, min: number, max: number): number | undefined {
-  const text = env[name]?.trim();
-  if (!text) return undefined;
-  const result = v.safeParse(wholeNumberSchema(min, max), text);
-  if (!result.success) {
-    throw new EnvError(
-      `Environment variable ${name} must be a whole number from ${min} to ${max}, got '${text}'`,
-    );
+    const what = whole ? "a whole number" : "a number";
+    throw new EnvError(`Environment variable ${name} must be ${what} from ${min} to ${max}, got '${text}'`);
   }
   return result.output;
 }
@@ -122,7 +112,7 @@ export function readDigestEnv(env: Env = process.env): DigestEnv {
   return {
     tableName: required(env, ENV.tableName),
     topicArn: required(env, ENV.topicArn),
-    digestHourUtc: optionalWholeNumber(env, ENV.digestHourUtc, 0, 23),
-    digestWeekday: optionalWholeNumber(env, ENV.digestWeekday, 0, 6),
+    digestHourUtc: optionalNumber(env, ENV.digestHourUtc, 0, 23, true),
+    digestWeekday: optionalNumber(env, ENV.digestWeekday, 0, 6, true),
   };
 }

@@ -173,6 +173,18 @@ describe("alertSmsText", () => {
     expect(SMS_UCS2_MAX).toBe(70);
   });
 
+  it("stays one GSM-7 segment with its link when the link keeps a character GSM-7 lacks", () => {
+    // Found by `npm run fuzz` (seed 1030672790, case 31,365): a normalised URL's query keeps "`",
+    // the SMS went UCS-2 (70 characters) and came out 99 long. The link is percent-encoded instead.
+    const url = "https://example.com/a?b=1&c=%3Cd%3E%EF%BB%BF%F0%B7%BF%87%F0%93%9A%80@`u";
+    const sms = alertSmsText(alert({ title: "\uFFFE🕑 drained 💰", url }));
+    expect(smsLength(sms).encoding).toBe("GSM-7");
+    expect(smsLength(sms).length).toBeLessThanOrEqual(SMS_GSM7_MAX);
+    expect(sms.endsWith(" https://example.com/a?b=1&c=%3Cd%3E%EF%BB%BF%F0%B7%BF%87%F0%93%9A%80@%60u")).toBe(
+      true,
+    );
+  });
+
   it("keeps short texts whole and says when sources corroborate", () => {
     const story = storyRecord().story;
     const sms = alertSmsText({

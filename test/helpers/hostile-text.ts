@@ -1,16 +1,56 @@
 /**
  * fast-check arbitraries for hostile text: any code point (lone surrogates included), bidi and
  * zero-width characters, controls and ANSI escapes, markup and entity look-alikes, CDATA ends,
- * grapheme clusters, and now and then a 100 KB string. Shared by the property tests and
- * `npm run fuzz`.
+ * grapheme clusters; mostly short, sometimes a few KB (past every field's cap) and now and then
+ * about 100 KB. Shared by the property tests and `npm run fuzz`.
  */
 import fc from "fast-check";
 
 /** Cases per property: bounded inside `npm test`, FUZZ_RUNS (npm run fuzz sets 100,000) otherwise. */
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
+/** True under `npm run fuzz` (or any FUZZ_RUNS): properties run their full count, without timeouts. */
+export const FUZZING = process.env.FUZZ_RUNS !== undefined;
 
-// A failing case is reported as found: shrinking 100 KB strings can take longer than the run.
-fc.configureGlobal({ endOnFailure: process.env.FUZZ_SHRINK !== "1" });
+/** FUZZ_SEED replays a run (bin/fuzz.js picks and prints one); unset, fast-check draws a seed. */
+export const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
+if (SEED !== undefined && !Number.isSafeInteger(SEED))
+  throw new Error(`FUZZ_SEED must be an integer, not ${SEED}`);
+
+// A failing case is reported as found (with its seed and path, to replay it): shrinking 100 KB
+// strings can take longer than the run. FUZZ_SHRINK=1 shrinks.
+fc.configureGlobal({
+  endOnFailure: process.env.FUZZ_SHRINK !== "1",
+  ...(SEED === undefined ? {} : { seed: SEED }),
+});
+
+const PROGRESS = process.env.FUZZ_PROGRESS === "1";
+let runsDone = 0;
+let extraCases = 0;
+
+/** For a property whose run checks `cases` cases (a batch): counted in the fuzz report. */
+export function countCases(cases: number): void {
+  extraCases += cases - 1;
+}
+
+/** Under `npm run fuzz`: the cases run in this process, the line bin/fuzz.js reads. */
+export function reportFuzzCases(): void {
+  if (PROGRESS) process.stderr.write(`fuzz cases: ${runsDone + extraCases} in ${runsDone} runs\n`);
+}
+
+// Under `npm run fuzz` (FUZZ_PROGRESS=1) each property runs in its own process: say every 30 s
+// how many runs it has done, so a long run can be watched in its log.
+if (PROGRESS) {
+  const started = Date.now();
+  let said = started;
+  fc.installGlobalPlugin(
+    fc.beforeEach(() => {
+      runsDone++;
+      if (Date.now() - said < 30_000) return;
+      said = Date.now();
+      process.stderr.write(`fuzz progress: ${runsDone} runs in ${Math.round((said - started) / 1000)} s\n`);
+    }),
+  );
+}
 
 const TOKENS = [
   "<script>alert(1)</script>",
@@ -82,15 +122,21 @@ const fragment = fc.oneof(
 /** A hostile string of up to a few hundred characters. */
 export const hostileShort = fc.array(fragment, { maxLength: 24 }).map((parts) => parts.join(""));
 
-/** A hostile string, now and then about 100 KB long. */
+/** `hostileShort` repeated to at least `length` UTF-16 units (an empty draw becomes "x"s). */
+const repeatedTo = (length: number) =>
+  hostileShort.map((s) => (s.length === 0 ? "x".repeat(length) : s.repeat(Math.ceil(length / s.length))));
+
+/**
+ * A hostile string: mostly short; 1 in 20 of 2-8 KB, past every field's cap (titles 300, summaries
+ * 2,000 code points), so truncation is exercised often; 1 in 200 about 100 KB, past every byte
+ * budget. A 100 KB case costs 20-160 ms per renderer or message (~100 times a short one): at
+ * this rate they are ~1 in 100 stories (two such fields), ~1,000 in a 100,000-case run, and take
+ * about a quarter of its time instead of most of it (THREAT_MODEL.md, "Fuzzing").
+ */
 export const hostileText = fc.oneof(
-  { weight: 30, arbitrary: hostileShort },
-  {
-    weight: 1,
-    arbitrary: hostileShort.map((s) =>
-      s.length === 0 ? "x".repeat(100_000) : s.repeat(Math.ceil(100_000 / s.length)),
-    ),
-  },
+  { weight: 189, arbitrary: hostileShort },
+  { weight: 10, arbitrary: fc.integer({ min: 2_000, max: 8_000 }).chain(repeatedTo) },
+  { weight: 1, arbitrary: repeatedTo(100_000) },
 );
 
 /** Half a surrogate pair anywhere in the text. */

@@ -291,7 +291,7 @@ export function alertSmsText(alert: Alert, options: MessageOptions = {}): string
       .join(" "),
   )}:`;
 
-  const link = storyPageUrl(story, options) ?? safeLink(story.url);
+  const link = gsm7Link(storyPageUrl(story, options) ?? safeLink(story.url));
   const sources = independentSources(story);
   const tail = `${sources > 1 ? ` (${sources} sources)` : ""}${link && link.length <= SMS_MAX_LINK ? ` ${link}` : ""}`;
   // No SMS holds more than 160 characters of title: cap first, so the loops below stay short.
@@ -318,6 +318,16 @@ export function alertSmsText(alert: Alert, options: MessageOptions = {}): string
   let whole = Array.from(head);
   while (whole.length > 0 && !fitsOneSms(`${whole.join("")}...${tail}`)) whole = whole.slice(0, -1);
   return `${whole.join("")}...${tail}`;
+}
+
+/**
+ * The link with every character GSM 03.38 lacks percent-encoded. A normalised URL is ASCII, but
+ * its query may keep "`", which GSM-7 lacks: one such character would make the whole SMS UCS-2,
+ * 70 characters, too few for the link, and no shortening of the title could make it fit.
+ */
+function gsm7Link(link: string | null): string | null {
+  if (link === null || isGsm7(link)) return link;
+  return Array.from(link, (char) => (isGsm7(char) ? char : encodeURIComponent(char))).join("");
 }
 
 function fitsOneSms(text: string): boolean {

@@ -5,7 +5,7 @@
  * the score is traceable to a matched term with its offsets in the field's plain text.
  */
 import { findAmounts } from "./amounts.ts";
-import { detectLanguage } from "./language.ts";
+import { detectLanguage, LANGUAGE_SAMPLE } from "./language.ts";
 import { type Automaton, buildAutomaton, scan } from "./automaton.ts";
 import { normaliseShared, normaliseTerm, SIMPLE_FOLD, sourceEnd, wordClass } from "./normalise.ts";
 import { scanOneToOne } from "./one-pass.ts";
@@ -163,15 +163,12 @@ export const DEFAULT_RULES: Rules = loadRules(defaultRulesJson);
 /** The bundled rules' flagging threshold. */
 export const DEFAULT_THRESHOLD: number = DEFAULT_RULES.scoring.threshold;
 
-// Reused by every field: the automaton's hits as (term, start, end) triples, and sentence starts.
+// Reused by every field: the automaton's hits as (term, start, end) triples, sentence starts, and
+// the hits that sit on word boundaries as (start, end, term) triples, sorted in place.
 const scratchHits: number[] = [];
 const scratchSentences: number[] = [];
-
-interface RawMatch {
-  term: number;
-  start: number;
-  end: number;
-}
+const scratchMatches: number[] = [];
+const scratchPlainSentences: number[] = [];
 
 /**
  * A field's matching view: its plain text, and where its normalised text came from. `codes` and
@@ -235,8 +232,27 @@ function sentenceOf(sentenceStarts: readonly number[], plainOffset: number): num
   return sentence;
 }
 
-function byStartThenLongest(a: RawMatch, b: RawMatch): number {
-  return a.start - b.start || b.end - a.end;
+/**
+ * Sorts (start, end, term) triples by start, then longest first, keeping the order of equal ones:
+ * an insertion sort, since the automaton reports by end offset and only overlapping matches are
+ * out of start order (each moves back past at most the few matches inside its own span).
+ */
+function sortByStartThenLongest(m: number[], count: number): void {
+  for (let i = 3; i < count; i += 3) {
+    const start = m[i]!;
+    const end = m[i + 1]!;
+    const term = m[i + 2]!;
+    let j = i - 3;
+    while (j >= 0 && (m[j]! > start || (m[j] === start && m[j + 1]! < end))) {
+      m[j + 3] = m[j]!;
+      m[j + 4] = m[j + 1]!;
+      m[j + 5] = m[j + 2]!;
+      j -= 3;
+    }
+    m[j + 3] = start;
+    m[j + 4] = end;
+    m[j + 5] = term;
+  }
 }
 
 /** Finds every term and amount in one field; offsets refer to htmlToText(value). */
@@ -246,7 +262,8 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
   const { plain, length, starts } = text;
   const { terms, ruleTermCount } = compiled;
   const hits = scratchHits;
-  const raw: RawMatch[] = [];
+  const matches = scratchMatches;
+  let count = 0;
   let currency = false;
   for (let h = 0; h < hits.length; h += 3) {
     const term = hits[h]!;
@@ -259,29 +276,36 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
     if (rule.boundaryEnd && end < length && wordClass(codeAt(text, end)) === 1) continue;
     let wordEnd = end;
     if (rule.stem) while (wordEnd < length && wordClass(codeAt(text, wordEnd)) === 1) wordEnd++;
-    raw.push({ term, start, end: wordEnd });
+    matches[count] = start;
+    matches[count + 1] = wordEnd;
+    matches[count + 2] = term;
+    count += 3;
   }
-  if (raw.length === 0 && !currency) return;
+  if (count === 0 && !currency) return;
 
   // Sentence boundaries in plain-text offsets, shared by terms and amounts.
   let sentenceStarts = text.sentenceStarts;
   if (starts) {
-    sentenceStarts = [];
+    sentenceStarts = scratchPlainSentences;
+    sentenceStarts.length = 0;
     for (const i of text.sentenceStarts) sentenceStarts.push(starts[i]!);
   }
 
   // Leftmost-longest, no overlaps: "lazarus group" beats "lazarus", and a shadow phrase such as
   // "in exchange for" keeps "exchange" from counting.
-  raw.sort(byStartThenLongest);
+  sortByStartThenLongest(matches, count);
   let lastEnd = 0;
-  for (const match of raw) {
-    if (match.start < lastEnd) continue;
-    lastEnd = match.end;
-    const rule = compiled.terms[match.term]!;
+  let sentence = 0; // kept matches come in start order, so their sentence number only grows
+  for (let m = 0; m < count; m += 3) {
+    if (matches[m]! < lastEnd) continue;
+    lastEnd = matches[m + 1]!;
+    const rule = terms[matches[m + 2]!]!;
     // One-to-one text holds no surrogates, so there a match's plain end is its normalised end.
-    const start = starts ? starts[match.start]! : match.start;
-    const end = starts ? sourceEnd(plain, starts[match.end - 1]!) : match.end;
-    const evidence: Evidence = {
+    const start = starts ? starts[matches[m]!]! : matches[m]!;
+    const end = starts ? sourceEnd(plain, starts[lastEnd - 1]!) : lastEnd;
+    while (sentence < sentenceStarts.length && sentenceStarts[sentence]! <= start) sentence++;
+    // Every evidence object gets the same keys in the same order, so scoring sees one shape.
+    out.push({
       term: rule.term,
       group: rule.group,
       role: rule.role,
@@ -290,13 +314,13 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
       start,
       end,
       text: plain.slice(start, end),
-      sentence: sentenceOf(sentenceStarts, start),
+      sentence,
+      actor: rule.actor,
+      steals: rule.steals,
+      stage: rule.stage,
+      usd: undefined,
       points: 0,
-    };
-    if (rule.actor) evidence.actor = rule.actor;
-    if (rule.steals) evidence.steals = true;
-    if (rule.stage) evidence.stage = rule.stage;
-    out.push(evidence);
+    });
   }
 
   if (!currency) return;
@@ -311,10 +335,22 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
       end: amount.end,
       text: amount.text,
       sentence: sentenceOf(sentenceStarts, amount.start),
+      actor: undefined,
+      steals: undefined,
+      stage: undefined,
       usd: amount.usd,
       points: 0,
     });
   }
+}
+
+/**
+ * The start of `${title}\n${rest}` that detectLanguage reads (LANGUAGE_SAMPLE code units), built
+ * without copying all of `rest`: with no summary, `rest` is the whole content.
+ */
+function languageSample(title: string, rest: string): string {
+  if (title.length >= LANGUAGE_SAMPLE) return title.slice(0, LANGUAGE_SAMPLE);
+  return `${title}\n${rest.slice(0, LANGUAGE_SAMPLE - title.length - 1)}`;
 }
 
 function resolveThreshold(options: ClassifyOptions | undefined, rules: Rules): number {
@@ -349,7 +385,7 @@ function analyse(
   explanation.classification.language =
     typeof input.language === "string" && input.language !== ""
       ? input.language
-      : detectLanguage(`${input.title}\n${input.summary ?? input.content ?? ""}`);
+      : detectLanguage(languageSample(`${input.title}`, `${input.summary ?? input.content ?? ""}`));
   return explanation;
 }
 

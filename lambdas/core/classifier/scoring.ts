@@ -72,6 +72,46 @@ function byPosition(a: Evidence, b: Evidence): number {
   return FIELD_ORDER[a.field] - FIELD_ORDER[b.field] || a.start - b.start || b.end - a.end;
 }
 
+/**
+ * The evidence in position order, sorted in a copy only when it is not in order already: the
+ * classifier's mostly is, and the check costs far less than a sort (same result: sort is stable).
+ */
+function inPositionOrder(evidence: readonly Evidence[]): readonly Evidence[] {
+  for (let i = 1; i < evidence.length; i++) {
+    if (byPosition(evidence[i - 1]!, evidence[i]!) > 0) return [...evidence].sort(byPosition);
+  }
+  return evidence;
+}
+
+/** Sorts in place, unless already in order (a check costs far less than a sort; same result, as sort is stable). */
+function sortUnlessSorted(items: Evidence[], order: (a: Evidence, b: Evidence) => number): void {
+  for (let i = 1; i < items.length; i++) {
+    if (order(items[i - 1]!, items[i]!) > 0) {
+      items.sort(order);
+      return;
+    }
+  }
+}
+
+function byStrengthThenPosition(a: Evidence, b: Evidence): number {
+  return Math.abs(b.points) - Math.abs(a.points) || byPosition(a, b);
+}
+
+function byPointsThenPosition(a: Evidence, b: Evidence): number {
+  return b.points - a.points || byPosition(a, b);
+}
+
+/** Each group's index in the rules' order, computed once per rules (was Object.keys per article). */
+const groupIndexes = new WeakMap<object, Map<string, number>>();
+function groupIndexOf(groups: Rules["groups"]): Map<string, number> {
+  let index = groupIndexes.get(groups);
+  if (!index) {
+    index = new Map(Object.keys(groups).map((name, i) => [name, i]));
+    groupIndexes.set(groups, index);
+  }
+  return index;
+}
+
 /** Trims contributions, largest first, so their sum stays within `cap` (absolute value). */
 function applyCap(members: Evidence[], cap: number): void {
   let total = 0;
@@ -229,7 +269,7 @@ export function score(
   for (const [name, members] of byGroup) {
     const group = groups[name]!;
     if (members.length > 1) {
-      members.sort((a, b) => Math.abs(b.points) - Math.abs(a.points) || byPosition(a, b));
+      sortUnlessSorted(members, byStrengthThenPosition);
       const seen = new Set<string>();
       let factor = 1;
       for (const e of members) {
@@ -257,7 +297,7 @@ export function score(
   for (const [kind, roles] of Object.entries(scoring.countedOnce)) {
     const members = evidence.filter((e) => e.points > 0 && (roles as string[]).includes(e.role));
     if (members.length < 2) continue;
-    members.sort((a, b) => b.points - a.points || byPosition(a, b));
+    sortUnlessSorted(members, byPointsThenPosition);
     const [kept, ...dropped] = members as [Evidence, ...Evidence[]];
     for (const e of dropped) e.points = 0;
     onceKept.push({ kind, kept, dropped });
@@ -325,10 +365,10 @@ export function score(
 
   const actors: string[] = [];
   if (actorEvidence.length > 0) {
-    const groupOrder = Object.keys(groups);
+    const groupOrder = groupIndexOf(groups);
     actorEvidence.sort(
       (a, b) =>
-        groupOrder.indexOf(a.group) - groupOrder.indexOf(b.group) ||
+        (groupOrder.get(a.group) ?? -1) - (groupOrder.get(b.group) ?? -1) ||
         b.ruleWeight - a.ruleWeight ||
         byPosition(a, b),
     );
@@ -339,7 +379,7 @@ export function score(
     ? severityOf({ amountUsd, attribution }, scoring.severity)
     : scoring.severity.otherwise;
 
-  const matched: MatchedTerm[] = [...evidence].sort(byPosition).map((e) => ({
+  const matched: MatchedTerm[] = inPositionOrder(evidence).map((e) => ({
     term: e.term,
     group: e.group,
     weight: round1(e.points),
