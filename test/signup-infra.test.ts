@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../infra/app.ts";
-import { SKIP_BUNDLING } from "./helpers/skip-bundling.ts";
+import { NO_CFN_VALIDATION, SKIP_BUNDLING } from "./helpers/synth-options.ts";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- synthesized CloudFormation is untyped JSON
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
@@ -27,6 +27,7 @@ let assemblyDir: string;
 
 beforeAll(() => {
   const { app, stack } = buildApp({
+    ...NO_CFN_VALIDATION,
     context: {
       opsEmail: "ops@example.org",
       digestHourUtc: "6",
@@ -174,7 +175,7 @@ describe("sign-up on AWS", () => {
   });
 
   it("with SMS on, lets the api text codes to numbers but publish to no topic, and routes the code check", () => {
-    const { stack } = buildApp({ context: { ...SKIP_BUNDLING, smsEnabled: "true" } });
+    const { stack } = buildApp({ ...NO_CFN_VALIDATION, context: { ...SKIP_BUNDLING, smsEnabled: "true" } });
     const sms = Template.fromStack(stack);
     const smsResources = sms.toJSON().Resources as Resources;
     const apiRole = Object.keys(smsResources).find(
@@ -207,7 +208,10 @@ describe("sign-up on AWS", () => {
   }, 180_000);
 
   it("leaves sign-up out entirely when signupEnabled is false", () => {
-    const { stack } = buildApp({ context: { ...SKIP_BUNDLING, signupEnabled: "false" } });
+    const { stack } = buildApp({
+      ...NO_CFN_VALIDATION,
+      context: { ...SKIP_BUNDLING, signupEnabled: "false" },
+    });
     const json = JSON.stringify(Template.fromStack(stack).toJSON());
     expect(json).not.toContain("sns:Subscribe");
     expect(json).not.toContain("/subscriptions");

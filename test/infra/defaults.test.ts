@@ -7,7 +7,7 @@
 import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../infra/app.ts";
-import { SKIP_BUNDLING } from "../helpers/skip-bundling.ts";
+import { NO_CFN_VALIDATION, SKIP_BUNDLING } from "../helpers/synth-options.ts";
 import { estimateMonthlyCost } from "../../infra/cost.ts";
 import { loadPriceBook } from "../../cli/commands/cost.ts";
 import { PROJECT_ROOT } from "../../infra/app.ts";
@@ -21,7 +21,7 @@ let resources: Resources;
 let annotations: Annotations;
 
 beforeAll(() => {
-  const { app, stack } = buildApp({ context: SKIP_BUNDLING });
+  const { app, stack } = buildApp({ ...NO_CFN_VALIDATION, context: SKIP_BUNDLING });
   app.synth();
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources as Resources;
@@ -115,7 +115,10 @@ describe("the default stack", () => {
 
 describe("with an opsEmail", () => {
   it("does not warn", () => {
-    const { stack } = buildApp({ context: { ...SKIP_BUNDLING, opsEmail: "ops@example.org" } });
+    const { stack } = buildApp({
+      ...NO_CFN_VALIDATION,
+      context: { ...SKIP_BUNDLING, opsEmail: "ops@example.org" },
+    });
     expect(Annotations.fromStack(stack).findWarning("*", Match.stringLikeRegexp("opsEmail"))).toEqual([]);
   }, 180_000);
 });

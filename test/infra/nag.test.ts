@@ -9,7 +9,7 @@ import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import type { IConstruct } from "constructs";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "../../infra/app.ts";
-import { SKIP_BUNDLING } from "../helpers/skip-bundling.ts";
+import { NO_CFN_VALIDATION, SKIP_BUNDLING } from "../helpers/synth-options.ts";
 
 /** Acknowledgements recorded on constructs: metadata entries of `{ "Annotation::<rule id>": reason }`. */
 function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
@@ -30,13 +30,17 @@ describe("cdk-nag (AwsSolutions + Serverless)", () => {
     opsEmail: "ops@example.org",
   };
 
-  it("finds nothing unacknowledged in the stack, with subscribers and SMS on (the widest configuration)", () => {
-    const { app } = buildApp({ context: widest });
+  it("finds nothing unacknowledged in the stack, with subscribers and SMS on (the widest configuration), and CDK's CloudFormation validation finds no error", () => {
+    // CDK's built-in template validation only warns by default; this flag makes its errors fail synth.
+    const { app } = buildApp({ context: { ...widest, "@aws-cdk/core:validateAgainstDefaultRules": true } });
     expect(() => app.synth()).not.toThrow();
   }, 180_000);
 
   it("finds nothing unacknowledged with X-Ray and the customer key on, which need other acknowledgements", () => {
-    const { app, stack } = buildApp({ context: { ...widest, xray: "true", topicEncryption: "customer" } });
+    const { app, stack } = buildApp({
+      ...NO_CFN_VALIDATION,
+      context: { ...widest, xray: "true", topicEncryption: "customer" },
+    });
     expect(() => app.synth()).not.toThrow();
     const ids = new Set(acknowledgements(stack).map((a) => a.id));
     expect(ids).toContain("AwsSolutions-IAM5[Resource::*]");
@@ -45,7 +49,7 @@ describe("cdk-nag (AwsSolutions + Serverless)", () => {
   }, 180_000);
 
   it("acknowledges each finding with a specific reason a reviewer can check", () => {
-    const { stack } = buildApp({ context: SKIP_BUNDLING });
+    const { stack } = buildApp({ ...NO_CFN_VALIDATION, context: SKIP_BUNDLING });
     const acks = acknowledgements(stack);
     expect(acks.length).toBeGreaterThan(0);
     for (const ack of acks) {
@@ -70,7 +74,7 @@ describe("cdk-nag (AwsSolutions + Serverless)", () => {
   }, 180_000);
 
   it("fails synth when a non-compliant resource is added, proving the packs run", () => {
-    const { app, stack } = buildApp({ context: SKIP_BUNDLING });
+    const { app, stack } = buildApp({ ...NO_CFN_VALIDATION, context: SKIP_BUNDLING });
     // No point-in-time recovery: AwsSolutions-DDB3.
     new dynamodb.Table(stack, "TableWithoutPitr", {
       partitionKey: { name: "pk", type: dynamodb.AttributeType.STRING },

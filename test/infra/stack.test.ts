@@ -10,6 +10,7 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import defaultFeeds from "../../config/feeds.json" with { type: "json" };
 import { buildApp } from "../../infra/app.ts";
+import { NO_CFN_VALIDATION } from "../helpers/synth-options.ts";
 import { FUNCTION_SIZES } from "../../infra/sizing.ts";
 import { POLL_TIMEOUT } from "../../infra/stack.ts";
 import { decodeFeeds } from "../../lambdas/bundled-feeds.ts";
@@ -42,7 +43,7 @@ const context = {
 };
 
 beforeAll(() => {
-  const { app, stack } = buildApp({ context });
+  const { app, stack } = buildApp({ ...NO_CFN_VALIDATION, context });
   const assembly = app.synth();
   assemblyDir = assembly.directory;
   template = Template.fromStack(stack);
