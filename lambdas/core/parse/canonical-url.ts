@@ -38,6 +38,32 @@ function isTracking(name: string): boolean {
 export function canonicalUrl(href: string, base?: string): string | null {
   const text = href?.trim();
   if (!text) return null;
+  return plainCanonicalUrl(text) ?? canonicalUrlParsed(text, base);
+}
+
+// An absolute http(s) link that the URL parser would give back unchanged: lower-case host of
+// letter/digit/hyphen labels (the last starting with a letter, so never an IPv4 number; no punycode: nothing to normalise or
+// validate), no port, credentials or fragment, a path of unreserved characters with no dot
+// segment, and a query of name=value pairs that form encoding writes as they are. Most feed
+// links look like this; anything else takes the full parse.
+const PLAIN_URL =
+  /^https?:\/\/(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*(\/[A-Za-z0-9_~-]*(?:\.[A-Za-z0-9_~-]+)*)*\/?(?:\?[A-Za-z0-9_.*-]+=[A-Za-z0-9_.*-]*(?:&[A-Za-z0-9_.*-]+=[A-Za-z0-9_.*-]*)*)?$/;
+
+/** The canonical form of a plain link without parsing it as a URL (null: not plain, or no path). */
+function plainCanonicalUrl(text: string): string | null {
+  if (text.includes("xn--") || !PLAIN_URL.test(text)) return null;
+  const query = text.indexOf("?");
+  const start = text.indexOf("/", text.indexOf("//") + 2);
+  if (start === -1 || (query !== -1 && query < start)) return null; // no path: the parser adds "/"
+  if (query === -1) return text;
+  const pairs = text.slice(query + 1).split("&");
+  const kept = pairs.filter((pair) => !isTracking(pair.slice(0, pair.indexOf("="))));
+  if (kept.length === pairs.length) return text;
+  return kept.length ? `${text.slice(0, query)}?${kept.join("&")}` : text.slice(0, query);
+}
+
+/** canonicalUrl by the URL parser: every link the plain path does not take. */
+export function canonicalUrlParsed(text: string, base?: string): string | null {
   let url: URL;
   try {
     url = base ? new URL(text, safeBase(base)) : new URL(text);

@@ -6,7 +6,7 @@
  */
 import { articleId } from "./article-id.ts";
 import { canonicalUrl } from "./canonical-url.ts";
-import { parseFeedDate } from "./dates.ts";
+import { isoDate, parseFeedDate } from "./dates.ts";
 import {
   RAW_HTML_CAP,
   readFeedXml,
@@ -264,21 +264,18 @@ function normaliseItem(item: XmlItem, context: ItemContext): Article {
     title,
     publishedAt,
   });
-  return {
-    id,
-    url,
-    title,
-    summary,
-    ...(content ? { content } : {}),
-    feedId: feed.id,
-    source: feed.name,
-    publishedAt,
-    fetchedAt: fetchedAtIso,
-    dateQuality,
-    categories: categoriesOf(item),
-    ...(author ? { author } : {}),
-    ...(guid ? { guid: guid.value } : {}),
-  };
+  // Built in place (no spread objects per item); the keys keep the order they always had.
+  const article: Article = { id, url, title, summary } as Article;
+  if (content) article.content = content;
+  article.feedId = feed.id;
+  article.source = feed.name;
+  article.publishedAt = publishedAt;
+  article.fetchedAt = fetchedAtIso;
+  article.dateQuality = dateQuality;
+  article.categories = categoriesOf(item);
+  if (author) article.author = author;
+  if (guid) article.guid = guid.value;
+  return article;
 }
 
 const FRONT_PAGE = /^https?:\/\/[^/?#]+\/$/;
@@ -314,17 +311,17 @@ function linkOf(
   about: string | undefined,
   base?: string,
 ) {
-  const candidates = [
-    rawLink,
-    item.fields.get("a10:link")?.attrs?.href,
-    guid?.permalink ? guid.value : undefined,
-    about,
-  ];
-  for (const href of candidates) {
-    const url = href ? canonicalUrl(href, base) : null;
-    if (url) return url;
-  }
-  return null;
+  // In order: the link, an a10:link href, a permalink guid, RDF's about (no array per item).
+  return (
+    (rawLink ? canonicalUrl(rawLink, base) : null) ??
+    canonicalIfAny(item.fields.get("a10:link")?.attrs?.href, base) ??
+    (guid?.permalink ? canonicalUrl(guid.value, base) : null) ??
+    canonicalIfAny(about, base)
+  );
+}
+
+function canonicalIfAny(href: string | undefined, base: string | undefined): string | null {
+  return href ? canonicalUrl(href, base) : null;
 }
 
 const DATE_FIELDS = ["published", "pubDate", "dc:date", "updated"];
@@ -344,7 +341,7 @@ function dateOf(
     if (ms > fetchedAt.getTime() + FUTURE_TOLERANCE_MS) {
       return { publishedAt: fetchedAtIso, dateQuality: "future-clamped" };
     }
-    return { publishedAt: new Date(ms).toISOString(), dateQuality: "ok" };
+    return { publishedAt: isoDate(ms), dateQuality: "ok" };
   }
   return { publishedAt: fetchedAtIso, dateQuality: sawDate ? "unparseable" : "missing" };
 }
@@ -355,18 +352,24 @@ function authorOf(item: XmlItem, isAtom: boolean): string | undefined {
   const named = isAtom && item.authorName ? item.authorName.text : author?.text;
   const text = htmlToText(creator ?? named ?? "");
   // RSS <author> is "email (Name)"; the name is what readers want.
-  const fromEmail = text.match(/^\S+@\S+\s*\((.+)\)$/)?.[1]?.trim();
+  const fromEmail = text.includes("@") ? text.match(/^\S+@\S+\s*\((.+)\)$/)?.[1]?.trim() : undefined;
   const capped = capText(fromEmail ?? text, LIMITS.author);
   return capped || undefined;
 }
 
 function categoriesOf(item: XmlItem): string[] {
   const names = new Set<string>();
-  for (const value of [...item.categories, ...item.subjects]) {
+  addCategories(names, item.categories);
+  addCategories(names, item.subjects);
+  return [...names];
+}
+
+/** <category> then <dc:subject> values, up to the cap (no joined array per item). */
+function addCategories(names: Set<string>, values: XmlValue[]): void {
+  for (const value of values) {
+    if (names.size >= LIMITS.categories) return;
     const name = value.text ?? value.attrs?.term ?? value.attrs?.label ?? value.attrs?.text;
     const text = htmlToCappedText(name ?? "", LIMITS.category);
     if (text) names.add(text);
-    if (names.size >= LIMITS.categories) break;
   }
-  return [...names];
 }

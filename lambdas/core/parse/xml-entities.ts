@@ -59,16 +59,17 @@ function isNameChar(c: number, first: boolean): boolean {
   return !first && ((c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d);
 }
 
-// The value found by the last successful simpleEntity call (a module variable: no object per call).
-let simpleValue = "";
+// The code point found by the last successful simpleEntity call (a module variable: no object
+// and no string per call).
+let simpleCode = 0;
 
 /**
  * The index of the ";" ending a reference the fast path can read without slicing (one of the five
- * XML entities or a short numeric reference), its value left in `simpleValue` when `decode`; -1
- * for anything else (HTML names, malformed or out-of-range references): the general path then
- * decides and reports.
+ * XML entities or a short numeric reference), its code point left in `simpleCode`; -1 for anything
+ * else (HTML names, malformed or out-of-range references): the general path then decides and
+ * reports.
  */
-function simpleEntity(xml: string, amp: number, end: number, decode: boolean): number {
+function simpleEntity(xml: string, amp: number, end: number): number {
   const c = xml.charCodeAt(amp + 1);
   if (c === 0x23) {
     // "#": decimal, or "x"/"X" and hex; at most 6 digits keeps the value below 0x1000000.
@@ -84,39 +85,39 @@ function simpleEntity(xml: string, amp: number, end: number, decode: boolean): n
       else break;
     }
     if (i === first || i - first > 6 || i >= end || xml.charCodeAt(i) !== 0x3b || code > 0x10ffff) return -1;
-    if (decode) simpleValue = String.fromCodePoint(code);
+    simpleCode = code;
     return i;
   }
   let name: string;
-  let value: string;
+  let code: number;
   switch (c) {
     case 0x6c: // l
       name = "lt;";
-      value = "<";
+      code = 0x3c;
       break;
     case 0x67: // g
       name = "gt;";
-      value = ">";
+      code = 0x3e;
       break;
     case 0x61: // a
       if (xml.charCodeAt(amp + 2) === 0x6d) {
         name = "amp;";
-        value = "&";
+        code = 0x26;
       } else {
         name = "apos;";
-        value = "'";
+        code = 0x27;
       }
       break;
     case 0x71: // q
       name = "quot;";
-      value = '"';
+      code = 0x22;
       break;
     default:
       return -1;
   }
   const semicolon = amp + name.length;
   if (semicolon >= end || !xml.startsWith(name, amp + 1)) return -1;
-  simpleValue = value;
+  simpleCode = code;
   return semicolon;
 }
 
@@ -138,8 +139,8 @@ export function decodeEntities(
   if (amp === -1 || amp >= end) return decode ? xml.slice(start, end) : "";
   const out = decode ? new Utf16Writer() : undefined;
   while (amp !== -1 && amp < end) {
-    let semicolon = simpleEntity(xml, amp, end, decode);
-    let value: string | null = simpleValue;
+    let semicolon = simpleEntity(xml, amp, end);
+    let value: string | null = null;
     if (semicolon === -1) {
       let i = amp + 1;
       while (i < end && isNameChar(xml.charCodeAt(i), i === amp + 1)) i++;
@@ -152,7 +153,8 @@ export function decodeEntities(
     }
     if (out && out.length < maxLength) {
       out.copy(xml, from, amp);
-      out.copy(value, 0, value.length);
+      if (value === null) out.codePoint(simpleCode);
+      else out.copy(value, 0, value.length);
     }
     from = semicolon + 1;
     amp = xml.indexOf("&", from);
@@ -168,6 +170,9 @@ export function decodeEntities(
 let scratch = new Uint16Array(4096);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const SCRATCH_KEPT = 1 << 20;
+// The same memory as bytes, for Buffer#write; and the run length from which that is faster.
+let scratchBytes = Buffer.from(scratch.buffer);
+const NATIVE_COPY = 24;
 
 class Utf16Writer {
   length = 0;
@@ -179,20 +184,53 @@ class Utf16Writer {
       this.length += end - start;
       return;
     }
-    if (this.length + end - start > scratch.length) {
-      const grown = new Uint16Array(Math.max(scratch.length * 2, this.length + end - start));
-      grown.set(scratch.subarray(0, this.length));
-      scratch = grown;
-    }
     let n = this.length;
-    for (let i = start; i < end; i++) scratch[n++] = text.charCodeAt(i);
+    const buffer = n + end - start > scratch.length ? this.grow(n + end - start) : scratch;
+    if (end - start > NATIVE_COPY) {
+      // Long runs (text between references) are copied natively: a slice shares the text's
+      // characters, and Buffer#write copies them several times faster than a char-code loop.
+      scratchBytes.write(text.slice(start, end), n * 2, (end - start) * 2, "utf16le");
+      this.length = n + end - start;
+      return;
+    }
+    for (let i = start; i < end; i++) buffer[n++] = text.charCodeAt(i);
     this.length = n;
+  }
+
+  /** One code point (two units above U+FFFF), with no string made for it. */
+  codePoint(code: number): void {
+    if (!LITTLE_ENDIAN) {
+      this.pieces.push(String.fromCodePoint(code));
+      this.length += code > 0xffff ? 2 : 1;
+      return;
+    }
+    const n = this.length;
+    const buffer = n + 2 > scratch.length ? this.grow(n + 2) : scratch;
+    if (code > 0xffff) {
+      buffer[n] = 0xd800 + ((code - 0x10000) >> 10);
+      buffer[n + 1] = 0xdc00 + ((code - 0x10000) & 0x3ff);
+      this.length = n + 2;
+    } else {
+      buffer[n] = code;
+      this.length = n + 1;
+    }
+  }
+
+  private grow(needed: number): Uint16Array {
+    const grown = new Uint16Array(Math.max(scratch.length * 2, needed));
+    grown.set(scratch.subarray(0, this.length));
+    scratch = grown;
+    scratchBytes = Buffer.from(grown.buffer);
+    return grown;
   }
 
   text(): string {
     if (!LITTLE_ENDIAN) return this.pieces.join("");
     const text = Buffer.from(scratch.buffer, 0, this.length * 2).toString("ucs2");
-    if (scratch.length > SCRATCH_KEPT) scratch = new Uint16Array(4096);
+    if (scratch.length > SCRATCH_KEPT) {
+      scratch = new Uint16Array(4096);
+      scratchBytes = Buffer.from(scratch.buffer);
+    }
     return text;
   }
 }

@@ -10,6 +10,7 @@
 import { Tokenizer, type TokenizerCallbacks } from "htmlparser2";
 import { isInvisibleFormat } from "./characters.ts";
 import { HtmlElements } from "./html-elements.ts";
+import { simpleMarkupToText } from "./simple-markup.ts";
 import { GRAPHEME_WINDOW, truncate } from "./truncate.ts";
 
 /**
@@ -65,9 +66,13 @@ export function isWideWhitespace(c: number): boolean {
 // nest) and read out as a string once: no slice, piece or join per word. Little-endian UTF-16, as
 // Buffer's "ucs2" reads it; a big-endian machine builds the string with fromCharCode instead.
 let scratch = new Uint16Array(4096);
+// The same memory as bytes, for Buffer#write of long plain runs.
+let scratchBytes = Buffer.from(scratch.buffer);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 // A buffer grown past this (one huge field) is not kept for the next conversion.
 const SCRATCH_KEPT = 1 << 20;
+// Plain runs longer than this are copied with Buffer#write, which is faster from about here.
+const NATIVE_COPY = 24;
 
 /**
  * Builds `oneLine(pieces.join(""))` piece by piece: controls and whitespace runs become one space
@@ -95,7 +100,10 @@ class LineBuilder {
     const text = LITTLE_ENDIAN
       ? Buffer.from(scratch.buffer, 0, n * 2).toString("ucs2")
       : fromCharCodes(scratch.subarray(0, n));
-    if (scratch.length > SCRATCH_KEPT) scratch = new Uint16Array(4096);
+    if (scratch.length > SCRATCH_KEPT) {
+      scratch = new Uint16Array(4096);
+      scratchBytes = Buffer.from(scratch.buffer);
+    }
     return text;
   }
 
@@ -113,6 +121,7 @@ class LineBuilder {
       const grown = new Uint16Array(Math.max(needed, scratch.length * 2));
       grown.set(scratch.subarray(0, this.length));
       scratch = grown;
+      scratchBytes = Buffer.from(grown.buffer);
     }
     const out = scratch;
     let n = this.length;
@@ -132,7 +141,34 @@ class LineBuilder {
     }
     for (; i < end; i++) {
       const c = source.charCodeAt(i);
-      if ((c > 0x20 && c < 0x7f) || (c > 0xa0 && isKeptAsIs(c))) {
+      if (c > 0x20 && c < 0x7f) {
+        // A run of printable ASCII with single spaces inside is kept as it is: found with one
+        // comparison per character, and copied natively when long.
+        let j = i + 1;
+        while (j < end) {
+          const d = source.charCodeAt(j);
+          if (d > 0x20 && d < 0x7f) j++;
+          else if (
+            d === 0x20 &&
+            j + 1 < end &&
+            source.charCodeAt(j + 1) > 0x20 &&
+            source.charCodeAt(j + 1) < 0x7f
+          )
+            j += 2;
+          else break;
+        }
+        if (space) {
+          if (n > 0) out[n++] = 0x20;
+          space = false;
+        }
+        if (j - i > NATIVE_COPY && LITTLE_ENDIAN) {
+          scratchBytes.write(source.slice(i, j), n * 2, (j - i) * 2, "utf16le");
+          n += j - i;
+        } else {
+          for (let k = i; k < j; k++) out[n++] = source.charCodeAt(k);
+        }
+        i = j - 1;
+      } else if (c > 0xa0 && isKeptAsIs(c)) {
         if (space) {
           if (n > 0) out[n++] = 0x20;
           space = false;
@@ -210,14 +246,29 @@ export function htmlToCappedText(input: string, max: number): string {
 // truncate.ts's grapheme window, and one more for the ellipsis.
 const CAP_LOOKAHEAD = GRAPHEME_WINDOW + 1;
 
-function convert(input: string, limit: number): string {
-  const line = new LineBuilder(limit);
+function convert(input: string, limit: number, scanner = true): string {
+  let line = new LineBuilder(limit);
   if (input.indexOf("<") === -1 && input.indexOf("&") === -1) {
     line.append(input, 0, input.length);
-  } else {
+  } else if (!scanner || !scanMarkup(input, line)) {
+    line = new LineBuilder(limit); // what the scanner wrote before giving up is dropped
     markupToText(input, line);
   }
   return line.text();
+}
+
+/** The hand scanner (simple-markup.ts) on plain markup; false when the tokenizer must read it. */
+function scanMarkup(markup: string, line: LineBuilder): boolean {
+  const elements = new HtmlElements();
+  elements.onBlockEdge = line;
+  return simpleMarkupToText(markup, line, elements);
+}
+
+/** htmlToText through htmlparser2's tokenizer alone: what the scanner is tested against. */
+export function htmlToTextByTokenizer(input: string): string {
+  if (!input) return "";
+  if (isClean(input, true)) return input;
+  return convert(input, Number.POSITIVE_INFINITY, false);
 }
 
 /**

@@ -30,6 +30,23 @@ export function codePointLength(text: string): number {
   return count;
 }
 
+/** Whether `text` has more than `max` code points; counts no further than it needs to. */
+function longerThan(text: string, max: number): boolean {
+  // Code units >= code points; and a text of more than 2 * max units has more than max points.
+  if (text.length <= max) return false;
+  if (text.length > 2 * max) return true;
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    if (++count > max) return true;
+  }
+  return false;
+}
+
 /** The code unit index just after the first `count` code points (or text.length). */
 function indexAfterCodePoints(text: string, count: number): number {
   let i = 0;
@@ -44,6 +61,11 @@ function indexAfterCodePoints(text: string, count: number): number {
 /** The last grapheme boundary at or before `index`, looking back at most GRAPHEME_WINDOW units. */
 function graphemeBoundaryAtOrBefore(text: string, index: number): number {
   if (index >= text.length) return text.length;
+  // Between two printable ASCII characters there is always a boundary (UAX #29 GB999: no rule
+  // joins them), so the segmenter is needed only where the cut touches anything else.
+  const before = text.charCodeAt(index - 1);
+  const after = text.charCodeAt(index);
+  if (index > 0 && before >= 0x20 && before < 0x7f && after >= 0x20 && after < 0x7f) return index;
   const start = Math.max(0, index - GRAPHEME_WINDOW);
   const window = text.slice(start, Math.min(text.length, index + GRAPHEME_WINDOW));
   let best = -1;
@@ -61,9 +83,7 @@ function graphemeBoundaryAtOrBefore(text: string, index: number): number {
  * or a grapheme cluster; unchanged when it fits.
  */
 export function truncate(text: string, max: number, options: TruncateOptions = {}): string {
-  // Code units >= code points, so a short string needs no counting.
-  if (text.length <= max) return text;
-  if (codePointLength(text) <= max) return text;
+  if (!longerThan(text, max)) return text;
   const ellipsis = options.ellipsis ?? "…";
   const room = Math.max(0, max - codePointLength(ellipsis));
   let cut = graphemeBoundaryAtOrBefore(text, indexAfterCodePoints(text, room));

@@ -1,0 +1,187 @@
+/**
+ * A hand scanner for the markup most feed HTML is made of: start tags (attributes read only to find
+ * the tag's end), end tags, text, and entities written in full ("&amp;", "&hellip;", "&#8217;").
+ * It calls the same HtmlElements events htmlparser2's tokenizer would, at a fraction of the cost
+ * per character. Anything it is not certain to read exactly as that tokenizer does (comments,
+ * declarations, CDATA, raw-text elements such as <script>, "<" before a letterless name, legacy
+ * entities without ";", numeric references the HTML spec remaps, a tag cut off by the end) makes it
+ * give up, and the caller starts again with the tokenizer: the text is always the tokenizer's.
+ */
+import { decodeHTMLStrict } from "entities";
+import type { HtmlElements } from "./html-elements.ts";
+
+/** Where the text goes: appended piece by piece; `full` once the conversion may stop. */
+export interface TextSink {
+  readonly full: boolean;
+  append(source: string, start: number, end: number): void;
+}
+
+// Start tags after which htmlparser2's tokenizer reads raw text, not markup.
+const RAW_TEXT = new Set(["script", "style", "title", "textarea", "xmp"]);
+const namedValues = new Map<string, string | null>();
+
+/** HTML's value for "&name;", or null when the name is not one (cached, bounded). */
+function namedEntity(name: string): string | null {
+  let value = namedValues.get(name);
+  if (value === undefined) {
+    const reference = `&${name};`;
+    const decoded = decodeHTMLStrict(reference);
+    value = decoded === reference ? null : decoded;
+    if (namedValues.size < 4096) namedValues.set(name, value);
+  }
+  return value;
+}
+
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
+const isAlpha = (c: number) => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+const isNameChar = (c: number) => isAlpha(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x3a;
+
+/**
+ * Reads `markup` into `line` through `elements`; false when it gave up (what it wrote is then to
+ * be thrown away).
+ */
+export function simpleMarkupToText(markup: string, line: TextSink, elements: HtmlElements): boolean {
+  const n = markup.length;
+  let text = 0; // start of the text not yet written
+  let i = 0;
+  while (i < n) {
+    if (line.full) return true;
+    const c = markup.charCodeAt(i);
+    if (c === 0x26) {
+      // "&"; one before anything but a letter, digit or "#" starts no reference (no name begins so)
+      const next = markup.charCodeAt(i + 1);
+      if (!(isAlpha(next) || (next >= 0x30 && next <= 0x39) || next === 0x23)) {
+        i++;
+        continue;
+      }
+      const semicolon = markup.indexOf(";", i + 1);
+      if (semicolon === -1 || semicolon - i > 32) return false;
+      let value: string | null;
+      if (markup.charCodeAt(i + 1) === 0x23) {
+        value = numericValue(markup, i + 2, semicolon);
+      } else {
+        for (let k = i + 1; k < semicolon; k++) {
+          const d = markup.charCodeAt(k);
+          if (!(isAlpha(d) || (d >= 0x30 && d <= 0x39))) return false;
+        }
+        value = semicolon > i + 1 ? namedEntity(markup.slice(i + 1, semicolon)) : null;
+      }
+      if (value === null) return false;
+      if (elements.skipDepth === 0) {
+        if (i > text) line.append(markup, text, i);
+        line.append(value, 0, value.length);
+      }
+      i = text = semicolon + 1;
+    } else if (c === 0x3c) {
+      // "<"
+      const next = markup.charCodeAt(i + 1);
+      if (isSpace(next) || (next >= 0x30 && next <= 0x39)) {
+        i++; // text, as the tokenizer reads it
+        continue;
+      }
+      // The tokenizer gives the text before a tag first.
+      if (i > text && elements.skipDepth === 0) line.append(markup, text, i);
+      const end = next === 0x2f ? endTag(markup, i, elements) : startTag(markup, i, elements);
+      if (end === -1) return false;
+      i = text = end;
+    } else {
+      i++;
+    }
+  }
+  if (n > text && elements.skipDepth === 0) line.append(markup, text, n);
+  return true;
+}
+
+/** The value of a numeric reference's digits markup[from, semicolon), or null (give up). */
+function numericValue(markup: string, from: number, semicolon: number): string | null {
+  const hex = (markup.charCodeAt(from) | 0x20) === 0x78;
+  const digits = hex ? from + 1 : from;
+  if (semicolon === digits || semicolon - digits > 7) return null;
+  let code = 0;
+  for (let k = digits; k < semicolon; k++) {
+    const d = markup.charCodeAt(k);
+    if (d >= 0x30 && d <= 0x39) code = code * (hex ? 16 : 10) + d - 0x30;
+    else if (hex && (d | 0x20) >= 0x61 && (d | 0x20) <= 0x66) code = code * 16 + (d | 0x20) - 0x57;
+    else return null;
+  }
+  // Those HTML leaves as they are: not NUL, the C1 range it remaps, surrogates or beyond Unicode.
+  const plain =
+    (code >= 1 && code < 0x80) || (code >= 0xa0 && code < 0xd800) || (code >= 0xe000 && code <= 0x10ffff);
+  return plain ? String.fromCodePoint(code) : null;
+}
+
+/** "</name>" at `at` (optional spaces before ">"): closes, and returns the index after ">"; -1 to give up. */
+function endTag(markup: string, at: number, elements: HtmlElements): number {
+  let i = at + 2;
+  if (!isAlpha(markup.charCodeAt(i))) return -1;
+  while (isNameChar(markup.charCodeAt(i))) i++;
+  const nameEnd = i;
+  while (isSpace(markup.charCodeAt(i))) i++;
+  if (markup.charCodeAt(i) !== 0x3e) return -1;
+  elements.close(markup.slice(at + 2, nameEnd).toLowerCase());
+  return i + 1;
+}
+
+/**
+ * "<name attr="v" attr='v' attr=v attr>" or ".../>" at `at`: opens, and returns the index after
+ * ">"; -1 to give up.
+ */
+function startTag(markup: string, at: number, elements: HtmlElements): number {
+  let i = at + 1;
+  if (!isAlpha(markup.charCodeAt(i))) return -1;
+  while (isNameChar(markup.charCodeAt(i))) i++;
+  const nameEnd = i;
+  const after = markup.charCodeAt(i);
+  if (!(isSpace(after) || after === 0x3e || after === 0x2f)) return -1;
+  const name = markup.slice(at + 1, nameEnd).toLowerCase();
+  if (RAW_TEXT.has(name)) return -1;
+  let selfClosing = false;
+  for (;;) {
+    while (isSpace(markup.charCodeAt(i))) i++;
+    const c = markup.charCodeAt(i);
+    if (c === 0x3e) break;
+    if (c === 0x2f) {
+      if (markup.charCodeAt(i + 1) !== 0x3e) return -1;
+      selfClosing = true;
+      i++;
+      break;
+    }
+    // An attribute name: up to a space, "/", ">" or "="; quotes and "<" in it are left to the tokenizer.
+    const nameStart = i;
+    for (;;) {
+      const d = markup.charCodeAt(i);
+      if (Number.isNaN(d) || d === 0x22 || d === 0x27 || d === 0x3c) return -1;
+      if (isSpace(d) || d === 0x2f || d === 0x3e || d === 0x3d) break;
+      i++;
+    }
+    if (i === nameStart) return -1;
+    while (isSpace(markup.charCodeAt(i))) i++;
+    if (markup.charCodeAt(i) !== 0x3d) continue; // no value
+    i++;
+    while (isSpace(markup.charCodeAt(i))) i++;
+    const quote = markup.charCodeAt(i);
+    if (quote === 0x22 || quote === 0x27) {
+      const close = markup.indexOf(quote === 0x22 ? '"' : "'", i + 1);
+      if (close === -1) return -1;
+      i = close + 1;
+      const next = markup.charCodeAt(i);
+      // The tokenizer reads on after a closing quote whatever follows; keep to the plain cases.
+      if (!(isSpace(next) || next === 0x3e || next === 0x2f)) return -1;
+    } else {
+      // Unquoted: up to a space or ">" ("/" included, as the tokenizer reads it).
+      const valueStart = i;
+      for (;;) {
+        const d = markup.charCodeAt(i);
+        if (Number.isNaN(d)) return -1;
+        if (isSpace(d) || d === 0x3e) break;
+        if (d === 0x22 || d === 0x27 || d === 0x3c || d === 0x3d || d === 0x60) return -1;
+        i++;
+      }
+      if (i === valueStart) return -1;
+    }
+  }
+  elements.open(name);
+  if (selfClosing) elements.selfClosing();
+  else elements.endOpenTag();
+  return i + 1;
+}
