@@ -2,24 +2,19 @@ import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /**
- * Test files that replace module state for the whole worker: aws-sdk-client-mock patches the SDK
- * client prototypes, vi.mock swaps modules, and some set process.env before importing a handler
- * that reads it once. They run isolated (a fresh module graph per file). Every other file shares
- * its worker's module graph (`isolate: false`), so aws-cdk-lib, the SDK, dynalite and the core
- * load once per worker instead of once per file: that import time was most of the suite's wall time.
+ * Test files that replace module state for the whole worker: handlers that read process.env once
+ * at import (the files stub the environment first) and vi.stubEnv. They run isolated (a fresh
+ * module graph per file). Every other file shares its worker's module graph (`isolate: false`), so
+ * aws-cdk-lib, the SDK, dynalite and the core load once per worker instead of once per file: that
+ * import time was most of the suite's wall time. (aws-sdk-client-mock is fine shared: each
+ * mockClient call replaces the previous stub.)
  */
 const ISOLATED = [
   "test/api-dynalite.test.ts",
-  "test/corroboration-store.test.ts",
   "test/digest.test.ts",
   "test/handlers-poll.test.ts",
   "test/handlers-schedule.test.ts",
-  "test/hostile-delivery.test.ts",
   "test/hostile-logs.test.ts",
-  "test/incident-timeline.test.ts",
-  "test/incidents.test.ts",
-  "test/notifier.test.ts",
-  "test/pipeline.test.ts",
   "test/signup-aws.test.ts",
   "test/signup-sms.test.ts",
   "test/websub.test.ts",

@@ -1,7 +1,8 @@
 /**
  * End to end: `heistwatch start` as a child process against local fixture feeds and a local
  * webhook, stopped with SIGTERM and started again on the same data directory. The second run
- * must serve the same stories and send no alert again (neither a card on stdout nor a webhook POST).
+ * must serve the same stories and send no alert again (neither a card on stdout nor a webhook POST),
+ * and a third instance on the same data directory is refused.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -9,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type TestServer } from "./helpers/http-server.ts";
+import { runCli } from "./helpers/run-cli.ts";
 
 const bin = new URL("../bin/heistwatch.js", import.meta.url).pathname;
 
@@ -189,7 +191,7 @@ describe("heistwatch start, stopped and started again", () => {
     await feeds?.close();
   });
 
-  it("keeps the same feed items and never repeats an alert across a restart", async () => {
+  it("keeps the same feed items and never repeats an alert across a restart; refuses a second instance on the same data directory, naming the holder", async () => {
     const first = startHeistwatch(configFile, dir);
     let firstItems: Array<{ id: string; title: string }>;
     try {
@@ -211,6 +213,12 @@ describe("heistwatch start, stopped and started again", () => {
       const [, feedUrl] = await second.waitFor(/feed: +(http:\/\/127\.0\.0\.1:\d+\/feed\.json)/);
       await second.waitFor(/cycle 2 done/);
       expect(await feedItems(feedUrl!)).toEqual(firstItems);
+      // A second instance on the same directory (run in-process: the holder is the child above).
+      const refused = await runCli(["start", "--config", configFile]);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(
+        new RegExp(`data directory .*data is in use by another heistwatch \\(pid ${second.child.pid}\\)`),
+      );
     } finally {
       expect(await stop(second)).toBe(0);
     }
@@ -218,17 +226,5 @@ describe("heistwatch start, stopped and started again", () => {
     expect(webhookPosts).toHaveLength(2);
     expect(second.stdout()).toMatch(/cycle 1 done .*0 new, 0 flagged, 0 alerts/);
     expect(second.stderr()).not.toMatch(/error/i);
-  });
-
-  it("refuses a second instance on the same data directory, naming the holder", async () => {
-    const first = startHeistwatch(configFile, dir);
-    try {
-      await first.waitFor(/cycle 1 done/);
-      const second = startHeistwatch(configFile, dir);
-      expect(await second.exited).toBe(1);
-      expect(second.stderr()).toMatch(/data directory .*data is in use by another heistwatch \(pid \d+\)/);
-    } finally {
-      expect(await stop(first)).toBe(0);
-    }
   });
 });
