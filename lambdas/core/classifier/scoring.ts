@@ -112,6 +112,27 @@ function groupIndexOf(groups: Rules["groups"]): Map<string, number> {
   return index;
 }
 
+/** Each counted-once kind, and for each role the index of its kind, computed once per rules. */
+interface CountedOnceIndex {
+  kinds: string[];
+  kindOfRole: Map<string, number>;
+}
+const countedOnceIndexes = new WeakMap<object, CountedOnceIndex>();
+function countedOnceIndexOf(countedOnce: Rules["scoring"]["countedOnce"]): CountedOnceIndex {
+  let index = countedOnceIndexes.get(countedOnce);
+  if (!index) {
+    const kinds = Object.keys(countedOnce);
+    const kindOfRole = new Map<string, number>();
+    // Rules validation keeps each role in one kind at most; the first kind wins regardless.
+    kinds.forEach((kind, i) => {
+      for (const role of countedOnce[kind]!) if (!kindOfRole.has(role)) kindOfRole.set(role, i);
+    });
+    index = { kinds, kindOfRole };
+    countedOnceIndexes.set(countedOnce, index);
+  }
+  return index;
+}
+
 /** Trims contributions, largest first, so their sum stays within `cap` (absolute value). */
 function applyCap(members: Evidence[], cap: number): void {
   let total = 0;
@@ -131,11 +152,17 @@ function applyCap(members: Evidence[], cap: number): void {
 // it is usually about something else ("Lazarus stole $5m, but no evidence user funds were hit").
 const NEGATION_AFTER_ACTOR_CHARS = 25;
 
+const NONE_RULED_OUT: ReadonlySet<Evidence> = new Set();
+
 /** Actor matches that a negation in the same sentence rules out. */
-function actorsRuledOut(evidence: readonly Evidence[]): Set<Evidence> {
+function actorsRuledOut(evidence: readonly Evidence[]): ReadonlySet<Evidence> {
+  let negations: Evidence[] | undefined;
+  for (const e of evidence) {
+    if (e.role === "negation") (negations ??= []).push(e);
+  }
+  // Most articles hold no negation: no set to build.
+  if (!negations) return NONE_RULED_OUT;
   const ruledOut = new Set<Evidence>();
-  const negations = evidence.filter((e) => e.role === "negation");
-  if (negations.length === 0) return ruledOut;
   for (const actor of evidence) {
     if (actor.role !== "actor") continue;
     const negated = negations.some(
@@ -265,7 +292,8 @@ export function score(
   // 2. Diminishing returns and cap within each group. A supporting term said again (the summary
   // restating the headline) adds no confidence: it counts once, where it weighs most, and its
   // repeats stay members with no points, so they still place actor and theft in a sentence.
-  const repeats = new Set<Evidence>();
+  // Built only when a term repeats (rare), as most articles need none.
+  let repeats: Set<Evidence> | undefined;
   for (const [name, members] of byGroup) {
     const group = groups[name]!;
     if (members.length > 1) {
@@ -276,7 +304,7 @@ export function score(
         if (e.points > 0 && scoring.repeatedTermsOnce) {
           if (seen.has(e.term)) {
             e.points = 0;
-            repeats.add(e);
+            (repeats ??= new Set()).add(e);
             continue;
           }
           seen.add(e.term);
@@ -286,17 +314,28 @@ export function score(
       }
     }
     applyCap(members, group.cap);
-    const counted = members.filter((e) => e.points > 0 || repeats.has(e));
-    if (group.role === "actor") actorMembers.push(...counted);
-    else if (THEFT_ROLES.has(group.role)) theftMembers.push(...counted);
+    const into =
+      group.role === "actor" ? actorMembers : THEFT_ROLES.has(group.role) ? theftMembers : undefined;
+    if (into) {
+      for (const e of members) if (e.points > 0 || repeats?.has(e)) into.push(e);
+    }
   }
 
   // Kinds of evidence that count once (money context, attribution stage): only the strongest match
   // of the kind earns points, however many groups and languages say the same thing.
+  // One pass buckets the scoring evidence by kind (each role belongs to one kind at most).
   const onceKept: { kind: string; kept: Evidence; dropped: Evidence[] }[] = [];
-  for (const [kind, roles] of Object.entries(scoring.countedOnce)) {
-    const members = evidence.filter((e) => e.points > 0 && (roles as string[]).includes(e.role));
-    if (members.length < 2) continue;
+  const { kinds, kindOfRole } = countedOnceIndexOf(scoring.countedOnce);
+  const byKind: (Evidence[] | undefined)[] = [];
+  for (const e of evidence) {
+    if (!(e.points > 0)) continue;
+    const k = kindOfRole.get(e.role);
+    if (k !== undefined) (byKind[k] ??= []).push(e);
+  }
+  for (let k = 0; k < kinds.length; k++) {
+    const kind = kinds[k]!;
+    const members = byKind[k];
+    if (!members || members.length < 2) continue;
     sortUnlessSorted(members, byPointsThenPosition);
     const [kept, ...dropped] = members as [Evidence, ...Evidence[]];
     for (const e of dropped) e.points = 0;
@@ -495,7 +534,7 @@ export function score(
       `${kind} counted once: "${kept.text}" (${round1(kept.points)} points); ${dropped.map((e) => `"${e.text}"`).join(", ")} ${dropped.length === 1 ? "adds" : "add"} nothing`,
     );
   }
-  if (repeats.size > 0) {
+  if (repeats) {
     const words = [...repeats].sort(byPosition).map((e) => `"${e.text}" (${e.field})`);
     reasons.push(
       `repeated terms count once: ${words.join(", ")} ${words.length === 1 ? "adds" : "add"} nothing`,
