@@ -64,7 +64,8 @@ export interface Explanation {
 
 const FIELD_ORDER: Record<TextField, number> = { title: 0, summary: 1, content: 2 };
 const STAGE_RANK: Record<AttributionStage, number> = { suspected: 0, attributed: 1, confirmed: 2 };
-const THEFT_ROLES: ReadonlySet<string> = new Set(["theft", "incident"]);
+/** Theft and incident roles count together (a comparison: cheaper than a Set on this hot path). */
+const isTheftRole = (role: string) => role === "theft" || role === "incident";
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -270,11 +271,14 @@ export function score(
   const spared: Evidence[] = [];
   const actorMembers: Evidence[] = [];
   const theftMembers: Evidence[] = [];
+  // Actor matches the text does not rule out, in evidence order: they name the actors.
+  const actorEvidence: Evidence[] = [];
   for (const e of evidence) {
     e.points = 0;
     if (e.role === "amount" || e.role === "ignore" || ruledOut.has(e)) continue;
+    if (e.role === "actor") actorEvidence.push(e);
     if (e.role === "background" || e.role === "other-amount") continue;
-    if (THEFT_ROLES.has(e.role) && !moneyContext) {
+    if (isTheftRole(e.role) && !moneyContext) {
       uncounted.push(e);
       continue;
     }
@@ -283,7 +287,7 @@ export function score(
       continue;
     }
     e.points = e.ruleWeight * fieldWeights[e.field];
-    if (THEFT_ROLES.has(e.role) && background.has(sentenceKey(e))) e.points *= scoring.backgroundFactor;
+    if (isTheftRole(e.role) && background.has(sentenceKey(e))) e.points *= scoring.backgroundFactor;
     const members = byGroup.get(e.group);
     if (members) members.push(e);
     else byGroup.set(e.group, [e]);
@@ -315,7 +319,7 @@ export function score(
     }
     applyCap(members, group.cap);
     const into =
-      group.role === "actor" ? actorMembers : THEFT_ROLES.has(group.role) ? theftMembers : undefined;
+      group.role === "actor" ? actorMembers : isTheftRole(group.role) ? theftMembers : undefined;
     if (into) {
       for (const e of members) if (e.points > 0 || repeats?.has(e)) into.push(e);
     }
@@ -361,9 +365,10 @@ export function score(
   // an incident word ("hack", "exploit", "attack") only beside a stated amount of this event; a
   // unit whose purpose is theft, in money context, by itself.
   const amountStated = amountUsd !== null && amountUsd >= minUsd;
-  const eventTheft = theftMembers.filter(
-    (e) => !background.has(sentenceKey(e)) && (e.role === "theft" || amountStated),
-  );
+  const eventTheft: Evidence[] = [];
+  for (const e of theftMembers) {
+    if ((e.role === "theft" || amountStated) && !background.has(sentenceKey(e))) eventTheft.push(e);
+  }
   const thiefUnit = moneyContext ? actorMembers.find((e) => e.steals) : undefined;
   const hasActor = actorPoints > 0;
   const hasTheft = eventTheft.length > 0 || thiefUnit !== undefined;
@@ -393,7 +398,6 @@ export function score(
   const flagged = hasActor && hasTheft && finalScore >= threshold;
 
   // Attribution: none without an actor; else the firmest stage any evidence supports.
-  const actorEvidence = evidence.filter((e) => e.role === "actor" && !ruledOut.has(e));
   let attribution: AttributionStage | null = null;
   if (actorEvidence.length > 0) {
     attribution = "suspected";
