@@ -16,10 +16,10 @@ export interface TruncateOptions {
   atWord?: boolean;
 }
 
-/** Number of code points in `text` (a surrogate pair counts once). */
-export function codePointLength(text: string): number {
+/** Number of code points in `text` (a surrogate pair counts once), counting no further than `limit`. */
+function countCodePoints(text: string, limit: number): number {
   let count = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < text.length && count < limit; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
       const next = text.charCodeAt(i + 1);
@@ -30,21 +30,17 @@ export function codePointLength(text: string): number {
   return count;
 }
 
+/** Number of code points in `text` (a surrogate pair counts once). */
+export function codePointLength(text: string): number {
+  return countCodePoints(text, Infinity);
+}
+
 /** Whether `text` has more than `max` code points; counts no further than it needs to. */
 function longerThan(text: string, max: number): boolean {
   // Code units >= code points; and a text of more than 2 * max units has more than max points.
   if (text.length <= max) return false;
   if (text.length > 2 * max) return true;
-  let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) i++;
-    }
-    if (++count > max) return true;
-  }
-  return false;
+  return countCodePoints(text, max + 1) > max;
 }
 
 /** The code unit index just after the first `count` code points (or text.length). */
