@@ -318,8 +318,7 @@ export function score(
       }
     }
     applyCap(members, group.cap);
-    const into =
-      group.role === "actor" ? actorMembers : isTheftRole(group.role) ? theftMembers : undefined;
+    const into = group.role === "actor" ? actorMembers : isTheftRole(group.role) ? theftMembers : undefined;
     if (into) {
       for (const e of members) if (e.points > 0 || repeats?.has(e)) into.push(e);
     }
