@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiServer } from "../cli/local/http-adapter.ts";
 import { type LocalStack, openLocalStack } from "../cli/local/runtime.ts";
 import { type SmtpInbox, startSmtpInbox } from "./helpers/smtp-inbox.ts";
+import { testLocalConfig } from "./helpers/local-config.ts";
 
 const runBrowser = browserTestsRun("browser sign-up test");
 
@@ -26,18 +27,11 @@ describe.skipIf(!runBrowser)("the sign-up form in Chromium", () => {
   beforeAll(async () => {
     inbox = await startSmtpInbox();
     stack = await openLocalStack({
-      config: {
-        port: 0,
-        host: "127.0.0.1",
-        dataDir: "(memory)",
-        feedsFile: "(test)",
-        intervalSeconds: 60,
+      config: testLocalConfig({
         allowPrivateAddresses: [],
-        concurrency: 1,
-        hostGapMs: 0,
         smtpUrl: inbox.url,
         mailFrom: "alerts@heistwatch.test",
-      },
+      }),
       feeds: [],
       dataDir: null,
       output: { out: () => {}, err: () => {} },

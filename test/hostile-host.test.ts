@@ -11,6 +11,7 @@ import { openLocalStack } from "../cli/local/runtime.ts";
 import { createApiGatewayHandler } from "../lambdas/core/api/apigw.ts";
 import { createApi } from "../lambdas/core/api/app.ts";
 import { makeStory, memoryReader, recordingLog } from "./helpers/api-stories.ts";
+import { testLocalConfig } from "./helpers/local-config.ts";
 
 const servers: ApiServer[] = [];
 afterEach(async () => {
@@ -112,17 +113,7 @@ describe("a forged Host header", () => {
   it("does not change the links `npm start` serves; a configured publicUrl does, and nothing varies on Host", async () => {
     for (const publicUrl of [undefined, "https://heists.example.org/watch"]) {
       const stack = await openLocalStack({
-        config: {
-          port: 0,
-          host: "127.0.0.1",
-          ...(publicUrl ? { publicUrl } : {}),
-          dataDir: "(memory)",
-          feedsFile: "(test)",
-          intervalSeconds: 60,
-          allowPrivateAddresses: [],
-          concurrency: 1,
-          hostGapMs: 0,
-        },
+        config: testLocalConfig({ allowPrivateAddresses: [], ...(publicUrl ? { publicUrl } : {}) }),
         feeds: [],
         dataDir: null,
         output: { out: () => {}, err: () => {} },

@@ -9,6 +9,7 @@ import type { ApiServer } from "../cli/local/http-adapter.ts";
 import { type LocalStack, openLocalStack } from "../cli/local/runtime.ts";
 import { createDynamoSubscriberStore } from "../lambdas/adapters/dynamo-subscriptions.ts";
 import { type SmtpInbox, startSmtpInbox } from "./helpers/smtp-inbox.ts";
+import { testLocalConfig } from "./helpers/local-config.ts";
 
 let inbox: SmtpInbox;
 let stack: LocalStack;
@@ -17,17 +18,7 @@ let api: ApiServer;
 beforeAll(async () => {
   inbox = await startSmtpInbox();
   stack = await openLocalStack({
-    config: {
-      port: 0,
-      host: "127.0.0.1",
-      dataDir: "(memory)",
-      feedsFile: "(test)",
-      intervalSeconds: 60,
-      allowPrivateAddresses: [],
-      concurrency: 1,
-      hostGapMs: 0,
-      smtpUrl: inbox.url,
-    },
+    config: testLocalConfig({ allowPrivateAddresses: [], smtpUrl: inbox.url }),
     feeds: [],
     dataDir: null,
     output: { out: () => {}, err: () => {} },
