@@ -13,6 +13,7 @@ import { renderRss } from "../publish/rss.ts";
 import type { RenderContext, SiteConfig } from "../publish/view.ts";
 import type { Story } from "../model/types.ts";
 import { createAnswerCache } from "./answer-cache.ts";
+import { readStoryPage } from "./read-page.ts";
 import { cachedStoryReader, pageFreshUntil } from "./cached-reader.ts";
 import { routeIncidents } from "./incidents-route.ts";
 import { type ApiRequest, type ApiResponse, type EncodedBodies, HttpError } from "./http.ts";
@@ -58,16 +59,6 @@ export const DEFAULT_SITE: ApiSite = {
 
 const STORY_ID = /^[A-Za-z0-9_.:~-]{1,200}$/;
 
-/**
- * The error a StoryReader throws for a cursor it cannot decode. Readers mark it with
- * `name === "InvalidCursorError"` (or `code === "INVALID_CURSOR"`) so it becomes a 400, not a 500.
- */
-function isInvalidCursor(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  return error.name === "InvalidCursorError" || code === "INVALID_CURSOR" || code === "InvalidCursor";
-}
-
 function siteFor(site: ApiSite, request: ApiRequest): SiteConfig {
   const baseUrl = (site.baseUrl ?? request.origin ?? "http://localhost").replace(/\/+$/, "");
   return {
@@ -105,15 +96,7 @@ async function renderPage(
   render: Renderer,
 ): Promise<Rendered> {
   const query = parseStoryQuery(request.rawQuery);
-  let page: StoryPage;
-  try {
-    page = await deps.reader.listFlaggedStories(query);
-  } catch (error) {
-    if (query.cursor !== undefined && isInvalidCursor(error)) {
-      throw new HttpError(400, "invalid_parameter", "cursor: is not a cursor from a previous page", "cursor");
-    }
-    throw error;
-  }
+  const page = await readStoryPage(deps.reader, query);
   const site = siteFor(deps.site, request);
   // The page shows "last polled N min ago": a rendering is reused only within the same minute.
   const minute = format === "html" ? Math.floor(now(deps).getTime() / 60_000) : 0;

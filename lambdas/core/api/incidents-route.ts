@@ -11,8 +11,9 @@ import { monthlyByActor } from "../record/monthly-chart.ts";
 import { RECORD_PAGE_CSP, renderRecordPage } from "../record/record-page.ts";
 import { safeJsonStringify } from "../publish/escape.ts";
 import { type SiteConfig, siteUrl } from "../publish/view.ts";
-import { type ApiRequest, type ApiResponse, HttpError } from "./http.ts";
+import type { ApiRequest, ApiResponse } from "./http.ts";
 import { parseStoryQuery } from "./query.ts";
+import { readStoryPage } from "./read-page.ts";
 import { document } from "./respond.ts";
 
 export interface IncidentsRouteDeps {
@@ -26,12 +27,6 @@ const CHART_MAX_PAGES = 20;
 const CHART_MONTHS = 24;
 
 export const INCIDENT_PATHS = ["/incidents.json", "/incidents.csv", "/incidents.schema.json", "/record"];
-
-function isInvalidCursor(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  return error.name === "InvalidCursorError" || code === "INVALID_CURSOR" || code === "InvalidCursor";
-}
 
 /** The flagged stories of the chart's window, newest first, read page by page. */
 async function storiesSince(reader: StoryReader, since: number): Promise<Story[]> {
@@ -63,15 +58,7 @@ export async function routeIncidents(
   }
   if (path !== "/incidents.json" && path !== "/incidents.csv") return null;
   const query = parseStoryQuery(request.rawQuery);
-  let page;
-  try {
-    page = await deps.reader.listFlaggedStories(query);
-  } catch (error) {
-    if (query.cursor !== undefined && isInvalidCursor(error)) {
-      throw new HttpError(400, "invalid_parameter", "cursor: is not a cursor from a previous page", "cursor");
-    }
-    throw error;
-  }
+  const page = await readStoryPage(deps.reader, query);
   const ctx = { site: deps.site, query, nextCursor: page.nextCursor };
   if (path === "/incidents.json") {
     return document("application/json; charset=utf-8", renderIncidentsJson(page.stories, ctx));
