@@ -26,6 +26,7 @@ import {
 } from "./dynamo-items.ts";
 import { GSI1_PARTITION, KEY_PREFIX, TABLE_KEYS } from "../contract.ts";
 import { coalesce } from "./dynamo-coalesce.ts";
+import { conditional } from "./dynamo-conditional.ts";
 
 export { createDynamoClient, type DynamoClientOptions } from "./dynamo-client.ts";
 
@@ -78,16 +79,6 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoStore {
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return items;
-  }
-
-  async function conditional(write: () => Promise<unknown>): Promise<boolean> {
-    try {
-      await write();
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
   }
 
   const storyKey = (id: string) => ({ pk: `${KEY_PREFIX.story}${id}` });

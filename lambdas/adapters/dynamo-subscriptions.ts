@@ -20,6 +20,7 @@ import type { PendingSms, SmsCodeStore } from "../core/subscriptions/sms-verific
 import type { Subscriber, SubscriberStore } from "../core/subscriptions/ports.ts";
 import { hashToken } from "../core/subscriptions/tokens.ts";
 import { GSI1_PARTITION, KEY_PREFIX, TABLE_KEYS } from "../contract.ts";
+import { conditional } from "./dynamo-conditional.ts";
 
 const SUBSCRIPTION_KEYS = {
   rateLimit: KEY_PREFIX.rateLimit,
@@ -35,16 +36,6 @@ const DIGEST_SLOT_TTL_SECONDS = 60 * 86_400;
 
 function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-}
-
-async function conditional(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
 }
 
 /**
