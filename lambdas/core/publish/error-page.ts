@@ -3,8 +3,8 @@
  * message, what to do, and a way back. JSON clients keep getting the JSON error; the API
  * chooses by the Accept header (see api/app.ts).
  */
-import { createHash } from "node:crypto";
 import { escapeHtml } from "./escape.ts";
+import { styleOnlyCsp } from "./csp.ts";
 
 const STYLE = `
 :root{--bg:#f6f7f9;--card:#fff;--ink:#1b1f24;--muted:#5b6470;--line:#dde1e6;--link:#0b57d0}
@@ -19,13 +19,7 @@ p.code{color:var(--muted);font-size:.9rem}
   .replace(/\n/g, "");
 
 /** CSP for the error page: its stylesheet by hash, nothing else. */
-export const ERROR_PAGE_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash("sha256").update(STYLE).digest("base64")}'`,
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
+export const ERROR_PAGE_CSP = styleOnlyCsp(STYLE, "none");
 
 const TITLES: Record<number, string> = {
   400: "That request has a value we cannot use",

@@ -3,7 +3,6 @@
  * amount, attribution, sources and the evidence behind the score. No JavaScript; one
  * inline stylesheet (allowed by hash in the CSP); readable on a phone.
  */
-import { createHash } from "node:crypto";
 import type { Story } from "../model/types.ts";
 import { recordWords } from "../record/record-view.ts";
 import { escapeHtml } from "./escape.ts";
@@ -11,6 +10,7 @@ import { ABOUT_ANCHOR } from "./jsonfeed.ts";
 import { renderStatusLine } from "./status.ts";
 import { renderSignupSection, SIGNUP_STYLE } from "./signup-form.ts";
 import { type RenderContext, type StoryView, siteUrl, toStoryView } from "./view.ts";
+import { styleOnlyCsp } from "./csp.ts";
 
 const STYLE = `
 :root{--bg:#f6f7f9;--card:#fff;--ink:#1b1f24;--muted:#5b6470;--line:#dde1e6;--link:#0b57d0;
@@ -70,14 +70,7 @@ footer code{font-size:.85em}
  * Content-Security-Policy for the page: nothing may load or run except this one stylesheet
  * (allowed by its hash), forms post back to the site, and the page cannot be framed.
  */
-export const HTML_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash("sha256").update(STYLE).digest("base64")}'`,
-  "img-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+export const HTML_CSP = styleOnlyCsp(STYLE, "self");
 
 const SEVERITIES = ["low", "medium", "high"] as const;
 

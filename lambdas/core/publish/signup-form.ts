@@ -3,9 +3,9 @@
  * and the small pages of the sign-up flow: "check your inbox", the confirm and unsubscribe pages
  * whose one button POSTs (mail scanners follow links, so opening a link must change nothing).
  */
-import { createHash } from "node:crypto";
 import { HONEYPOT_FIELD } from "../subscriptions/validate.ts";
 import { escapeHtml } from "./escape.ts";
+import { styleOnlyCsp } from "./csp.ts";
 
 /** Styles of the section, appended to the page's stylesheet (and so covered by its CSP hash). */
 export const SIGNUP_STYLE = [
@@ -43,13 +43,7 @@ const PAGE_STYLE =
   "h1{font-size:1.4rem;margin:0 0 8px}button{font:inherit;padding:6px 14px;border-radius:6px;border:1px solid #0b57d0;background:#0b57d0;color:#fff;cursor:pointer}";
 
 /** CSP of the flow's pages: this one stylesheet, forms posting back here, nothing else. */
-export const SUBSCRIPTION_PAGE_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash("sha256").update(PAGE_STYLE).digest("base64")}'`,
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+export const SUBSCRIPTION_PAGE_CSP = styleOnlyCsp(PAGE_STYLE, "self");
 
 export interface SubscriptionPage {
   title: string;

@@ -4,13 +4,13 @@
  * it arrived and each change of attribution stage or amount with the source that caused it.
  * HTML with one hashed stylesheet and no JavaScript, like the front page.
  */
-import { createHash } from "node:crypto";
 import type { Story, StorySource, TimelineEvent } from "../model/types.ts";
 import { displayText, MAX_DISPLAY_TITLE } from "../text/display.ts";
 import { safeHttpUrl } from "../text/links.ts";
 import { formatUsd } from "../text/money.ts";
 import { escapeHtml } from "./escape.ts";
 import { type SiteConfig, siteUrl, toStoryView } from "./view.ts";
+import { styleOnlyCsp } from "./csp.ts";
 
 /** Colours shared with the front page; every text/background pair passes WCAG AA in both schemes. */
 const STYLE = `
@@ -48,14 +48,7 @@ footer{color:var(--muted);font-size:.88rem}
   .replace(/\n/g, "");
 
 /** CSP for the story page: this one stylesheet by hash, nothing else loads or runs. */
-export const STORY_PAGE_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash("sha256").update(STYLE).digest("base64")}'`,
-  "img-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
+export const STORY_PAGE_CSP = styleOnlyCsp(STYLE, "none");
 
 export interface StoryPageContext {
   site: SiteConfig;

@@ -3,10 +3,10 @@
  * its table beside it, and links to the record as data. No JavaScript; one inline stylesheet
  * allowed by its hash, like the main page.
  */
-import { createHash } from "node:crypto";
 import { escapeHtml } from "../publish/escape.ts";
 import type { SiteConfig } from "../publish/view.ts";
 import { type MonthlySeries, renderChartSvg, renderChartTable, renderLegend } from "./monthly-chart.ts";
+import { styleOnlyCsp } from "../publish/csp.ts";
 
 const STYLE = `
 :root{--bg:#f6f7f9;--card:#fff;--ink:#1b1f24;--muted:#5b6470;--line:#dde1e6;--link:#0b57d0}
@@ -33,14 +33,7 @@ footer{margin-top:24px;color:var(--muted);font-size:.88rem;border-top:1px solid 
   .replace(/\n/g, "");
 
 /** CSP of the record page: this stylesheet by hash, nothing else loads or runs. */
-export const RECORD_PAGE_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash("sha256").update(STYLE).digest("base64")}'`,
-  "img-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
+export const RECORD_PAGE_CSP = styleOnlyCsp(STYLE, "none");
 
 export function renderRecordPage(series: MonthlySeries, site: SiteConfig): string {
   const title = escapeHtml(`${site.title}: the record of heists`);
