@@ -3,11 +3,11 @@
  * test/fixtures (see docs/classifier.md, "Held-out evaluation"). The dev-set gate alone would let
  * the rules drift towards that one file; these sets catch tuning that stops generalising.
  */
-import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { evaluate, type LabelledItem } from "../lambdas/core/classifier/evaluate.ts";
 import { DEFAULT_THRESHOLD } from "../lambdas/core/classifier/classify.ts";
+import { readLabelledSet } from "./helpers/labelled-set.ts";
 
 interface HeldOutSet {
   file: string;
@@ -33,17 +33,8 @@ const SETS: HeldOutSet[] = [
   { file: "holdout3-articles.jsonl", minItems: 30, gate: 0.93, topScore: false, severity: true },
 ];
 
-function readSet(file: string): LabelledItem[] {
-  const path = fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url));
-  return readFileSync(path, "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line, i) => {
-      const r = JSON.parse(line);
-      if (r.label !== 0 && r.label !== 1) throw new Error(`${file} line ${i + 1}: label must be 0 or 1`);
-      return { id: r.id, title: r.title, summary: r.summary ?? "", label: r.label };
-    });
-}
+const readSet = (file: string): LabelledItem[] =>
+  readLabelledSet(fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url)));
 
 describe("held-out regression gate", () => {
   for (const set of SETS) {
@@ -83,11 +74,7 @@ describe("held-out regression gate", () => {
 
   it("holds positives and negatives of every kind the labelling policy names", () => {
     const kinds = new Set<string>();
-    for (const set of SETS) {
-      const path = fileURLToPath(new URL(`./fixtures/${set.file}`, import.meta.url));
-      for (const line of readFileSync(path, "utf8").split("\n"))
-        if (line.trim()) kinds.add(JSON.parse(line).kind);
-    }
+    for (const set of SETS) for (const item of readSet(set.file)) if (item.kind) kinds.add(item.kind);
     for (const kind of [
       "theft",
       "report",
