@@ -4,7 +4,8 @@
  * or is a lone space or "-" between two such. Then normalised offsets equal plain offsets, so
  * the normalised text need not be built: each code unit is folded and fed to the automaton as it
  * is read. Anything else (runs of spaces, markup, tabs, characters not folded before, a field
- * that starts or ends with a space) makes it give up, and the caller normalises in full.
+ * that starts or ends with a space, a field longer than TEXT_CAPACITY) makes it give up, and the
+ * caller normalises in full.
  */
 import type { Automaton } from "./automaton.ts";
 import { STATE, stepWide } from "./automaton.ts";
@@ -12,48 +13,138 @@ import { ENDS_SENTENCE, SIMPLE_FOLD } from "./normalise.ts";
 
 const SPACE = 0x20;
 const DASH = 0x2d;
-/** An `info` entry's low bits: the automaton's symbol for the code unit, folded. */
-const SYMBOL = 0xffff;
-/** An `info` entry's flag: a space or "-", which normalise() turns into a space. */
+// An `info` entry: the low 16 bits are the automaton's symbol for the code unit, folded; bit 16
+// (0x10000) marks a space or "-", which normalise() turns into a space; bit 17 (0x20000) marks
+// . ! ? or ;, which end a sentence when a space follows; -1 is "not known yet" (ask SIMPLE_FOLD,
+// and give up if it does not fold simply). The scan loops write these as literals: V8 reads a
+// module constant from memory and checks its type on every use, which cost a fifth of the loop.
 const IS_SPACE = 0x10000;
-/** An `info` entry's flag: folds to . ! ? or ; which end a sentence when a space follows. */
 const ENDS = 0x20000;
-/** An `info` entry not known yet: ask SIMPLE_FOLD (and give up if it does not fold simply). */
 const UNKNOWN = -1;
 
 /**
- * Per automaton, everything the loop needs about a code unit in one lookup: its symbol and the
- * two flags. Filled for ASCII up front and for other characters the first time they are read
- * after SIMPLE_FOLD learned them (SIMPLE_FOLD never changes an entry it has set, so a cached one
- * stays right).
+ * The longest field scanned in one pass: its code units are copied here first (one native copy;
+ * reading a typed array that is a module constant costs the loop a third of what charCodeAt does,
+ * which checks the string's representation on every call). Longer fields take the full path.
  */
-const infoTables = new WeakMap<Automaton, Int32Array>();
+export const TEXT_CAPACITY = 1 << 16;
+const TEXT = new Uint16Array(TEXT_CAPACITY);
+const TEXT_BYTES = Buffer.from(TEXT.buffer);
 
 function infoOf(folded: number, alphabet: Uint16Array): number {
   return alphabet[folded]! | (folded < 0x80 && ENDS_SENTENCE[folded] === 1 ? ENDS : 0);
 }
 
-function infoTable(automaton: Automaton): Int32Array {
-  let info = infoTables.get(automaton);
-  if (!info) {
-    info = new Int32Array(0x10000).fill(UNKNOWN);
-    for (let c = 0; c < 0x80; c++) {
-      const folded = SIMPLE_FOLD[c]!;
-      if (folded !== 0) info[c] = infoOf(folded, automaton.alphabet);
-    }
-    info[SPACE] = automaton.alphabet[SPACE]! | IS_SPACE;
-    info[DASH] = automaton.alphabet[SPACE]! | IS_SPACE;
-    infoTables.set(automaton, info);
+/**
+ * Everything the loop needs about a code unit in one lookup: its symbol and the two flags.
+ * Filled for ASCII up front and for other characters the first time they are read after
+ * SIMPLE_FOLD learned them (SIMPLE_FOLD never changes an entry it has set, so a cached one
+ * stays right).
+ */
+function infoTable(alphabet: Uint16Array): Int32Array {
+  const info = new Int32Array(0x10000).fill(UNKNOWN);
+  for (let c = 0; c < 0x80; c++) {
+    const folded = SIMPLE_FOLD[c]!;
+    if (folded !== 0) info[c] = infoOf(folded, alphabet);
   }
+  info[SPACE] = alphabet[SPACE]! | IS_SPACE;
+  info[DASH] = alphabet[SPACE]! | IS_SPACE;
   return info;
 }
+
+/**
+ * Position i in full: the code unit learned if need be, the space and sentence checks, the step
+ * (wide symbols included) and the hits it reports. The fast loop hands every case it does not
+ * handle itself to this. Returns the next state, or -1 to give up.
+ */
+function slowStep(
+  automaton: Automaton,
+  info: Int32Array,
+  i: number,
+  state: number,
+  previous: number,
+  hits: number[],
+  sentenceStarts: number[],
+): number {
+  const code = TEXT[i]!;
+  let current = info[code]!;
+  if (current === UNKNOWN) {
+    const folded = SIMPLE_FOLD[code]!;
+    if (folded === 0) return -1; // markup, controls, tabs, or not folded before
+    current = infoOf(folded, automaton.alphabet);
+    info[code] = current;
+  }
+  // normalise() collapses a run of spaces; the code unit after a space that follows . ! ? ;
+  // starts a sentence (a trailing space gives up at the end, so there is one).
+  const space = current & IS_SPACE;
+  if ((previous & space) !== 0) return -1;
+  if ((previous & (space << 1)) !== 0) sentenceStarts.push(i + 1); // ENDS === IS_SPACE << 1
+  const { narrowWidth, delta, report, nextReport, patternAt, patternLength } = automaton;
+  const symbol = current & 0xffff;
+  const next = symbol < narrowWidth ? delta[state + symbol]! : stepWide(automaton, state, symbol);
+  const nextState = next & STATE;
+  if (next < 0) {
+    let hit = report[nextState / narrowWidth]!;
+    while (hit >= 0) {
+      const pattern = patternAt[hit]!;
+      hits.push(pattern, i + 1 - patternLength[pattern]!, i + 1);
+      hit = nextReport[hit]!;
+    }
+  }
+  return nextState;
+}
+
+type Scanner = (plain: string, hits: number[], sentenceStarts: number[]) => boolean;
+
+/**
+ * The scan loop for one automaton, its tables held by the closure. Its inner loop handles the
+ * common code unit (known, narrow, no hit, no double space or sentence end) with no call and no
+ * push, so V8 keeps it tight; everything else goes through slowStep.
+ */
+function makeScanner(automaton: Automaton): Scanner {
+  const info = infoTable(automaton.alphabet);
+  const { narrowWidth, delta } = automaton;
+  return (plain, hits, sentenceStarts) => {
+    const n = plain.length;
+    if (n === 0 || n > TEXT_CAPACITY) return false;
+    TEXT_BYTES.write(plain, 0, "utf16le");
+    const text = TEXT;
+    hits.length = 0;
+    sentenceStarts.length = 0;
+    let state = 0; // premultiplied by narrowWidth
+    let previous = 0x10000; // as if a space came before: a space at offset 0 gives up
+    let i = 0;
+    for (;;) {
+      for (; i < n; i++) {
+        const current = info[text[i]!]!;
+        // Unknown (-1), or a space after a space or after . ! ? ; (both bit tests at once).
+        if (current < 0 || (previous & ((current & 0x10000) * 3)) !== 0) break;
+        const symbol = current & 0xffff;
+        if (symbol >= narrowWidth) break;
+        const next = delta[state + symbol]!;
+        if (next < 0) break; // some pattern ends here
+        state = next;
+        previous = current;
+      }
+      if (i >= n) break;
+      state = slowStep(automaton, info, i, state, previous, hits, sentenceStarts);
+      if (state < 0) return false;
+      previous = info[text[i]!]!;
+      i++;
+    }
+    // normalise() drops a trailing space, which would shorten the text.
+    return (previous & 0x10000) === 0;
+  };
+}
+
+const scanners = new WeakMap<Automaton, Scanner>();
 
 /**
  * Scans `plain` as `scan(automaton, normalise(plain))` would, when normalisation is one-to-one.
  * Fills `hits` with (pattern, start, end) triples in order of end offset and `sentenceStarts` with
  * the offsets where a new sentence starts (as NormalisedText.sentenceStarts), and returns true;
- * returns false, with both arrays meaningless, when `plain` is not one-to-one (or empty).
- * A one-to-one field is also clean: htmlToText(plain) === plain.
+ * returns false, with both arrays meaningless, when `plain` is not one-to-one (or empty, or longer
+ * than TEXT_CAPACITY). A one-to-one field is also clean: htmlToText(plain) === plain.
  */
 export function scanOneToOne(
   automaton: Automaton,
@@ -61,45 +152,10 @@ export function scanOneToOne(
   hits: number[],
   sentenceStarts: number[],
 ): boolean {
-  const n = plain.length;
-  if (n === 0) return false;
-  const info = infoTable(automaton);
-  const { alphabet, narrowWidth, delta, report, nextReport, patternAt, patternLength } = automaton;
-  hits.length = 0;
-  sentenceStarts.length = 0;
-  let state = 0; // premultiplied by narrowWidth
-  let previous = IS_SPACE; // as if a space came before: a space at offset 0 gives up
-  for (let i = 0; i < n; i++) {
-    const code = plain.charCodeAt(i);
-    let current = info[code]!;
-    if (current === UNKNOWN) {
-      const folded = SIMPLE_FOLD[code]!;
-      if (folded === 0) return false; // markup, controls, tabs, or not folded before
-      current = infoOf(folded, alphabet);
-      info[code] = current;
-    }
-    // normalise() collapses a run of spaces; the code unit after a space that follows . ! ? ;
-    // starts a sentence (a trailing space gives up below, so there is one). Both tests are bit
-    // operations whose branch is almost never taken: a branch on "is this a space" would be
-    // taken once a word, at random as far as the processor can tell, and cost a third of the loop.
-    const space = current & IS_SPACE;
-    if ((previous & space) !== 0) return false;
-    if ((previous & (space << 1)) !== 0) sentenceStarts.push(i + 1); // ENDS === IS_SPACE << 1
-    previous = current;
-
-    const symbol = current & SYMBOL;
-    // Wide (non-ASCII) symbols step out of line: their rare path inside this loop slowed it all.
-    const next = symbol < narrowWidth ? delta[state + symbol]! : stepWide(automaton, state, symbol);
-    state = next & STATE;
-    if (next < 0) {
-      let hit = report[state / narrowWidth]!;
-      while (hit >= 0) {
-        const pattern = patternAt[hit]!;
-        hits.push(pattern, i + 1 - patternLength[pattern]!, i + 1);
-        hit = nextReport[hit]!;
-      }
-    }
+  let scanner = scanners.get(automaton);
+  if (!scanner) {
+    scanner = makeScanner(automaton);
+    scanners.set(automaton, scanner);
   }
-  // normalise() drops a trailing space, which would shorten the text.
-  return (previous & IS_SPACE) === 0;
+  return scanner(plain, hits, sentenceStarts);
 }
