@@ -155,8 +155,10 @@ function scale(unit: string | undefined): number {
 /** Every US-dollar amount stated in `plain`, in order of appearance. */
 export function findAmounts(plain: string): StatedAmount[] {
   const found: StatedAmount[] = [];
+  // exec rather than matchAll, which makes a new RegExp from AMOUNT on every call.
   AMOUNT.lastIndex = 0;
-  for (const match of plain.matchAll(AMOUNT)) {
+  for (let match = AMOUNT.exec(plain); match !== null; match = AMOUNT.exec(plain)) {
+    if (match[0] === "") AMOUNT.lastIndex++; // never happens (every branch needs a digit); no endless loop if it did
     const g = match.groups ?? {};
     let usd: number;
     if (g.symNum !== undefined) usd = parseNumber(g.symNum) * scale(g.symUnit);

@@ -10,7 +10,7 @@ import { type Automaton, buildAutomaton, scan } from "./automaton.ts";
 import { normaliseShared, normaliseTerm, SIMPLE_FOLD, sourceEnd, wordClass } from "./normalise.ts";
 import { scanOneToOne } from "./one-pass.ts";
 import defaultRulesJson from "./rules.json" with { type: "json" };
-import { expandTerm, type GroupRole, type Rules, RulesError, validateRules } from "./rules.ts";
+import { expandTerm, type GroupRole, type GroupRules, type Rules, RulesError, validateRules } from "./rules.ts";
 import { type Evidence, type Explanation, score } from "./scoring.ts";
 import { htmlToText } from "../text/html-to-text.ts";
 import type { AttributionStage, Classification, TextField } from "../model/types.ts";
@@ -45,6 +45,8 @@ interface CompiledTerm {
   /** A currency cue ("$", "dollars", "달러"): the field may state an amount, so look for one. */
   cue?: boolean;
   group: string;
+  /** `rules.groups[group]`, so scoring needs no lookup by name per match. */
+  groupRules: GroupRules | undefined;
   role: GroupRole;
   weight: number;
   actor?: string;
@@ -60,6 +62,8 @@ interface CompiledRules {
   terms: CompiledTerm[];
   /** Terms from index ruleTermCount on are currency cues only, never evidence. */
   ruleTermCount: number;
+  /** `rules.groups.amount` when the rules name a group so (stated amounts belong to group "amount"). */
+  amountGroupRules: GroupRules | undefined;
 }
 
 const SPACE = 0x20;
@@ -111,6 +115,7 @@ function compile(rules: Rules): CompiledRules {
             term,
             pattern,
             group,
+            groupRules,
             role: groupRules.role,
             weight: entry.weight,
             boundaryStart: wordClass(pattern.charCodeAt(0)) === 1,
@@ -135,6 +140,7 @@ function compile(rules: Rules): CompiledRules {
         pattern: cue,
         cue: true,
         group: "",
+        groupRules: undefined,
         role: "ignore",
         weight: 0,
         boundaryStart: false,
@@ -142,7 +148,12 @@ function compile(rules: Rules): CompiledRules {
       });
     }
   }
-  const result = { automaton: buildAutomaton(terms.map((t) => t.pattern)), terms, ruleTermCount };
+  const result = {
+    automaton: buildAutomaton(terms.map((t) => t.pattern)),
+    terms,
+    ruleTermCount,
+    amountGroupRules: Object.hasOwn(rules.groups, "amount") ? rules.groups.amount : undefined,
+  };
   compiledCache.set(rules, result);
   return result;
 }
@@ -319,7 +330,10 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
       steals: rule.steals,
       stage: rule.stage,
       usd: undefined,
+      groupRules: rule.groupRules,
       points: 0,
+      ruledOut: false,
+      repeat: false,
     });
   }
 
@@ -339,7 +353,10 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
       steals: undefined,
       stage: undefined,
       usd: amount.usd,
+      groupRules: compiled.amountGroupRules,
       points: 0,
+      ruledOut: false,
+      repeat: false,
     });
   }
 }

@@ -5,7 +5,7 @@
  * needs to read.
  */
 import type { AttributionStage, Classification, MatchedTerm, Severity, TextField } from "../model/types.ts";
-import type { GroupRole, Rules } from "./rules.ts";
+import type { GroupRole, GroupRules, Rules } from "./rules.ts";
 import { formatUsd as formatMoney } from "../text/money.ts";
 import { severityOf, severityReason } from "./severity.ts";
 
@@ -27,8 +27,14 @@ export interface Evidence {
   steals?: boolean;
   stage?: AttributionStage;
   usd?: number;
+  /** The rules of its group (`rules.groups[group]`), looked up when the rules were compiled. */
+  groupRules: GroupRules | undefined;
   /** Points this match contributes; set by `score`. */
   points: number;
+  /** Set by `score`: a negation in its sentence rules this actor out. */
+  ruledOut: boolean;
+  /** Set by `score`: a supporting term said again, which counts once (repeatedTermsOnce). */
+  repeat: boolean;
 }
 
 export interface GroupTotal {
@@ -153,17 +159,16 @@ function applyCap(members: Evidence[], cap: number): void {
 // it is usually about something else ("Lazarus stole $5m, but no evidence user funds were hit").
 const NEGATION_AFTER_ACTOR_CHARS = 25;
 
-const NONE_RULED_OUT: ReadonlySet<Evidence> = new Set();
-
-/** Actor matches that a negation in the same sentence rules out. */
-function actorsRuledOut(evidence: readonly Evidence[]): ReadonlySet<Evidence> {
+/** Marks the actor matches that a negation in the same sentence rules out; returns how many. */
+function markActorsRuledOut(evidence: readonly Evidence[]): number {
   let negations: Evidence[] | undefined;
   for (const e of evidence) {
+    e.ruledOut = false;
     if (e.role === "negation") (negations ??= []).push(e);
   }
-  // Most articles hold no negation: no set to build.
-  if (!negations) return NONE_RULED_OUT;
-  const ruledOut = new Set<Evidence>();
+  // Most articles hold no negation.
+  if (!negations) return 0;
+  let count = 0;
   for (const actor of evidence) {
     if (actor.role !== "actor") continue;
     const negated = negations.some(
@@ -172,14 +177,20 @@ function actorsRuledOut(evidence: readonly Evidence[]): ReadonlySet<Evidence> {
         n.sentence === actor.sentence &&
         (n.end <= actor.start || (n.start >= actor.end && n.start - actor.end <= NEGATION_AFTER_ACTOR_CHARS)),
     );
-    if (negated) ruledOut.add(actor);
+    if (negated) {
+      actor.ruledOut = true;
+      count++;
+    }
   }
-  return ruledOut;
+  return count;
 }
 
 function formatUsd(usd: number): string {
   return formatMoney(usd, "exact") ?? "$0";
 }
+
+/** Reused by `score` for each group's terms counted so far. */
+const scratchTerms: string[] = [];
 
 /** One number per sentence of the article (field, then sentence), cheaper than a string key. */
 const sentenceKey = (e: Evidence) => FIELD_ORDER[e.field] * 1_000_000 + e.sentence;
@@ -244,7 +255,7 @@ export function score(
   const amounts: Evidence[] = [];
   const otherAmountTerms: Evidence[] = [];
   for (const e of evidence) {
-    if (e.role === "money" || groups[e.group]?.impliesMoney) moneyContext = true;
+    if (e.role === "money" || e.groupRules?.impliesMoney) moneyContext = true;
     if (e.role === "amount") {
       if ((e.usd ?? 0) >= minUsd) moneyContext = true;
       amounts.push(e);
@@ -265,7 +276,7 @@ export function score(
   // 1. Each match's effective weight; theft and incident words need money context to count, an
   // actor the text rules out ("no evidence of North Korean involvement") does not count, theft
   // words in a background sentence weigh little, and some dampeners spare a sentence about theft.
-  const ruledOut = actorsRuledOut(evidence);
+  const ruledOutCount = markActorsRuledOut(evidence);
   const byGroup = new Map<string, Evidence[]>();
   const uncounted: Evidence[] = [];
   const spared: Evidence[] = [];
@@ -275,14 +286,15 @@ export function score(
   const actorEvidence: Evidence[] = [];
   for (const e of evidence) {
     e.points = 0;
-    if (e.role === "amount" || e.role === "ignore" || ruledOut.has(e)) continue;
+    e.repeat = false;
+    if (e.role === "amount" || e.role === "ignore" || e.ruledOut) continue;
     if (e.role === "actor") actorEvidence.push(e);
     if (e.role === "background" || e.role === "other-amount") continue;
     if (isTheftRole(e.role) && !moneyContext) {
       uncounted.push(e);
       continue;
     }
-    if (groups[e.group]?.sparedByTheft && theftSentences.has(sentenceKey(e))) {
+    if (e.groupRules?.sparedByTheft && theftSentences.has(sentenceKey(e))) {
       spared.push(e);
       continue;
     }
@@ -296,22 +308,24 @@ export function score(
   // 2. Diminishing returns and cap within each group. A supporting term said again (the summary
   // restating the headline) adds no confidence: it counts once, where it weighs most, and its
   // repeats stay members with no points, so they still place actor and theft in a sentence.
-  // Built only when a term repeats (rare), as most articles need none.
-  let repeats: Set<Evidence> | undefined;
-  for (const [name, members] of byGroup) {
-    const group = groups[name]!;
+  let repeatCount = 0;
+  for (const members of byGroup.values()) {
+    const group = members[0]!.groupRules!;
     if (members.length > 1) {
       sortUnlessSorted(members, byStrengthThenPosition);
-      const seen = new Set<string>();
+      // The terms counted so far in this group: a few, so an array beats building a Set.
+      const seen = scratchTerms;
+      seen.length = 0;
       let factor = 1;
       for (const e of members) {
         if (e.points > 0 && scoring.repeatedTermsOnce) {
-          if (seen.has(e.term)) {
+          if (seen.includes(e.term)) {
             e.points = 0;
-            (repeats ??= new Set()).add(e);
+            e.repeat = true;
+            repeatCount++;
             continue;
           }
-          seen.add(e.term);
+          seen.push(e.term);
         }
         e.points *= factor;
         factor *= scoring.decay;
@@ -320,7 +334,7 @@ export function score(
     applyCap(members, group.cap);
     const into = group.role === "actor" ? actorMembers : isTheftRole(group.role) ? theftMembers : undefined;
     if (into) {
-      for (const e of members) if (e.points > 0 || repeats?.has(e)) into.push(e);
+      for (const e of members) if (e.points > 0 || e.repeat) into.push(e);
     }
   }
 
@@ -485,8 +499,11 @@ export function score(
   reasons.push(
     hasActor
       ? `actor evidence: ${actors.join(", ")} (${round1(actorPoints)} points)`
-      : ruledOut.size > 0
-        ? `no actor evidence: the text rules out ${[...ruledOut].map((e) => `"${e.text}"`).join(", ")}`
+      : ruledOutCount > 0
+        ? `no actor evidence: the text rules out ${evidence
+            .filter((e) => e.ruledOut)
+            .map((e) => `"${e.text}"`)
+            .join(", ")}`
         : "no actor evidence: nothing names a state actor",
   );
   if (hasTheft) {
@@ -537,8 +554,11 @@ export function score(
       `${kind} counted once: "${kept.text}" (${round1(kept.points)} points); ${dropped.map((e) => `"${e.text}"`).join(", ")} ${dropped.length === 1 ? "adds" : "add"} nothing`,
     );
   }
-  if (repeats) {
-    const words = [...repeats].sort(byPosition).map((e) => `"${e.text}" (${e.field})`);
+  if (repeatCount > 0) {
+    const words = evidence
+      .filter((e) => e.repeat)
+      .sort(byPosition)
+      .map((e) => `"${e.text}" (${e.field})`);
     reasons.push(
       `repeated terms count once: ${words.join(", ")} ${words.length === 1 ? "adds" : "add"} nothing`,
     );
