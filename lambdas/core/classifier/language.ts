@@ -44,6 +44,17 @@ const lengthBit = (length: number) => 1 << (Math.min(length, 8) - 1);
 for (const word of wordLanguages.keys()) {
   if (word !== "") wordShapes[word.charCodeAt(0)]! |= lengthBit(word.length);
 }
+/** A hash of a word's code units, computed as the tokens are read (so none is cut out to look up). */
+const hashStep = (hash: number, code: number) => (Math.imul(hash, 31) + code) | 0;
+// The listed words by hash (a word and its languages; a token's hash may match an unlisted word).
+const wordsByHash = new Map<number, { word: string; langs: string[] }[]>();
+for (const [word, langs] of wordLanguages) {
+  let hash = 0;
+  for (let i = 0; i < word.length; i++) hash = hashStep(hash, word.charCodeAt(i));
+  const bucket = wordsByHash.get(hash);
+  if (bucket) bucket.push({ word, langs });
+  else wordsByHash.set(hash, [{ word, langs }]);
+}
 const cyrillicLetters = Object.entries(data.cyrillicLetters);
 const latinLetters = Object.entries(data.latinLetters).map(
   ([lang, letters]) => [lang, [...letters]] as const,
@@ -109,17 +120,29 @@ export function detectLanguage(text: string): string {
   // The words between separators, as lower.split(/SEPARATOR+/) gives them (an empty one before a
   // leading and after a trailing separator), without the regular expression and array.
   let wordStart = 0;
+  let hash = 0;
   for (let i = 0; i <= lower.length; i++) {
-    if (i < lower.length && !isSeparator(lower.charCodeAt(i))) continue;
-    const listed =
-      i > wordStart
-        ? (wordShapes[lower.charCodeAt(wordStart)]! & lengthBit(i - wordStart)) !== 0
-        : (i === 0 || i === lower.length) && hasEmptyWord;
-    if (listed) {
-      const langs = wordLanguages.get(lower.slice(wordStart, i));
-      if (langs) for (const lang of langs) counts.set(lang, (counts.get(lang) ?? 0) + 1);
+    if (i < lower.length) {
+      const code = lower.charCodeAt(i);
+      if (!isSeparator(code)) {
+        hash = hashStep(hash, code);
+        continue;
+      }
     }
+    let langs: string[] | undefined;
+    if (i > wordStart) {
+      if ((wordShapes[lower.charCodeAt(wordStart)]! & lengthBit(i - wordStart)) !== 0) {
+        for (const listed of wordsByHash.get(hash) ?? []) {
+          if (listed.word.length === i - wordStart && lower.startsWith(listed.word, wordStart)) {
+            langs = listed.langs;
+            break;
+          }
+        }
+      }
+    } else if ((i === 0 || i === lower.length) && hasEmptyWord) langs = wordLanguages.get("");
+    if (langs) for (const lang of langs) counts.set(lang, (counts.get(lang) ?? 0) + 1);
     wordStart = i + 1;
+    hash = 0;
   }
   // Latin letters with no sign of another language: English, the feeds' usual language.
   let best = "en";
