@@ -11,7 +11,7 @@ import { normaliseShared, normaliseTerm, SIMPLE_FOLD, sourceEnd, wordClass } fro
 import { scanOneToOne } from "./one-pass.ts";
 import defaultRulesJson from "./rules.json" with { type: "json" };
 import { expandTerm, type GroupRole, type GroupRules, type Rules, RulesError, validateRules } from "./rules.ts";
-import { type Evidence, type Explanation, score } from "./scoring.ts";
+import { type Evidence, type Explanation, FIELD_ORDER, score } from "./scoring.ts";
 import { htmlToText } from "../text/html-to-text.ts";
 import type { AttributionStage, Classification, TextField } from "../model/types.ts";
 
@@ -272,6 +272,7 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
   if (!text) return;
   const { plain, length, starts } = text;
   const { terms, ruleTermCount } = compiled;
+  const fieldIndex = FIELD_ORDER.indexOf(field);
   const hits = scratchHits;
   const matches = scratchMatches;
   let count = 0;
@@ -322,6 +323,7 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
       role: rule.role,
       ruleWeight: rule.weight,
       field,
+      fieldIndex,
       start,
       end,
       text: plain.slice(start, end),
@@ -345,6 +347,7 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
       role: "amount",
       ruleWeight: 0,
       field,
+      fieldIndex,
       start: amount.start,
       end: amount.end,
       text: amount.text,

@@ -17,6 +17,8 @@ export interface Evidence {
   /** Rule weight before field weight and diminishing returns. */
   ruleWeight: number;
   field: TextField;
+  /** The field's place in FIELD_ORDER (title 0, summary 1, content 2), as a number. */
+  fieldIndex: number;
   start: number;
   end: number;
   text: string;
@@ -68,7 +70,8 @@ export interface Explanation {
   reasons: string[];
 }
 
-const FIELD_ORDER: Record<TextField, number> = { title: 0, summary: 1, content: 2 };
+/** The fields in article order; an evidence's fieldIndex is its field's index here. */
+export const FIELD_ORDER: readonly TextField[] = ["title", "summary", "content"];
 const STAGE_RANK: Record<AttributionStage, number> = { suspected: 0, attributed: 1, confirmed: 2 };
 /** Theft and incident roles count together (a comparison: cheaper than a Set on this hot path). */
 const isTheftRole = (role: string) => role === "theft" || role === "incident";
@@ -76,7 +79,8 @@ const isTheftRole = (role: string) => role === "theft" || role === "incident";
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 function byPosition(a: Evidence, b: Evidence): number {
-  return FIELD_ORDER[a.field] - FIELD_ORDER[b.field] || a.start - b.start || b.end - a.end;
+  // Numbers, not lookups by field name: a lookup by a varying key is megamorphic in V8.
+  return a.fieldIndex - b.fieldIndex || a.start - b.start || b.end - a.end;
 }
 
 /**
@@ -193,7 +197,7 @@ function formatUsd(usd: number): string {
 const scratchTerms: string[] = [];
 
 /** One number per sentence of the article (field, then sentence), cheaper than a string key. */
-const sentenceKey = (e: Evidence) => FIELD_ORDER[e.field] * 1_000_000 + e.sentence;
+const sentenceKey = (e: Evidence) => e.fieldIndex * 1_000_000 + e.sentence;
 
 /** Maps raw points to the 0..100 score: bounded, so more evidence always ranks higher. */
 export function boundedScore(raw: number, scale: number): number {
@@ -246,7 +250,7 @@ export function score(
 ): Explanation {
   const { scoring, groups } = rules;
   const minUsd = scoring.amount.minUsd;
-  const fieldWeights = scoring.fieldWeights;
+  const fieldWeights = FIELD_ORDER.map((field) => scoring.fieldWeights[field]);
 
   // Context first: which sentences are background, which hold theft words, where amounts stand.
   let moneyContext = false;
@@ -298,7 +302,7 @@ export function score(
       spared.push(e);
       continue;
     }
-    e.points = e.ruleWeight * fieldWeights[e.field];
+    e.points = e.ruleWeight * fieldWeights[e.fieldIndex]!;
     if (isTheftRole(e.role) && background.has(sentenceKey(e))) e.points *= scoring.backgroundFactor;
     const members = byGroup.get(e.group);
     if (members) members.push(e);
