@@ -102,13 +102,14 @@ type Scanner = (plain: string, hits: number[], sentenceStarts: number[]) => bool
  * push, so V8 keeps it tight; everything else goes through slowStep.
  */
 function makeScanner(automaton: Automaton): Scanner {
+  // Held by the closure, which V8 compiles with these as constants (a module binding it rereads).
   const info = infoTable(automaton.alphabet);
   const { narrowWidth, delta } = automaton;
+  const text = TEXT;
   return (plain, hits, sentenceStarts) => {
     const n = plain.length;
     if (n === 0 || n > TEXT_CAPACITY) return false;
     TEXT_BYTES.write(plain, 0, "utf16le");
-    const text = TEXT;
     hits.length = 0;
     sentenceStarts.length = 0;
     let state = 0; // premultiplied by narrowWidth
