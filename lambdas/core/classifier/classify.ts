@@ -47,6 +47,8 @@ interface CompiledTerm {
   group: string;
   /** `rules.groups[group]`, so scoring needs no lookup by name per match. */
   groupRules: GroupRules | undefined;
+  /** The group's place in the rules' order of groups; -1 for a currency cue of no group. */
+  groupIndex: number;
   role: GroupRole;
   weight: number;
   actor?: string;
@@ -94,7 +96,7 @@ function compile(rules: Rules): CompiledRules {
   if (cached) return cached;
   const terms: CompiledTerm[] = [];
   const seen = new Map<string, string>();
-  for (const [group, groupRules] of Object.entries(rules.groups)) {
+  for (const [groupIndex, [group, groupRules]] of Object.entries(rules.groups).entries()) {
     groupRules.entries.forEach((entry, entryIndex) => {
       const path = `groups.${group}.entries[${entryIndex}]`;
       for (const written of entry.terms) {
@@ -116,6 +118,7 @@ function compile(rules: Rules): CompiledRules {
             pattern,
             group,
             groupRules,
+            groupIndex,
             role: groupRules.role,
             weight: entry.weight,
             boundaryStart: wordClass(pattern.charCodeAt(0)) === 1,
@@ -141,6 +144,7 @@ function compile(rules: Rules): CompiledRules {
         cue: true,
         group: "",
         groupRules: undefined,
+        groupIndex: -1,
         role: "ignore",
         weight: 0,
         boundaryStart: false,
@@ -333,6 +337,7 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
       stage: rule.stage,
       usd: undefined,
       groupRules: rule.groupRules,
+      groupIndex: rule.groupIndex,
       points: 0,
       ruledOut: false,
       repeat: false,
@@ -357,6 +362,7 @@ function collectEvidence(value: string, field: TextField, compiled: CompiledRule
       stage: undefined,
       usd: amount.usd,
       groupRules: compiled.amountGroupRules,
+      groupIndex: -1,
       points: 0,
       ruledOut: false,
       repeat: false,

@@ -31,6 +31,8 @@ export interface Evidence {
   usd?: number;
   /** The rules of its group (`rules.groups[group]`), looked up when the rules were compiled. */
   groupRules: GroupRules | undefined;
+  /** Its group's place in the rules (`Object.keys(rules.groups)`), or -1 for a stated amount. */
+  groupIndex: number;
   /** Points this match contributes; set by `score`. */
   points: number;
   /** Set by `score`: a negation in its sentence rules this actor out. */
@@ -112,17 +114,6 @@ function byPointsThenPosition(a: Evidence, b: Evidence): number {
   return b.points - a.points || byPosition(a, b);
 }
 
-/** Each group's index in the rules' order, computed once per rules (was Object.keys per article). */
-const groupIndexes = new WeakMap<object, Map<string, number>>();
-function groupIndexOf(groups: Rules["groups"]): Map<string, number> {
-  let index = groupIndexes.get(groups);
-  if (!index) {
-    index = new Map(Object.keys(groups).map((name, i) => [name, i]));
-    groupIndexes.set(groups, index);
-  }
-  return index;
-}
-
 /** Each counted-once kind, and for each role the index of its kind, computed once per rules. */
 interface CountedOnceIndex {
   kinds: string[];
@@ -144,13 +135,26 @@ function countedOnceIndexOf(countedOnce: Rules["scoring"]["countedOnce"]): Count
   return index;
 }
 
+const scratchOrdered: Evidence[] = [];
+
 /** Trims contributions, largest first, so their sum stays within `cap` (absolute value). */
 function applyCap(members: Evidence[], cap: number): void {
   let total = 0;
   for (const e of members) total += Math.abs(e.points);
   if (total <= cap) return;
   let remaining = cap;
-  const ordered = [...members].sort((a, b) => Math.abs(b.points) - Math.abs(a.points));
+  // Largest first, equal ones in their order: an insertion sort of a copy, as sort() would do
+  // (stable) but with no comparator calls; groups are small.
+  const ordered = scratchOrdered;
+  ordered.length = 0;
+  for (const e of members) {
+    let j = ordered.length;
+    while (j > 0 && Math.abs(ordered[j - 1]!.points) < Math.abs(e.points)) {
+      ordered[j] = ordered[j - 1]!;
+      j--;
+    }
+    ordered[j] = e;
+  }
   for (const e of ordered) {
     const allowed = Math.min(Math.abs(e.points), Math.max(0, remaining));
     remaining -= allowed;
@@ -281,7 +285,9 @@ export function score(
   // actor the text rules out ("no evidence of North Korean involvement") does not count, theft
   // words in a background sentence weigh little, and some dampeners spare a sentence about theft.
   const ruledOutCount = markActorsRuledOut(evidence);
-  const byGroup = new Map<string, Evidence[]>();
+  // Members by group index, and the groups in order of first match (an array beats a Map by name).
+  const byGroup: Evidence[][] = [];
+  const groupsSeen: number[] = [];
   const uncounted: Evidence[] = [];
   const spared: Evidence[] = [];
   const actorMembers: Evidence[] = [];
@@ -304,16 +310,20 @@ export function score(
     }
     e.points = e.ruleWeight * fieldWeights[e.fieldIndex]!;
     if (isTheftRole(e.role) && background.has(sentenceKey(e))) e.points *= scoring.backgroundFactor;
-    const members = byGroup.get(e.group);
+    const members = byGroup[e.groupIndex];
     if (members) members.push(e);
-    else byGroup.set(e.group, [e]);
+    else {
+      byGroup[e.groupIndex] = [e];
+      groupsSeen.push(e.groupIndex);
+    }
   }
 
   // 2. Diminishing returns and cap within each group. A supporting term said again (the summary
   // restating the headline) adds no confidence: it counts once, where it weighs most, and its
   // repeats stay members with no points, so they still place actor and theft in a sentence.
   let repeatCount = 0;
-  for (const members of byGroup.values()) {
+  for (const g of groupsSeen) {
+    const members = byGroup[g]!;
     const group = members[0]!.groupRules!;
     if (members.length > 1) {
       sortUnlessSorted(members, byStrengthThenPosition);
@@ -425,10 +435,9 @@ export function score(
 
   const actors: string[] = [];
   if (actorEvidence.length > 0) {
-    const groupOrder = groupIndexOf(groups);
     actorEvidence.sort(
       (a, b) =>
-        (groupOrder.get(a.group) ?? -1) - (groupOrder.get(b.group) ?? -1) ||
+        a.groupIndex - b.groupIndex ||
         b.ruleWeight - a.ruleWeight ||
         byPosition(a, b),
     );
