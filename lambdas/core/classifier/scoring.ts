@@ -333,6 +333,7 @@ export function score(
     else byGroup.set(e.group, [e]);
   }
 
+  // A hedge beside the actor holds its sentence's attribution words at suspected, before they count.
   const hedged = hedgedAttribution(evidence, actorEvidence, groups);
 
   // 2. Diminishing returns and cap within each group. A supporting term said again (the summary
