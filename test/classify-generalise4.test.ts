@@ -39,7 +39,9 @@ describe("other states described as the thief, in every language", () => {
   });
 
   it("does not take a bare government for a state actor", () => {
-    const c = classify({ title: "Hackers vinculados al gobierno robaron fondos de un banco, según la policía" });
+    const c = classify({
+      title: "Hackers vinculados al gobierno robaron fondos de un banco, según la policía",
+    });
     expect(c.actors).not.toContain("Russia");
     expect(c.actors).not.toContain("China");
   });
@@ -90,7 +92,11 @@ describe("Arabic, the seventeenth language", () => {
 describe("negations in other languages and in headlines", () => {
   it.each([
     ["en", "Exchange says $40M hot wallet theft was an insider job, not a state-sponsored attack", ""],
-    ["ko", "거래소서 가상자산 80억원 유출", "경찰은 북한 해킹조직의 소행인지는 아직 확인되지 않았다고 밝혔다."],
+    [
+      "ko",
+      "거래소서 가상자산 80억원 유출",
+      "경찰은 북한 해킹조직의 소행인지는 아직 확인되지 않았다고 밝혔다.",
+    ],
     ["ja", "暗号資産取引所から約30億円が不正流出", "北朝鮮系ハッカー集団の関与は確認されていないという。"],
     ["zh", "交易所被盗约2000万美元", "警方表示，目前没有证据表明朝鲜黑客参与其中。"],
   ])("does not flag a %s theft whose text rules the state out", (_lang, title, summary) => {
