@@ -95,7 +95,7 @@ describe("negations in other languages and in headlines", () => {
     [
       "ko",
       "거래소서 가상자산 80억원 유출",
-      "경찰은 북한 해킹조직의 소행인지는 아직 확인되지 않았다고 밝혔다.",
+      "경찰은 북한 해킹조직과의 연관성은 아직 확인되지 않았다고 밝혔다.",
     ],
     ["ja", "暗号資産取引所から約30億円が不正流出", "北朝鮮系ハッカー集団の関与は確認されていないという。"],
     ["zh", "交易所被盗约2000万美元", "警方表示，目前没有证据表明朝鲜黑客参与其中。"],
@@ -103,6 +103,17 @@ describe("negations in other languages and in headlines", () => {
     const c = classify({ title, summary });
     expect(c.flagged).toBe(false);
     expect(textsIn(c, "negation").length).toBeGreaterThan(0);
+  });
+});
+
+describe("a hedge is not a negation", () => {
+  it("keeps a Korean heist whose attribution is presumed but not yet confirmed", () => {
+    const c = classify({
+      title: "가상자산 거래소서 300억원 탈취",
+      summary: "경찰은 라자루스 소행으로 추정하고 있지만 아직 공식 확인되지 않았다고 밝혔다.",
+    });
+    expect(c.flagged).toBe(true);
+    expect(c.actors).toContain("Lazarus Group");
   });
 });
 
