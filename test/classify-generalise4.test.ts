@@ -78,6 +78,23 @@ describe("Arabic, the seventeenth language", () => {
     expect(findAmounts("غسل 1.5 مليار دولار").map((a) => a.usd)).toEqual([1_500_000_000]);
   });
 
+  it("reads Arabic-Indic digits, keeping offsets into the text", () => {
+    const text = "سرقة ٨٫٥ مليون دولار";
+    const [amount] = findAmounts(text);
+    expect(amount?.usd).toBe(8_500_000);
+    expect(text.slice(amount!.start, amount!.end)).toBe("٨٫٥ مليون دولار");
+  });
+
+  it("flags laundering by a named unit and a heist by North Korean hackers written indefinite", () => {
+    expect(
+      classify({ title: "مجموعة لازاروس تغسل 100 مليون دولار عبر خلاطات العملات المشفرة" }).flagged,
+    ).toBe(true);
+    const c = classify({ title: "قراصنة كوريون شماليون يخترقون منصة تداول ويسرقون ٢٠٠ مليون دولار" });
+    expect(c.flagged).toBe(true);
+    expect(c.actors).toEqual(["DPRK"]);
+    expect(c.amountUsd).toBe(200_000_000);
+  });
+
   it("does not flag a missile story or a negated attribution", () => {
     expect(classify({ title: "كوريا الشمالية تطلق صاروخا باليستيا جديدا" }).flagged).toBe(false);
     const c = classify({

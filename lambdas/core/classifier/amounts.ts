@@ -157,11 +157,24 @@ function scale(unit: string | undefined): number {
   return SCALES[unit.toLowerCase().replace(/\s+/g, " ")] ?? 1;
 }
 
+// Arabic-Indic and Persian digits with the Arabic decimal and thousands marks, read as ASCII: one
+// character for one, so offsets into the plain text stay exact ("٨٫٥ مليون دولار" is 8.5 million).
+const ARABIC_DIGIT = /[\u0660-\u0669\u066b\u066c\u06f0-\u06f9]/;
+const ARABIC_DIGITS = new RegExp(ARABIC_DIGIT.source, "g");
+
+function asciiDigits(char: string): string {
+  const code = char.charCodeAt(0);
+  if (code === 0x066b) return ".";
+  if (code === 0x066c) return ",";
+  return String(code >= 0x06f0 ? code - 0x06f0 : code - 0x0660);
+}
+
 /** Every US-dollar amount stated in `plain`, in order of appearance. */
 export function findAmounts(plain: string): StatedAmount[] {
   const found: StatedAmount[] = [];
+  const text = ARABIC_DIGIT.test(plain) ? plain.replace(ARABIC_DIGITS, asciiDigits) : plain;
   AMOUNT.lastIndex = 0;
-  for (const match of plain.matchAll(AMOUNT)) {
+  for (const match of text.matchAll(AMOUNT)) {
     const g = match.groups ?? {};
     let usd: number;
     if (g.symNum !== undefined) usd = parseNumber(g.symNum) * scale(g.symUnit);
@@ -171,8 +184,9 @@ export function findAmounts(plain: string): StatedAmount[] {
       if (g.cNum2 !== undefined) usd += parseNumber(g.cNum2) * scale(g.cUnit2);
     } else continue;
     if (!Number.isFinite(usd) || usd <= 0) continue;
-    const text = match[0].trimEnd();
-    found.push({ usd: Math.round(usd), start: match.index, end: match.index + text.length, text });
+    const matched = match[0].trimEnd();
+    const end = match.index + matched.length;
+    found.push({ usd: Math.round(usd), start: match.index, end, text: plain.slice(match.index, end) });
   }
   return found;
 }
