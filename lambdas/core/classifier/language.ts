@@ -1,13 +1,13 @@
 /**
  * Which language a text is in, for the classifier's report and for evaluation by language: the
- * script first (Hangul, kana, Han, Cyrillic), then letters one language alone uses, then the
+ * script first (Hangul, kana, Han, Cyrillic, Arabic), then letters one language alone uses, then the
  * language whose common short words occur most. The data is languages.json. Scoring does not
  * depend on it: every language's terms are matched in every text, since headlines mix languages.
  */
 import languagesJson from "./languages.json" with { type: "json" };
 
 interface LanguageData {
-  scripts: { ko: string; ja: string; zh: string; cyrillic: string };
+  scripts: { ko: string; ja: string; zh: string; cyrillic: string; ar: string };
   cyrillicLetters: Record<string, string>;
   latinLetters: Record<string, string>;
   words: Record<string, string[]>;
@@ -75,6 +75,7 @@ const HAN = 1 << 3;
 const CYRILLIC = 1 << 4;
 const LATIN = 1 << 5;
 const NON_ASCII = 1 << 6;
+const ARABIC = 1 << 7;
 
 // The code units of a sample, then of its lower-case form (at most twice as long: "İ" becomes two),
 // copied natively once: V8 reads a typed array held in a module constant with far fewer checks
@@ -109,6 +110,7 @@ function scripts(sample: string): number {
     else if (c >= 0x3040 && c <= 0x30ff) found |= 1 << 2; // KANA
     else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) found |= 1 << 3; // HAN
     else if (c >= 0x0400 && c <= 0x04ff) found |= 1 << 4; // CYRILLIC
+    else if (c >= 0x0600 && c <= 0x06ff) found |= 1 << 7; // ARABIC
     else if (c >= 0xc0 && c <= 0x24f) found |= 1 << 5; // LATIN
   }
   return found;
@@ -121,6 +123,7 @@ export function detectLanguage(text: string): string {
   if (found & HANGUL) return "ko";
   if (found & KANA) return "ja";
   if (found & HAN) return "zh";
+  if (found & ARABIC) return "ar";
   const lower = sample.toLowerCase();
   if (found & CYRILLIC) {
     for (const [lang, letters] of cyrillicLetters) {
