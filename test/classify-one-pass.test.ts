@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildAutomaton, scan } from "../lambdas/core/classifier/automaton.ts";
 import { normalise, normaliseTerm } from "../lambdas/core/classifier/normalise.ts";
-import { scanOneToOne } from "../lambdas/core/classifier/one-pass.ts";
+import { scanOneToOne, TEXT_CAPACITY } from "../lambdas/core/classifier/one-pass.ts";
 import { classify } from "../lambdas/core/classifier/classify.ts";
 import { htmlToText } from "../lambdas/core/text/html-to-text.ts";
 
@@ -59,5 +59,21 @@ describe("one-pass scanner", () => {
       expect(inSummary.map((m) => m.term)).toEqual(expect.arrayContaining(["lazarus group", "hot wallet"]));
       for (const m of inSummary) expect(plain.slice(m.start, m.end)).toBe(m.text);
     }
+  });
+
+  it("hands a field longer than its buffer to the full path, with the same matches", () => {
+    const sentence = "Lazarus Group stole $41 million from a hot wallet. ";
+    const long = sentence.repeat(Math.ceil((TEXT_CAPACITY + 1) / sentence.length)).trimEnd();
+    const short = sentence.repeat(3).trimEnd();
+    expect(long.length).toBeGreaterThan(TEXT_CAPACITY);
+    expect(scanOneToOne(automaton, long, [], [])).toBe(false);
+    expect(scanOneToOne(automaton, short, [], [])).toBe(true);
+    // The full path finds what the one-pass scan finds: the first sentences' matches agree.
+    const firstOf = (content: string) =>
+      classify({ title: "", content }).matched.filter((m) => m.end <= short.length);
+    expect(firstOf(long)).toEqual(firstOf(short));
+    expect(firstOf(short).map((m) => m.term)).toEqual(
+      expect.arrayContaining(["lazarus group", "hot wallet"]),
+    );
   });
 });

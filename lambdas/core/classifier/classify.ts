@@ -10,7 +10,14 @@ import { type Automaton, buildAutomaton, scan } from "./automaton.ts";
 import { normaliseShared, normaliseTerm, SIMPLE_FOLD, sourceEnd, wordClass } from "./normalise.ts";
 import { scanOneToOne } from "./one-pass.ts";
 import defaultRulesJson from "./rules.json" with { type: "json" };
-import { expandTerm, type GroupRole, type GroupRules, type Rules, RulesError, validateRules } from "./rules.ts";
+import {
+  expandTerm,
+  type GroupRole,
+  type GroupRules,
+  type Rules,
+  RulesError,
+  validateRules,
+} from "./rules.ts";
 import { type Evidence, type Explanation, FIELD_ORDER, score } from "./scoring.ts";
 import { htmlToText } from "../text/html-to-text.ts";
 import type { AttributionStage, Classification, TextField } from "../model/types.ts";

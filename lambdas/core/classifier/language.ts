@@ -107,10 +107,14 @@ function scripts(sample: string): number {
     found |= 1 << 6; // NON_ASCII
     if ((c >= 0xac00 && c <= 0xd7af) || (c >= 0x1100 && c <= 0x11ff) || (c >= 0x3130 && c <= 0x318f))
       return 1 << 1; // HANGUL
-    else if (c >= 0x3040 && c <= 0x30ff) found |= 1 << 2; // KANA
-    else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) found |= 1 << 3; // HAN
-    else if (c >= 0x0400 && c <= 0x04ff) found |= 1 << 4; // CYRILLIC
-    else if (c >= 0x0600 && c <= 0x06ff) found |= 1 << 7; // ARABIC
+    else if (c >= 0x3040 && c <= 0x30ff)
+      found |= 1 << 2; // KANA
+    else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf))
+      found |= 1 << 3; // HAN
+    else if (c >= 0x0400 && c <= 0x04ff)
+      found |= 1 << 4; // CYRILLIC
+    else if (c >= 0x0600 && c <= 0x06ff)
+      found |= 1 << 7; // ARABIC
     else if (c >= 0xc0 && c <= 0x24f) found |= 1 << 5; // LATIN
   }
   return found;

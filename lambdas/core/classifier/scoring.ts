@@ -479,10 +479,7 @@ export function score(
   const actors: string[] = [];
   if (actorEvidence.length > 0) {
     actorEvidence.sort(
-      (a, b) =>
-        a.groupIndex - b.groupIndex ||
-        b.ruleWeight - a.ruleWeight ||
-        byPosition(a, b),
+      (a, b) => a.groupIndex - b.groupIndex || b.ruleWeight - a.ruleWeight || byPosition(a, b),
     );
     for (const e of actorEvidence) if (e.actor && !actors.includes(e.actor)) actors.push(e.actor);
   }
