@@ -8,7 +8,7 @@ import { findAmounts } from "./amounts.ts";
 import { detectLanguage, LANGUAGE_SAMPLE } from "./language.ts";
 import { type Automaton, buildAutomaton, scan } from "./automaton.ts";
 import { normaliseShared, normaliseTerm, SIMPLE_FOLD, sourceEnd, wordClass } from "./normalise.ts";
-import { scanOneToOne } from "./one-pass.ts";
+import { type OneToOneScanner, oneToOneScanner } from "./one-pass.ts";
 import defaultRulesJson from "./rules.json" with { type: "json" };
 import {
   expandTerm,
@@ -68,6 +68,8 @@ interface CompiledTerm {
 
 interface CompiledRules {
   automaton: Automaton;
+  /** The one-pass scan with this automaton. */
+  scanOneToOne: OneToOneScanner;
   terms: CompiledTerm[];
   /** Terms from index ruleTermCount on are currency cues only, never evidence. */
   ruleTermCount: number;
@@ -160,8 +162,10 @@ function compile(rules: Rules): CompiledRules {
       });
     }
   }
+  const automaton = buildAutomaton(terms.map((t) => t.pattern));
   const result = {
-    automaton: buildAutomaton(terms.map((t) => t.pattern)),
+    automaton,
+    scanOneToOne: oneToOneScanner(automaton),
     terms,
     ruleTermCount,
     amountGroupRules: Object.hasOwn(rules.groups, "amount") ? rules.groups.amount : undefined,
@@ -211,8 +215,8 @@ interface FieldText {
  * the rest are normalised in full (after htmlToText when they hold markup) and then scanned.
  * Returns undefined for a field with no text.
  */
-function scanField(value: string, automaton: Automaton): FieldText | undefined {
-  if (scanOneToOne(automaton, value, scratchHits, scratchSentences)) {
+function scanField(value: string, compiled: CompiledRules): FieldText | undefined {
+  if (compiled.scanOneToOne(value, scratchHits, scratchSentences)) {
     return {
       plain: value,
       length: value.length,
@@ -230,7 +234,7 @@ function scanField(value: string, automaton: Automaton): FieldText | undefined {
     text = normaliseShared(plain);
   }
   if (plain === "") return undefined;
-  scan(automaton, text.codes, text.length, scratchHits);
+  scan(compiled.automaton, text.codes, text.length, scratchHits);
   return {
     plain,
     length: text.length,
@@ -280,7 +284,7 @@ function sortByStartThenLongest(m: number[], count: number): void {
 
 /** Finds every term and amount in one field; offsets refer to htmlToText(value). */
 function collectEvidence(value: string, field: TextField, compiled: CompiledRules, out: Evidence[]): void {
-  const text = scanField(value, compiled.automaton);
+  const text = scanField(value, compiled);
   if (!text) return;
   const { plain, length, starts } = text;
   const { terms, ruleTermCount } = compiled;

@@ -94,14 +94,16 @@ function slowStep(
   return nextState;
 }
 
-type Scanner = (plain: string, hits: number[], sentenceStarts: number[]) => boolean;
+/** A one-pass scan with one automaton: see `scanOneToOne`. */
+export type OneToOneScanner = (plain: string, hits: number[], sentenceStarts: number[]) => boolean;
 
 /**
- * The scan loop for one automaton, its tables held by the closure. Its inner loop handles the
+ * The scan loop for one automaton, its tables held by the closure (make it once per automaton;
+ * `scanOneToOne` keeps one per automaton for callers that do not). Its inner loop handles the
  * common code unit (known, narrow, no hit, no double space or sentence end) with no call and no
  * push, so V8 keeps it tight; everything else goes through slowStep.
  */
-function makeScanner(automaton: Automaton): Scanner {
+export function oneToOneScanner(automaton: Automaton): OneToOneScanner {
   // Held by the closure, which V8 compiles with these as constants (a module binding it rereads).
   const info = infoTable(automaton.alphabet);
   const { narrowWidth, delta } = automaton;
@@ -138,7 +140,7 @@ function makeScanner(automaton: Automaton): Scanner {
   };
 }
 
-const scanners = new WeakMap<Automaton, Scanner>();
+const scanners = new WeakMap<Automaton, OneToOneScanner>();
 
 /**
  * Scans `plain` as `scan(automaton, normalise(plain))` would, when normalisation is one-to-one.
@@ -155,7 +157,7 @@ export function scanOneToOne(
 ): boolean {
   let scanner = scanners.get(automaton);
   if (!scanner) {
-    scanner = makeScanner(automaton);
+    scanner = oneToOneScanner(automaton);
     scanners.set(automaton, scanner);
   }
   return scanner(plain, hits, sentenceStarts);
