@@ -12,7 +12,7 @@ import { renderJsonFeed, toJsonFeedItem } from "../publish/jsonfeed.ts";
 import { renderRss } from "../publish/rss.ts";
 import type { RenderContext, SiteConfig } from "../publish/view.ts";
 import type { Story } from "../model/types.ts";
-import { createAnswerCache } from "./answer-cache.ts";
+import { createAnswerCache, type RepeatLookup } from "./answer-cache.ts";
 import { readStoryPage } from "./read-page.ts";
 import { cachedStoryReader, pageFreshUntil } from "./cached-reader.ts";
 import { routeIncidents } from "./incidents-route.ts";
@@ -49,7 +49,14 @@ export interface ApiDeps {
   subscriptions?: SubscriptionRoutes;
 }
 
-export type ApiApp = (request: ApiRequest) => Promise<ApiResponse>;
+export interface ApiApp {
+  (request: ApiRequest): Promise<ApiResponse>;
+  /**
+   * With the page cache on: the finished answer to a repeat of a feed request, found from the
+   * request's parts without building an ApiRequest (see answer-cache.ts); undefined = call the app.
+   */
+  repeat?: RepeatLookup;
+}
 
 /** Title and description used when the operator sets none. */
 export const DEFAULT_SITE: ApiSite = {
@@ -222,7 +229,7 @@ export function createApi(options: ApiDeps): ApiApp {
   const answers = options.cacheTtlMs
     ? createAnswerCache(clock ? () => clock().getTime() : Date.now)
     : undefined;
-  return async (request) => {
+  const app: ApiApp = async (request) => {
     const repeated = answers?.get(request);
     if (repeated) return repeated;
     let response: ApiResponse;
@@ -277,4 +284,6 @@ export function createApi(options: ApiDeps): ApiApp {
     if (response.freshUntil !== undefined) answers?.set(request, answer, response.freshUntil);
     return answer;
   };
+  if (answers) app.repeat = answers.lookup;
+  return app;
 }
