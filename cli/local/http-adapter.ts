@@ -55,7 +55,8 @@ const NO_BODY = Buffer.alloc(0);
 /** The request body; a request with neither Content-Length nor Transfer-Encoding has none (RFC 9112 6.3). */
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const { headers } = req;
-  if (headers["transfer-encoding"] === undefined && (headers["content-length"] ?? "0") === "0") return NO_BODY;
+  if (headers["transfer-encoding"] === undefined && (headers["content-length"] ?? "0") === "0")
+    return NO_BODY;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -161,9 +162,7 @@ function toWire(result: APIGatewayProxyStructuredResultV2): WireAnswer {
   if (result.cookies?.length) headers["Set-Cookie"] = result.cookies;
   // 204 and 304 carry no body and no length; a HEAD keeps the length the GET would have had.
   if (status === 204 || status === 304) return { status, headers, body: NO_BODY };
-  const body = result.body
-    ? Buffer.from(result.body, result.isBase64Encoded ? "base64" : "utf8")
-    : NO_BODY;
+  const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? "base64" : "utf8") : NO_BODY;
   headers["Content-Length"] = body.length;
   return { status, headers, body };
 }

@@ -92,7 +92,8 @@ export function createApiGatewayHandler(app: ApiApp): ApiGatewayHandler {
   const repeated = (event: APIGatewayProxyEventV2, repeat: RepeatLookup) => {
     const context = event.requestContext;
     const method = context?.http?.method;
-    if ((method !== "GET" && method !== "HEAD") || event.body !== undefined || !event.headers) return undefined;
+    if ((method !== "GET" && method !== "HEAD") || event.body !== undefined || !event.headers)
+      return undefined;
     const { headers } = event;
     const rawPath = event.rawPath || "/";
     const prefix = stagePrefix(rawPath, context.stage);
@@ -103,7 +104,14 @@ export function createApiGatewayHandler(app: ApiApp): ApiGatewayHandler {
     }
     const path = prefix ? rawPath.slice(prefix.length) || "/" : rawPath;
     const { rawQueryString = "" } = event;
-    return repeat(method, path, rawQueryString, seen.origin, headers["accept-encoding"], headers["if-none-match"]);
+    return repeat(
+      method,
+      path,
+      rawQueryString,
+      seen.origin,
+      headers["accept-encoding"],
+      headers["if-none-match"],
+    );
   };
   return async (event) => {
     const hit = app.repeat && repeated(event, app.repeat);
