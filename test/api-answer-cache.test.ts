@@ -93,3 +93,62 @@ describe("answer cache", () => {
     expect(await get("/")).not.toBe(page);
   });
 });
+
+describe("answer cache variants", () => {
+  it("answers If-None-Match by the variant's ETag: a match (also in a list or weak) is the 304, any other value the 200", async () => {
+    const { get } = setup();
+    const plain = await get("/feed.json");
+    const etag = plain.headers.ETag!;
+    const notModified = await get("/feed.json", { "if-none-match": etag });
+    expect(notModified.status).toBe(304);
+    expect(await get("/feed.json", { "if-none-match": `"other", W/${etag}` })).toBe(notModified);
+    expect(await get("/feed.json", { "if-none-match": '"stale"' })).toBe(plain);
+    const zipped = await get("/feed.json", { "accept-encoding": "gzip" });
+    // The identity ETag does not validate the gzip variant (a strong validator differs per encoding).
+    expect(await get("/feed.json", { "accept-encoding": "gzip", "if-none-match": etag })).toBe(zipped);
+    const zipped304 = await get("/feed.json", {
+      "accept-encoding": "gzip",
+      "if-none-match": zipped.headers.ETag!,
+    });
+    expect(zipped304.status).toBe(304);
+    expect(zipped304.headers.ETag).toBe(zipped.headers.ETag);
+  });
+
+  it("chooses the encoding as finalize does, whatever the Accept-Encoding spelling", async () => {
+    const { get } = setup();
+    const zipped = await get("/feed.json", { "accept-encoding": "gzip" });
+    expect(await get("/feed.json", { "accept-encoding": "br, gzip;q=0.5" })).toBe(zipped);
+    const refused = await get("/feed.json", { "accept-encoding": "br, gzip;q=0" });
+    expect(refused.headers["Content-Encoding"]).toBeUndefined();
+    expect(await get("/feed.json", { "accept-encoding": "identity" })).toBe(refused);
+    expect(await get("/feed.json", { "accept-encoding": "*" })).toBe(zipped);
+  });
+
+  it("keeps pages apart by query and origin", async () => {
+    const { api } = setupApi();
+    const request = (rawQuery: string, origin: string) =>
+      api({ method: "GET", path: "/feed.json", rawQuery, headers: {}, origin });
+    const a = await request("limit=1", "https://a.example");
+    expect(await request("limit=1", "https://a.example")).toBe(a);
+    const b = await request("limit=1", "https://b.example");
+    expect(b).not.toBe(a);
+    expect(b.body).toContain("https://b.example/feed.json");
+    expect(await request("limit=2", "https://a.example")).not.toBe(a);
+  });
+});
+
+function setupApi() {
+  const api = createApi({
+    reader: {
+      listFlaggedStories: async (query) => ({
+        stories: Array.from({ length: query.limit }, (_, i) => makeStory({ id: `s${i}` })),
+        nextCursor: null,
+      }),
+      getStory: async () => null,
+    },
+    site: { title: "t", description: "d" },
+    log: silent,
+    cacheTtlMs: 5_000,
+  });
+  return { api };
+}
