@@ -35,7 +35,7 @@ const event = (
     },
     isBase64Encoded: false,
     ...(over.body !== undefined ? { body: over.body } : {}),
-  }) as APIGatewayProxyEventV2;
+  }) as unknown as APIGatewayProxyEventV2;
 
 const cached = () =>
   createApiGatewayHandler(
