@@ -152,3 +152,41 @@ function setupApi() {
   });
   return { api };
 }
+
+describe("answer cache during a page refresh", () => {
+  it("repeats the expired page's answers while its replacement is read, as the page cache serves that page, then the new page's", async () => {
+    let now = 0;
+    let reads = 0;
+    let release = () => {};
+    const reader: StoryReader = {
+      async listFlaggedStories() {
+        reads++;
+        const read = reads;
+        if (read === 2) await new Promise<void>((resolve) => (release = resolve));
+        return { stories: [makeStory({ id: `s${read}`, title: `Story read ${read}` })], nextCursor: null };
+      },
+      getStory: async () => null,
+    };
+    const api = createApi({
+      reader,
+      site: { title: "t", description: "d" },
+      log: silent,
+      cacheTtlMs: 5_000,
+      clock: () => new Date(now),
+    });
+    const get = () =>
+      api({ method: "GET", path: "/feed.xml", rawQuery: "", headers: {}, origin: "https://f.example" });
+    const first = await get();
+    now = 6_000;
+    const refreshing = get(); // reaches the store: read 2, held
+    await Promise.resolve();
+    expect(reads).toBe(2);
+    expect(await get()).toBe(first);
+    expect(await get()).toBe(first);
+    release();
+    const fresh = await refreshing;
+    expect(fresh.body).toContain("Story read 2");
+    expect(await get()).toBe(fresh);
+    expect(reads).toBe(2);
+  });
+});

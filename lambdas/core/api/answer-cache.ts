@@ -8,11 +8,15 @@
  *
  * The lookup allocates nothing: the page is found by its path, query and origin strings in
  * nested maps (no key is built), Accept-Encoding is compared with the last value seen before it
- * is parsed again, and If-None-Match with the variant's ETag before the list is parsed. An
- * answer is kept only until the page it shows stops being fresh (never longer than the page
- * cache would have served that page), and only answers built from a fresh cached page are kept
- * (see ApiResponse.freshUntil); errors never are.
+ * is parsed again, and If-None-Match with the variant's ETag before the list is parsed. Answers
+ * are repeated exactly while the page cache would hand out the page they show (see
+ * pageStillServed): while it is fresh, and after expiry while its replacement is being read, when
+ * the page cache hands the expired page to everyone but the reader; so a refresh sends no more
+ * requests down the whole way than it sends to the store. Only answers built from a cached page
+ * are kept (see ApiResponse.cachedPage); errors never are.
  */
+import type { StoryPage } from "../model/ports.ts";
+import { pageFreshUntil, pageStillServed } from "./cached-reader.ts";
 import type { ApiRequest, ApiResponse } from "./http.ts";
 import { acceptsGzip, matchesIfNoneMatch } from "./respond.ts";
 
@@ -44,8 +48,8 @@ export interface AnswerCache {
   get(request: ApiRequest): ApiResponse | undefined;
   /** The same lookup, from the request's parts (the Lambda adapter's path, with no ApiRequest built). */
   lookup: RepeatLookup;
-  /** Keeps `answer` for repeats of `request` until `freshUntil` (epoch ms). */
-  set(request: ApiRequest, answer: ApiResponse, freshUntil: number): void;
+  /** Keeps `answer`, built from the page cache's `page`, for repeats of `request` while that page is served. */
+  set(request: ApiRequest, answer: ApiResponse, page: StoryPage): void;
 }
 
 /**
@@ -53,6 +57,8 @@ export interface AnswerCache {
  * side by side and share the ETag the 304 is decided on.
  */
 interface PageAnswers {
+  page: StoryPage;
+  /** The page's expiry: until then no need to ask the page cache whether it still serves the page. */
   freshUntil: number;
   slots: (ApiResponse | undefined)[];
 }
@@ -89,11 +95,8 @@ export function createAnswerCache(now: () => number): AnswerCache {
     const page = find(path, rawQuery, origin);
     if (!page) return undefined;
     if (page.freshUntil <= now()) {
-      pages
-        .get(path)
-        ?.get(rawQuery)
-        ?.delete(origin ?? "");
-      return undefined;
+      // Expired: repeated only while the page cache still hands this page out (a refresh in flight).
+      if (!pageStillServed(page.page, now())) return undefined;
     }
     const base = slotBase(method, gzipFor(acceptEncoding));
     const full = page.slots[base];
@@ -114,21 +117,23 @@ export function createAnswerCache(now: () => number): AnswerCache {
         request.headers["accept-encoding"],
         request.headers["if-none-match"],
       ),
-    set(request, answer, freshUntil) {
+    set(request, answer, shown) {
       const { method, path, rawQuery } = request;
       if (method !== "GET" && method !== "HEAD") return;
       if (!REPEATABLE_PATHS.has(path) || (answer.status !== 200 && answer.status !== 304)) return;
       const origin = request.origin ?? "";
-      if (rawQuery.length + origin.length > MAX_KEY_LENGTH || freshUntil <= now()) return;
+      const freshUntil = pageFreshUntil(shown);
+      if (rawQuery.length + origin.length > MAX_KEY_LENGTH || freshUntil === undefined) return;
+      if (!pageStillServed(shown, now())) return;
       let page = find(path, rawQuery, origin);
       // A late answer from an older page never replaces a newer page's answers.
-      if (page && page.freshUntil > freshUntil) return;
-      if (!page || page.freshUntil < freshUntil) {
+      if (page && page.page !== shown && page.freshUntil > freshUntil) return;
+      if (!page || page.page !== shown) {
         if (++added > MAX_PAGES) {
           pages = new Map();
           added = 1;
         }
-        page = { freshUntil, slots: [] };
+        page = { page: shown, freshUntil, slots: [] };
         let byQuery = pages.get(path);
         if (!byQuery) pages.set(path, (byQuery = new Map()));
         let byOrigin = byQuery.get(rawQuery);

@@ -83,8 +83,8 @@ interface Rendered {
   etag: string;
   /** The body's compressed forms, made on first demand and cached with the rendering. */
   encoded: EncodedBodies;
-  /** Until when the page it shows is the page cache's fresh answer (absent without the cache). */
-  freshUntil?: number;
+  /** The page it shows, when that came from the page cache (absent without the cache). */
+  cachedPage?: StoryPage;
 }
 
 /**
@@ -110,7 +110,8 @@ async function renderPage(
   const key = JSON.stringify([format, site.baseUrl, query, minute]);
   let renderings = renderedByPage.get(page);
   const done = renderings?.get(key);
-  if (done) return { ...done, freshUntil: pageFreshUntil(page) };
+  const cachedPage = pageFreshUntil(page) === undefined ? undefined : page;
+  if (done) return { ...done, cachedPage };
   const health = format === "html" ? await readHealth(deps) : undefined;
   const body = render(page.stories, { site, query, nextCursor: page.nextCursor, health });
   const rendered: Rendered = { body, etag: etagOf(body), encoded: {} };
@@ -120,7 +121,7 @@ async function renderPage(
   }
   // Bounded: one page object sees few distinct origins and formats, but Host headers vary.
   if (renderings.size < 16) renderings.set(key, rendered);
-  return { ...rendered, freshUntil: pageFreshUntil(page) };
+  return { ...rendered, cachedPage };
 }
 
 const now = (deps: ApiDeps) => (deps.clock ?? (() => new Date()))();
@@ -158,12 +159,12 @@ async function route(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
 async function routeToDocument(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
   const { path } = request;
   if (path === "/feed.json") {
-    const { body, etag, encoded, freshUntil } = await renderPage(deps, request, "json", renderJsonFeed);
-    return { ...document("application/feed+json; charset=utf-8", body), etag, encoded, freshUntil };
+    const { body, etag, encoded, cachedPage } = await renderPage(deps, request, "json", renderJsonFeed);
+    return { ...document("application/feed+json; charset=utf-8", body), etag, encoded, cachedPage };
   }
   if (path === "/feed.xml") {
-    const { body, etag, encoded, freshUntil } = await renderPage(deps, request, "rss", renderRss);
-    return { ...document("application/rss+xml; charset=utf-8", body), etag, encoded, freshUntil };
+    const { body, etag, encoded, cachedPage } = await renderPage(deps, request, "rss", renderRss);
+    return { ...document("application/rss+xml; charset=utf-8", body), etag, encoded, cachedPage };
   }
   if (path === "/" || path === "/index.html") {
     const { body, etag, encoded } = await renderPage(deps, request, "html", renderHtml);
@@ -281,7 +282,7 @@ export function createApi(options: ApiDeps): ApiApp {
       }
     }
     const answer = finalize(request, response);
-    if (response.freshUntil !== undefined) answers?.set(request, answer, response.freshUntil);
+    if (response.cachedPage) answers?.set(request, answer, response.cachedPage);
     return answer;
   };
   if (answers) app.repeat = answers.lookup;
