@@ -11,8 +11,9 @@
  * holding unescaped child elements yields its whole inner markup rather than the text between
  * them, which lost words.
  */
-import { QuoteType, Tokenizer } from "htmlparser2";
+import { QuoteType, Tokenizer, type TokenizerCallbacks } from "htmlparser2";
 import { decodeEntities, EntityError } from "./xml-entities.ts";
+import { scanXml } from "./xml-scanner.ts";
 
 /** One element's content as normalisation sees it. */
 export interface XmlValue {
@@ -144,8 +145,26 @@ interface Capture {
   into: "field" | "link" | "category" | "subject" | "authorName" | "channel" | "channelLink";
 }
 
-/** Reads a feed document in one pass. Throws XmlSyntaxError when it is not well-formed. */
-export function readFeedXml(xml: string): XmlFeed {
+/**
+ * Reads a feed document in one pass. Throws XmlSyntaxError when it is not well-formed.
+ *
+ * The hand scanner (xml-scanner.ts) reads it first; when it leaves the document to htmlparser2's
+ * tokenizer, or the document turns out not to be well-formed, the tokenizer reads it again from the
+ * start, so what is read, and every error and its offset, are always the tokenizer's. `reader`
+ * "tokenizer" skips the scanner (the tests compare the two).
+ */
+export function readFeedXml(xml: string, reader: "scanner" | "tokenizer" = "scanner"): XmlFeed {
+  if (reader === "scanner") {
+    try {
+      return readWith(xml, true);
+    } catch {
+      // Left to the tokenizer, or broken: the tokenizer's reading decides.
+    }
+  }
+  return readWith(xml, false);
+}
+
+function readWith(xml: string, scanner: boolean): XmlFeed {
   const feed: XmlFeed = {
     root: "",
     rootAttrs: {},
@@ -350,94 +369,99 @@ export function readFeedXml(xml: string): XmlFeed {
     }
   };
 
-  const tokenizer = new FeedTokenizer(
-    { xmlMode: true, decodeEntities: false },
-    {
-      onopentagname(start, end) {
-        tagName = xml.slice(start, end);
-        if (!validNames.has(tagName)) {
-          if (!NAME.test(tagName)) fail("Invalid character in tag name", start + firstBadNameChar(tagName));
-          if (validNames.size < 1000) validNames.add(tagName);
-        }
-        tagAttrs = undefined;
-        wantedAttrs = ATTRIBUTES_OF.get(tagName);
-      },
-      onattribname(start, end) {
-        attrName = xml.slice(start, end);
-        attrStart = -1;
-        if (!validNames.has(attrName)) {
-          if (!NAME.test(attrName)) fail("Invalid attribute name", start + firstBadNameChar(attrName));
-          if (validNames.size < 1000) validNames.add(attrName);
-        }
-      },
-      onattribdata(start, end) {
-        if (attrStart === -1) attrStart = start;
-        attrEnd = end;
-      },
-      onattribentity() {},
-      onattribend(quote, end) {
-        if (quote === QuoteType.NoValue) fail("Attribute without value", end);
-        if (quote === QuoteType.Unquoted) fail("Unquoted attribute value", end);
-        const start = attrStart === -1 ? end : attrStart;
-        const stop = attrStart === -1 ? end : attrEnd;
-        const wanted =
-          stack.length === 0 ||
-          wantedAttrs?.includes(attrName) === true ||
-          (attrName === "rdf:about" && tagName === itemName);
-        const value = decoded(start, stop, wanted);
-        // No prototype: an attribute named "__proto__" is just an attribute.
-        if (wanted) (tagAttrs ??= Object.create(null) as Record<string, string>)[attrName] = value;
-      },
-      onopentagend(end) {
-        openElement(end, false);
-      },
-      onselfclosingtag(end) {
-        openElement(end, true);
-      },
-      onclosetag(start, end) {
-        const open = stack[stack.length - 1];
-        // Compared in place: no string per end tag.
-        if (open === undefined || end - start !== open.length || !xml.startsWith(open, start)) {
-          const name = xml.slice(start, end);
-          fail(stack.includes(name) ? "Unexpected close tag" : `Unmatched closing tag: ${name}`, end);
-        }
-        closeElement(xml.lastIndexOf("</", start));
-      },
-      ontext(start, end) {
-        if (stack.length === 0) {
-          if (isBlank(xml.slice(start, end))) return;
-          // The "]>" that ends a DOCTYPE's internal subset arrives as text.
-          if (sawInternalSubset && !feed.root && /^\s*\]\s*>?\s*$/.test(xml.slice(start, end))) return;
-          fail(closedRoot ? "Text data outside of root node." : "Non-whitespace before first tag.", start);
-        }
-        const c = captures[captures.length - 1];
-        if (c && c.depth === stack.length && c.text.length < c.cap) {
-          c.text += decoded(start, end, true, c.cap - c.text.length);
-          if (c.text.length > c.cap) c.text = c.text.slice(0, c.cap);
-        } else {
-          decoded(start, end, false);
-        }
-      },
-      ontextentity() {},
-      oncdata(start, end, endOffset) {
-        const c = captures[captures.length - 1];
-        if (c && c.depth === stack.length) {
-          if (c.text.length < c.cap)
-            c.text += xml.slice(start, Math.min(end - endOffset, start + c.cap - c.text.length));
-          c.sawCdata = true;
-        }
-      },
-      oncomment() {},
-      ondeclaration(start, end) {
-        if (/^!?DOCTYPE\b[^[>]*\[/i.test(xml.slice(start, Math.min(end, start + 2000))))
-          sawInternalSubset = true;
-      },
-      onprocessinginstruction() {},
-      onend() {},
+  const callbacks: TokenizerCallbacks = {
+    onopentagname(start, end) {
+      tagName = xml.slice(start, end);
+      if (!validNames.has(tagName)) {
+        if (!NAME.test(tagName)) fail("Invalid character in tag name", start + firstBadNameChar(tagName));
+        if (validNames.size < 1000) validNames.add(tagName);
+      }
+      tagAttrs = undefined;
+      wantedAttrs = ATTRIBUTES_OF.get(tagName);
     },
-  );
-  tokenizer.write(xml);
-  tokenizer.end();
+    onattribname(start, end) {
+      attrName = xml.slice(start, end);
+      attrStart = -1;
+      if (!validNames.has(attrName)) {
+        if (!NAME.test(attrName)) fail("Invalid attribute name", start + firstBadNameChar(attrName));
+        if (validNames.size < 1000) validNames.add(attrName);
+      }
+    },
+    onattribdata(start, end) {
+      if (attrStart === -1) attrStart = start;
+      attrEnd = end;
+    },
+    onattribentity() {},
+    onattribend(quote, end) {
+      if (quote === QuoteType.NoValue) fail("Attribute without value", end);
+      if (quote === QuoteType.Unquoted) fail("Unquoted attribute value", end);
+      const start = attrStart === -1 ? end : attrStart;
+      const stop = attrStart === -1 ? end : attrEnd;
+      const wanted =
+        stack.length === 0 ||
+        wantedAttrs?.includes(attrName) === true ||
+        (attrName === "rdf:about" && tagName === itemName);
+      const value = decoded(start, stop, wanted);
+      // No prototype: an attribute named "__proto__" is just an attribute.
+      if (wanted) (tagAttrs ??= Object.create(null) as Record<string, string>)[attrName] = value;
+    },
+    onopentagend(end) {
+      openElement(end, false);
+    },
+    onselfclosingtag(end) {
+      openElement(end, true);
+    },
+    onclosetag(start, end) {
+      const open = stack[stack.length - 1];
+      // Compared in place: no string per end tag.
+      if (open === undefined || end - start !== open.length || !xml.startsWith(open, start)) {
+        const name = xml.slice(start, end);
+        fail(stack.includes(name) ? "Unexpected close tag" : `Unmatched closing tag: ${name}`, end);
+      }
+      closeElement(xml.lastIndexOf("</", start));
+    },
+    ontext(start, end) {
+      if (stack.length === 0) {
+        if (isBlank(xml.slice(start, end))) return;
+        // The "]>" that ends a DOCTYPE's internal subset arrives as text.
+        if (sawInternalSubset && !feed.root && /^\s*\]\s*>?\s*$/.test(xml.slice(start, end))) return;
+        fail(closedRoot ? "Text data outside of root node." : "Non-whitespace before first tag.", start);
+      }
+      const c = captures[captures.length - 1];
+      if (c && c.depth === stack.length && c.text.length < c.cap) {
+        c.text += decoded(start, end, true, c.cap - c.text.length);
+        if (c.text.length > c.cap) c.text = c.text.slice(0, c.cap);
+      } else {
+        decoded(start, end, false);
+      }
+    },
+    ontextentity() {},
+    oncdata(start, end, endOffset) {
+      const c = captures[captures.length - 1];
+      if (c && c.depth === stack.length) {
+        if (c.text.length < c.cap)
+          c.text += xml.slice(start, Math.min(end - endOffset, start + c.cap - c.text.length));
+        c.sawCdata = true;
+      }
+    },
+    oncomment() {},
+    ondeclaration(start, end) {
+      if (/^!?DOCTYPE\b[^[>]*\[/i.test(xml.slice(start, Math.min(end, start + 2000))))
+        sawInternalSubset = true;
+    },
+    onprocessinginstruction() {},
+    onend() {},
+  };
+  if (scanner) {
+    scanXml(xml, callbacks);
+  } else {
+    const tokenizer = new FeedTokenizer(
+      { xmlMode: true, decodeEntities: false },
+      callbacks as TokenizerCallbacks,
+    );
+    tokenizer.write(xml);
+    tokenizer.end();
+  }
   if (stack.length > 0 || !feed.root) fail("Unclosed root tag", xml.length - 1);
   return feed;
 }
