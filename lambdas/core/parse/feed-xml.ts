@@ -176,7 +176,7 @@ function readWith(xml: string, scanner: boolean): XmlFeed {
   };
   const stack: string[] = [];
   // Tag and attribute names already checked against NAME: a document repeats a few dozen names.
-  const validNames = new Set<string>();
+  const validNames = new NameTable();
   let closedRoot = false;
   let sawInternalSubset = false;
   let nextAmp = -1;
@@ -371,20 +371,26 @@ function readWith(xml: string, scanner: boolean): XmlFeed {
 
   const callbacks: TokenizerCallbacks = {
     onopentagname(start, end) {
-      tagName = xml.slice(start, end);
-      if (!validNames.has(tagName)) {
+      const known = validNames.find(xml, start, end);
+      if (known === undefined) {
+        tagName = xml.slice(start, end);
         if (!NAME.test(tagName)) fail("Invalid character in tag name", start + firstBadNameChar(tagName));
-        if (validNames.size < 1000) validNames.add(tagName);
+        validNames.add(tagName);
+      } else {
+        tagName = known;
       }
       tagAttrs = undefined;
       wantedAttrs = ATTRIBUTES_OF.get(tagName);
     },
     onattribname(start, end) {
-      attrName = xml.slice(start, end);
       attrStart = -1;
-      if (!validNames.has(attrName)) {
+      const known = validNames.find(xml, start, end);
+      if (known === undefined) {
+        attrName = xml.slice(start, end);
         if (!NAME.test(attrName)) fail("Invalid attribute name", start + firstBadNameChar(attrName));
-        if (validNames.size < 1000) validNames.add(attrName);
+        validNames.add(attrName);
+      } else {
+        attrName = known;
       }
     },
     onattribdata(start, end) {
@@ -464,6 +470,33 @@ function readWith(xml: string, scanner: boolean): XmlFeed {
   }
   if (stack.length > 0 || !feed.root) fail("Unclosed root tag", xml.length - 1);
   return feed;
+}
+
+/**
+ * Names already checked, found by their characters in the document without slicing them: a
+ * document repeats a few dozen tag and attribute names thousands of times. A small hash table
+ * whose slots are simply overwritten on collision, so hostile input cannot grow it.
+ */
+class NameTable {
+  private readonly slots: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
+
+  private static hash(text: string, start: number, end: number): number {
+    let h = end - start;
+    for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+    return h & 255;
+  }
+
+  /** The name written at xml[start, end), if it is in the table. */
+  find(xml: string, start: number, end: number): string | undefined {
+    const name = this.slots[NameTable.hash(xml, start, end)];
+    return name !== undefined && name.length === end - start && xml.startsWith(name, start)
+      ? name
+      : undefined;
+  }
+
+  add(name: string): void {
+    this.slots[NameTable.hash(name, 0, name.length)] = name;
+  }
 }
 
 /** Index of the first character that cannot be in an XML name (the whole name is bad: 0). */

@@ -94,9 +94,21 @@ class LineBuilder {
     return this.length - this.pairs >= this.limit;
   }
 
-  /** The text built (once, at the end). */
-  text(): string {
-    const n = this.length;
+  /**
+   * `capText(this.text(), max)` (once, at the end), without counting code points where the text
+   * has no surrogate pair (code units are then code points): text of at most `max` units is kept
+   * whole, and of longer text only the units `truncate` looks at are read out (it cuts after
+   * `max - 1` code points and looks GRAPHEME_WINDOW units past the cut).
+   */
+  capped(max: number): string {
+    if (this.pairs > 0) return capText(this.text(), max);
+    if (this.length <= max) return this.text();
+    return capText(this.text(max + GRAPHEME_WINDOW), max);
+  }
+
+  /** The text built, or its first `units` code units (once, at the end). */
+  text(units = this.length): string {
+    const n = Math.min(units, this.length);
     const text = LITTLE_ENDIAN
       ? Buffer.from(scratch.buffer, 0, n * 2).toString("ucs2")
       : fromCharCodes(scratch.subarray(0, n));
@@ -240,13 +252,17 @@ export function htmlToText(input: string): string {
 export function htmlToCappedText(input: string, max: number): string {
   if (!input) return "";
   if (isClean(input, true)) return capText(input, max);
-  return capText(convert(input, max + CAP_LOOKAHEAD), max);
+  return read(input, max + CAP_LOOKAHEAD).capped(max);
 }
 
 // truncate.ts's grapheme window, and one more for the ellipsis.
 const CAP_LOOKAHEAD = GRAPHEME_WINDOW + 1;
 
 function convert(input: string, limit: number, scanner = true): string {
+  return read(input, limit, scanner).text();
+}
+
+function read(input: string, limit: number, scanner = true): LineBuilder {
   let line = new LineBuilder(limit);
   if (input.indexOf("<") === -1 && input.indexOf("&") === -1) {
     line.append(input, 0, input.length);
@@ -254,7 +270,7 @@ function convert(input: string, limit: number, scanner = true): string {
     line = new LineBuilder(limit); // what the scanner wrote before giving up is dropped
     markupToText(input, line);
   }
-  return line.text();
+  return line;
 }
 
 /** The hand scanner (simple-markup.ts) on plain markup; false when the tokenizer must read it. */

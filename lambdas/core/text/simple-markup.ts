@@ -43,9 +43,18 @@ const isNameChar = (c: number) => isAlpha(c) || (c >= 0x30 && c <= 0x39) || c ==
 export function simpleMarkupToText(markup: string, line: TextSink, elements: HtmlElements): boolean {
   const n = markup.length;
   let text = 0; // start of the text not yet written
+  // The next "<" and "&" at or after i (n when there is none): plain text between them is skipped
+  // natively rather than character by character. Only "<" and "&" write text, so `full` changes
+  // only there.
+  let nextLt = -1;
+  let nextAmp = -1;
   let i = 0;
   while (i < n) {
     if (line.full) return true;
+    if (nextLt < i) nextLt = indexOrEnd(markup, "<", i);
+    if (nextAmp < i) nextAmp = indexOrEnd(markup, "&", i);
+    i = nextLt < nextAmp ? nextLt : nextAmp;
+    if (i >= n) break;
     const c = markup.charCodeAt(i);
     if (c === 0x26) {
       // "&"; one before anything but a letter, digit or "#" starts no reference (no name begins so)
@@ -84,12 +93,15 @@ export function simpleMarkupToText(markup: string, line: TextSink, elements: Htm
       const end = next === 0x2f ? endTag(markup, i, elements) : startTag(markup, i, elements);
       if (end === -1) return false;
       i = text = end;
-    } else {
-      i++;
     }
   }
   if (n > text && elements.skipDepth === 0) line.append(markup, text, n);
   return true;
+}
+
+function indexOrEnd(text: string, character: string, from: number): number {
+  const at = text.indexOf(character, from);
+  return at === -1 ? text.length : at;
 }
 
 /** The value of a numeric reference's digits markup[from, semicolon), or null (give up). */
