@@ -121,6 +121,24 @@ const HTML_INTEGRATION = new Set([
   "title",
 ]);
 
+// What each named element is, as bits: one lookup per tag rather than one per table.
+const IS_VOID = 1;
+const IS_FOREIGN = 2;
+const IS_INTEGRATION = 4;
+const IS_SKIPPED = 8;
+const IS_BLOCK = 16;
+const KIND = new Map<string, number>();
+for (const [names, bit] of [
+  [VOID, IS_VOID],
+  [FOREIGN, IS_FOREIGN],
+  [HTML_INTEGRATION, IS_INTEGRATION],
+  [SKIPPED, IS_SKIPPED],
+  [BLOCKS, IS_BLOCK],
+] as const) {
+  for (const name of names) KIND.set(name, (KIND.get(name) ?? 0) | bit);
+}
+const kindOf = (name: string): number => KIND.get(name) ?? 0;
+
 /** The open elements of one HTML fragment, fed the tokenizer's tags (names lower-cased). */
 export class HtmlElements {
   /** Depth inside elements whose text is dropped (script, style...). */
@@ -143,17 +161,18 @@ export class HtmlElements {
         this.closed(this.stack.pop()!);
       }
     }
-    if (!VOID.has(name)) {
+    const kind = kindOf(name);
+    if ((kind & IS_VOID) === 0) {
       this.stack.push(name);
-      if (FOREIGN.has(name)) this.foreign.push(true);
-      else if (HTML_INTEGRATION.has(name)) this.foreign.push(false);
+      if (kind & IS_FOREIGN) this.foreign.push(true);
+      else if (kind & IS_INTEGRATION) this.foreign.push(false);
     }
     this.opened(name);
   }
 
   /** The start tag ended with ">". */
   endOpenTag(): void {
-    if (VOID.has(this.tagName)) this.closed(this.tagName);
+    if (kindOf(this.tagName) & IS_VOID) this.closed(this.tagName);
     this.tagName = "";
   }
 
@@ -166,8 +185,9 @@ export class HtmlElements {
   /** An end tag. */
   close(name: string): void {
     // As the Parser does, even for an end tag that closes nothing.
-    if (FOREIGN.has(name) || HTML_INTEGRATION.has(name)) this.foreign.pop();
-    if (!VOID.has(name)) {
+    const kind = kindOf(name);
+    if (kind & (IS_FOREIGN | IS_INTEGRATION)) this.foreign.pop();
+    if ((kind & IS_VOID) === 0) {
       const at = this.stack.lastIndexOf(name);
       if (at !== -1) {
         while (this.stack.length > at) this.closed(this.stack.pop()!);
@@ -191,12 +211,14 @@ export class HtmlElements {
   }
 
   private opened(name: string): void {
-    if (SKIPPED.has(name)) this.skipDepth++;
-    else if (BLOCKS.has(name)) this.onBlockEdge.space();
+    const kind = kindOf(name);
+    if (kind & IS_SKIPPED) this.skipDepth++;
+    else if (kind & IS_BLOCK) this.onBlockEdge.space();
   }
 
   private closed(name: string): void {
-    if (SKIPPED.has(name)) this.skipDepth = Math.max(0, this.skipDepth - 1);
-    else if (BLOCKS.has(name)) this.onBlockEdge.space();
+    const kind = kindOf(name);
+    if (kind & IS_SKIPPED) this.skipDepth = Math.max(0, this.skipDepth - 1);
+    else if (kind & IS_BLOCK) this.onBlockEdge.space();
   }
 }

@@ -74,6 +74,11 @@ const SCRATCH_KEPT = 1 << 20;
 // Plain runs longer than this are copied with Buffer#write, which is faster from about here.
 const NATIVE_COPY = 24;
 
+// Printable ASCII with single spaces inside, found by the regex engine several times faster than
+// a char-code loop. "&" and "<" (rare in text) are left out, so that a run in a piece of markup's
+// text stops at the next tag rather than reading on through it; they make runs of their own.
+const PRINTABLE_RUN = /[\x21-\x25\x27-\x3b\x3d-\x7e]+(?: [\x21-\x25\x27-\x3b\x3d-\x7e]+)*/y;
+
 /**
  * Builds `oneLine(pieces.join(""))` piece by piece: controls and whitespace runs become one space
  * (none at either end), lone surrogates, U+FFFE/U+FFFF, bidi and zero-width characters are dropped.
@@ -154,20 +159,14 @@ class LineBuilder {
     for (; i < end; i++) {
       const c = source.charCodeAt(i);
       if (c > 0x20 && c < 0x7f) {
-        // A run of printable ASCII with single spaces inside is kept as it is: found with one
-        // comparison per character, and copied natively when long.
-        let j = i + 1;
-        while (j < end) {
-          const d = source.charCodeAt(j);
-          if (d > 0x20 && d < 0x7f) j++;
-          else if (
-            d === 0x20 &&
-            j + 1 < end &&
-            source.charCodeAt(j + 1) > 0x20 &&
-            source.charCodeAt(j + 1) < 0x7f
-          )
-            j += 2;
-          else break;
+        // A run of printable ASCII with single spaces inside is kept as it is: found natively
+        // (PRINTABLE_RUN), and copied natively when long.
+        PRINTABLE_RUN.lastIndex = i;
+        let j = PRINTABLE_RUN.test(source) ? PRINTABLE_RUN.lastIndex : i + 1;
+        if (j > end) {
+          // The run goes on past this piece: it ends here, and a space it ends with is pending.
+          j = end;
+          if (source.charCodeAt(j - 1) === 0x20) j--;
         }
         if (space) {
           if (n > 0) out[n++] = 0x20;

@@ -104,6 +104,29 @@ function indexOrEnd(text: string, character: string, from: number): number {
   return at === -1 ? text.length : at;
 }
 
+// Lower-cased tag names seen, found by their characters without slicing or lower-casing them: a
+// fragment repeats a few names many times. Slots are overwritten on collision (bounded).
+const NAME_SLOTS: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
+
+/**
+ * markup[start, end) lower-cased, a tag name of letters, digits, "-" and ":" (for those, OR-ing
+ * 0x20 lower-cases letters and changes nothing else).
+ */
+function lowerName(markup: string, start: number, end: number): string {
+  let h = end - start;
+  for (let k = start; k < end; k++) h = (Math.imul(h, 31) + (markup.charCodeAt(k) | 0x20)) | 0;
+  const slot = h & 255;
+  const known = NAME_SLOTS[slot];
+  if (known !== undefined && known.length === end - start) {
+    let k = start;
+    while (k < end && (markup.charCodeAt(k) | 0x20) === known.charCodeAt(k - start)) k++;
+    if (k === end) return known;
+  }
+  const name = markup.slice(start, end).toLowerCase();
+  NAME_SLOTS[slot] = name;
+  return name;
+}
+
 /** The value of a numeric reference's digits markup[from, semicolon), or null (give up). */
 function numericValue(markup: string, from: number, semicolon: number): string | null {
   const hex = (markup.charCodeAt(from) | 0x20) === 0x78;
@@ -130,7 +153,7 @@ function endTag(markup: string, at: number, elements: HtmlElements): number {
   const nameEnd = i;
   while (isSpace(markup.charCodeAt(i))) i++;
   if (markup.charCodeAt(i) !== 0x3e) return -1;
-  elements.close(markup.slice(at + 2, nameEnd).toLowerCase());
+  elements.close(lowerName(markup, at + 2, nameEnd));
   return i + 1;
 }
 
@@ -145,7 +168,7 @@ function startTag(markup: string, at: number, elements: HtmlElements): number {
   const nameEnd = i;
   const after = markup.charCodeAt(i);
   if (!(isSpace(after) || after === 0x3e || after === 0x2f)) return -1;
-  const name = markup.slice(at + 1, nameEnd).toLowerCase();
+  const name = lowerName(markup, at + 1, nameEnd);
   if (RAW_TEXT.has(name)) return -1;
   let selfClosing = false;
   for (;;) {
