@@ -202,6 +202,10 @@ function readWith(xml: string, scanner: boolean): XmlFeed {
   // Values being collected, innermost last (an Atom <author> and its <name> at once).
   const captures: Capture[] = [];
 
+  // Guarded: reading index -1 of an empty array is a slow property lookup, not an array read.
+  const innermostCapture = (): Capture | undefined =>
+    captures.length > 0 ? captures[captures.length - 1] : undefined;
+
   const fail = (message: string, offset: number): never => {
     throw new XmlSyntaxError(message, offset);
   };
@@ -255,7 +259,7 @@ function readWith(xml: string, scanner: boolean): XmlFeed {
       if (!item) fail(`elements nested deeper than ${MAX_DEPTH} levels`, endOfTag);
       itemTooDeep = true;
     }
-    const parent = captures[captures.length - 1];
+    const parent = innermostCapture();
     if (parent) parent.hasChildren = true;
 
     if (closedRoot) {
@@ -314,7 +318,7 @@ function readWith(xml: string, scanner: boolean): XmlFeed {
   /** Closes the innermost element; `innerEnd` is where its content ended ("<" of "</x>"). */
   const closeElement = (innerEnd: number): void => {
     const depth = stack.length;
-    const innermost = captures[captures.length - 1];
+    const innermost = innermostCapture();
     if (innermost && innermost.depth === depth) {
       captures.pop();
       finishCapture(innermost, innerEnd);
@@ -418,13 +422,15 @@ function readWith(xml: string, scanner: boolean): XmlFeed {
       openElement(end, true);
     },
     onclosetag(start, end) {
-      const open = stack[stack.length - 1];
+      const open = stack.length > 0 ? stack[stack.length - 1] : undefined;
       // Compared in place: no string per end tag.
-      if (open === undefined || end - start !== open.length || !xml.startsWith(open, start)) {
+      if (open === undefined || end - start !== open.length || !sameText(xml, start, open)) {
         const name = xml.slice(start, end);
         fail(stack.includes(name) ? "Unexpected close tag" : `Unmatched closing tag: ${name}`, end);
       }
-      closeElement(xml.lastIndexOf("</", start));
+      // "</" is right before the name, except where the tokenizer read spaces between them.
+      const lt = xml.charCodeAt(start - 2) === 0x3c && xml.charCodeAt(start - 1) === 0x2f;
+      closeElement(lt ? start - 2 : xml.lastIndexOf("</", start));
     },
     ontext(start, end) {
       if (stack.length === 0) {
@@ -433,7 +439,7 @@ function readWith(xml: string, scanner: boolean): XmlFeed {
         if (sawInternalSubset && !feed.root && /^\s*\]\s*>?\s*$/.test(xml.slice(start, end))) return;
         fail(closedRoot ? "Text data outside of root node." : "Non-whitespace before first tag.", start);
       }
-      const c = captures[captures.length - 1];
+      const c = innermostCapture();
       if (c && c.depth === stack.length && c.text.length < c.cap) {
         c.text += decoded(start, end, true, c.cap - c.text.length);
         if (c.text.length > c.cap) c.text = c.text.slice(0, c.cap);
@@ -443,7 +449,7 @@ function readWith(xml: string, scanner: boolean): XmlFeed {
     },
     ontextentity() {},
     oncdata(start, end, endOffset) {
-      const c = captures[captures.length - 1];
+      const c = innermostCapture();
       if (c && c.depth === stack.length) {
         if (c.text.length < c.cap)
           c.text += xml.slice(start, Math.min(end - endOffset, start + c.cap - c.text.length));
@@ -489,14 +495,18 @@ class NameTable {
   /** The name written at xml[start, end), if it is in the table. */
   find(xml: string, start: number, end: number): string | undefined {
     const name = this.slots[NameTable.hash(xml, start, end)];
-    return name !== undefined && name.length === end - start && xml.startsWith(name, start)
-      ? name
-      : undefined;
+    return name !== undefined && name.length === end - start && sameText(xml, start, name) ? name : undefined;
   }
 
   add(name: string): void {
     this.slots[NameTable.hash(name, 0, name.length)] = name;
   }
+}
+
+/** Whether `text` is written at xml[start...] (a char loop: names are short, and this is faster). */
+function sameText(xml: string, start: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (xml.charCodeAt(start + i) !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Index of the first character that cannot be in an XML name (the whole name is bad: 0). */

@@ -178,7 +178,8 @@ export class HtmlElements {
 
   /** The start tag ended with "/>": a close only in foreign content, as in the Parser. */
   selfClosing(): void {
-    if (this.foreign[this.foreign.length - 1] === true) this.closeCurrentTag();
+    // Guarded: index -1 of an empty array is a slow property lookup (after unmatched end tags).
+    if (this.foreign.length > 0 && this.foreign[this.foreign.length - 1] === true) this.closeCurrentTag();
     else this.endOpenTag();
   }
 
@@ -204,7 +205,7 @@ export class HtmlElements {
   private closeCurrentTag(): void {
     const name = this.tagName;
     this.endOpenTag();
-    if (this.stack[this.stack.length - 1] === name) {
+    if (this.stack.length > 0 && this.stack[this.stack.length - 1] === name) {
       this.stack.pop();
       this.closed(name);
     }
