@@ -20,8 +20,8 @@ import { fileURLToPath } from "node:url";
 import { FEEDS_DIR, generatedItems, rssDocument } from "../test/helpers/feeds.ts";
 
 const BLOCKS = 3;
-const WARMUP = 20;
-const RUNS = 10;
+const WARMUP = 30;
+const RUNS = 15;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const runner = join(here, "..", "bin", "run-ts.js");

@@ -201,6 +201,7 @@ function readWith(xml: string, scanner: boolean): XmlFeed {
   let authorSeen = false;
   // Values being collected, innermost last (an Atom <author> and its <name> at once).
   const captures: Capture[] = [];
+  const capturePool: Capture[] = [];
 
   // Guarded: reading index -1 of an empty array is a slow property lookup, not an array read.
   const innermostCapture = (): Capture | undefined =>
@@ -295,17 +296,28 @@ function readWith(xml: string, scanner: boolean): XmlFeed {
     } else {
       const into = captureFor(name, depth);
       if (into) {
-        captures.push({
-          name,
-          cap: name === "description" || name === "summary" ? RAW_HTML_CAP.summary : RAW_HTML_CAP.content,
-          depth,
+        // Capture objects are reused by nesting level: one per level, not one per element.
+        const c = (capturePool[captures.length] ??= {
+          name: "",
+          cap: 0,
+          depth: 0,
           text: "",
           sawCdata: false,
           hasChildren: false,
-          attrs,
-          innerStart: endOfTag + 1,
-          into,
+          attrs: undefined,
+          innerStart: 0,
+          into: "field",
         });
+        c.name = name;
+        c.cap = name === "description" || name === "summary" ? RAW_HTML_CAP.summary : RAW_HTML_CAP.content;
+        c.depth = depth;
+        c.text = "";
+        c.sawCdata = false;
+        c.hasChildren = false;
+        c.attrs = attrs;
+        c.innerStart = endOfTag + 1;
+        c.into = into;
+        captures.push(c);
       }
       if (item && depth === itemDepth + 1 && name === "author" && !authorSeen) {
         authorSeen = true;

@@ -152,6 +152,15 @@ export class HtmlElements {
   // The tag being opened, until its ">".
   private tagName = "";
 
+  /** Back to no open element, for the next fragment. */
+  reset(): void {
+    this.skipDepth = 0;
+    this.stack.length = 0;
+    this.foreign.length = 0;
+    this.foreign.push(false);
+    this.tagName = "";
+  }
+
   /** A start tag's name was read. */
   open(name: string): void {
     this.tagName = name;

@@ -272,9 +272,13 @@ function read(input: string, limit: number, scanner = true): LineBuilder {
   return line;
 }
 
+const scanElements = new HtmlElements();
+
 /** The hand scanner (simple-markup.ts) on plain markup; false when the tokenizer must read it. */
 function scanMarkup(markup: string, line: LineBuilder): boolean {
-  const elements = new HtmlElements();
+  // One element stack for every conversion (they never nest), emptied for each.
+  const elements = scanElements;
+  elements.reset();
   elements.onBlockEdge = line;
   return simpleMarkupToText(markup, line, elements);
 }
