@@ -424,8 +424,12 @@ function readWith(xml: string, scanner: boolean): XmlFeed {
         wantedAttrs?.includes(attrName) === true ||
         (attrName === "rdf:about" && tagName === itemName);
       const value = decoded(start, stop, wanted);
-      // No prototype: an attribute named "__proto__" is just an attribute.
-      if (wanted) (tagAttrs ??= Object.create(null) as Record<string, string>)[attrName] = value;
+      // No prototype on the root's (all its attributes are kept, and one may be named
+      // "__proto__"); elsewhere only the fixed names of ATTRIBUTES_OF and rdf:about are, and a plain
+      // object (fast properties) is safe.
+      if (wanted)
+        (tagAttrs ??= stack.length === 0 ? (Object.create(null) as Record<string, string>) : {})[attrName] =
+          value;
     },
     onopentagend(end) {
       openElement(end, false);

@@ -115,7 +115,7 @@ class LineBuilder {
   text(units = this.length): string {
     const n = Math.min(units, this.length);
     const text = LITTLE_ENDIAN
-      ? Buffer.from(scratch.buffer, 0, n * 2).toString("ucs2")
+      ? scratchBytes.toString("ucs2", 0, n * 2) // through the standing byte view: no Buffer per text
       : fromCharCodes(scratch.subarray(0, n));
     if (scratch.length > SCRATCH_KEPT) {
       scratch = new Uint16Array(4096);
