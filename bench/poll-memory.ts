@@ -1,14 +1,16 @@
 /**
  * Peak memory of one poll invocation over large real feeds, to size the poll Lambda
  * (infra/sizing.ts). The poll handler is bundled exactly as the stack bundles it and run in a fresh
- * `node` (no TypeScript loader inflating the figures) against the 20 largest documents of
- * ../shared/feeds served on 127.0.0.1, with the store on dynalite in this (parent) process, so the
- * child's RSS is the handler's alone. Each run polls all 20 feeds twice (all new, then unchanged),
- * at several concurrencies; a bare bundle gives the runtime's own RSS for comparison.
+ * `node` (no TypeScript loader inflating the figures) against the largest documents of
+ * ../shared/feeds (as many as one invocation polls at once, infra/sizing.ts) served on 127.0.0.1,
+ * with the store on dynalite in this (parent) process, so the child's RSS is the handler's alone.
+ * Each run polls all those feeds twice (all new, then unchanged), at several concurrencies; a bare
+ * bundle gives the runtime's own RSS for comparison.
  *
  * Usage: node bin/run-ts.js bench/poll-memory.ts
  *   MEMORY_MB=256 also caps the child's V8 heap as Lambda's Node runtime does (90% of the function's
- *   memory), showing whether the poll fits that size; CONCURRENCY=8 measures one concurrency only.
+ *   memory), showing whether the poll fits that size; CONCURRENCY=8 measures one concurrency only;
+ *   FEEDS=20 polls the 20 largest documents instead.
  */
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
@@ -17,13 +19,16 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { PROJECT_ROOT } from "../infra/app.ts";
 import { BUNDLE_DEFAULTS } from "../infra/constructs/function.ts";
+import { FUNCTION_SIZES } from "../infra/sizing.ts";
 import { createTable } from "../lambdas/adapters/table.ts";
 import { startDynalite } from "../test/helpers/dynalite.ts";
 import { startServer } from "../test/helpers/http-server.ts";
 import { sharedPath } from "../test/helpers/shared-data.ts";
 
 const FEEDS_DIR = sharedPath("feeds");
-const CONCURRENCIES = process.env.CONCURRENCY ? [Number(process.env.CONCURRENCY)] : [1, 8, 20];
+const AT_ONCE = FUNCTION_SIZES.poll.concurrency;
+const FEEDS = process.env.FEEDS ? Number(process.env.FEEDS) : AT_ONCE;
+const CONCURRENCIES = process.env.CONCURRENCY ? [Number(process.env.CONCURRENCY)] : [1, 8, AT_ONCE];
 const MEMORY_MB = process.env.MEMORY_MB ? Number(process.env.MEMORY_MB) : undefined;
 const heapFlags = MEMORY_MB ? [`--max-old-space-size=${Math.floor(MEMORY_MB * 0.9)}`] : [];
 if (!existsSync(FEEDS_DIR)) {
@@ -35,7 +40,7 @@ const files = readdirSync(FEEDS_DIR)
   .filter((name) => /\.(xml|rss|atom|rdf)$/.test(name))
   .map((name) => ({ name, bytes: statSync(join(FEEDS_DIR, name)).size }))
   .sort((a, b) => b.bytes - a.bytes)
-  .slice(0, 20);
+  .slice(0, FEEDS);
 const server = await startServer(
   Object.fromEntries(
     files.map((file) => [

@@ -155,7 +155,7 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
     apiThrottleRate,
     apiThrottleBurst,
     pollReservedConcurrency: p.number("pollReservedConcurrency", 2, { min: 0, max: 1000, integer: true }),
-    pollBatchSize: p.number("pollBatchSize", 20, { min: 1, max: 100, integer: true }),
+    pollBatchSize: p.number("pollBatchSize", 30, { min: 1, max: 100, integer: true }),
     feedFailureAlarmHours: p.number("feedFailureAlarmHours", 24, { min: 1, max: 24 * 30 }),
     signup: {
       enabled: p.boolean("signupEnabled", true),

@@ -12,7 +12,7 @@ export const FUNCTION_SIZES = {
    * Concurrency: feeds fetched at once by one invocation (env POLL_CONCURRENCY); polling is mostly
    * waiting on the network, so overlap shortens the billed duration, and the cap bounds peak memory.
    */
-  poll: { memoryMb: 256, timeoutSeconds: 60, concurrency: 20 },
+  poll: { memoryMb: 256, timeoutSeconds: 60, concurrency: 30 },
   /** Renders at most 100 stories from one Query. */
   api: { memoryMb: 256, timeoutSeconds: 10 },
   /** Reads at most a week of stories and publishes three digests, once a day. */

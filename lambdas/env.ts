@@ -81,7 +81,7 @@ export function readScheduleEnv(env: Env = process.env): ScheduleEnv {
   return {
     tableName: required(env, ENV.tableName),
     pollFunctionName: required(env, ENV.pollFunctionName),
-    pollBatchSize: optionalNumber(env, ENV.pollBatchSize, 1, 1000) ?? 20,
+    pollBatchSize: optionalNumber(env, ENV.pollBatchSize, 1, 1000) ?? 30,
     feedFailureAlarmHours: optionalNumber(env, ENV.feedFailureAlarmHours, 1, 24 * 30) ?? 24,
   };
 }

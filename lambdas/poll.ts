@@ -42,7 +42,7 @@ export { feedFailureAgeHours } from "./feed-health.ts";
 export const FEED_TIME_BUDGET_MS = 20_000;
 
 /** Feeds polled at once when POLL_CONCURRENCY is unset (the stack sets it from infra/sizing.ts). */
-export const POLL_CONCURRENCY = 20;
+export const POLL_CONCURRENCY = 30;
 
 export interface PollDeps {
   /** Everything but `log`, which is a per-feed child of `logger`. */

@@ -225,7 +225,7 @@ describe("schedule handler", () => {
     expect(readScheduleEnv({ TABLE_NAME: "t", POLL_FUNCTION_NAME: "p" })).toEqual({
       tableName: "t",
       pollFunctionName: "p",
-      pollBatchSize: 20,
+      pollBatchSize: 30,
       feedFailureAlarmHours: 24,
     });
     expect(() =>

@@ -31,12 +31,12 @@ describe("parseConfig", () => {
     expect(config.smsMinSeverity).toBe("high");
   });
 
-  it("defaults to the cheap settings: AWS-managed topic key, no X-Ray, a $2 budget, 20 feeds per poll", () => {
+  it("defaults to the cheap settings: AWS-managed topic key, no X-Ray, a $2 budget, 30 feeds per poll", () => {
     const config = parse({});
     expect(config.topicEncryption).toBe("aws-managed");
     expect(config.xray).toBe(false);
     expect(config.budgetUsd).toBe(2);
-    expect(config.pollBatchSize).toBe(20);
+    expect(config.pollBatchSize).toBe(30);
     expect(config.smsSpendLimitUsd).toBe(1);
     // The SMS alarm fires before AWS stops sending at the limit.
     expect(config.smsSpendAlarmUsd).toBe(0.8);

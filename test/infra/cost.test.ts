@@ -61,6 +61,17 @@ describe("heistwatch cost", () => {
     expect(total).toBeLessThanOrEqual(0.5);
   });
 
+  it("keeps the bundled feed list at the defaults under $0.50 too, in one poll invocation a cycle", async () => {
+    expect(await command.run(["--json"])).toBe(0);
+    const estimate = JSON.parse(out.join("\n")) as {
+      totalUsd: number;
+      lines: { item: string; arithmetic: string }[];
+    };
+    expect(estimate.totalUsd).toBeLessThanOrEqual(0.5);
+    const requests = estimate.lines.find((line) => line.item === "Lambda requests");
+    expect(requests?.arithmetic).toContain("(1 schedule + 1 poll)");
+  });
+
   it("follows the settings: X-Ray, a customer key and SMS each add their charge", async () => {
     expect(await command.run(["--feeds", "20", "--json"])).toBe(0);
     const base = JSON.parse(out.pop()!);

@@ -122,7 +122,7 @@ describe("functions", () => {
     expect(env("Schedule")).toMatchObject({
       TABLE_NAME: { Ref: only(logicalIdsOf("AWS::DynamoDB::Table", "Table")) },
       POLL_FUNCTION_NAME: { Ref: functionId("Poll") },
-      POLL_BATCH_SIZE: "20",
+      POLL_BATCH_SIZE: "30",
       FEED_FAILURE_ALARM_HOURS: "24",
     });
     expect(env("Poll")).toMatchObject({
