@@ -16,8 +16,14 @@ export interface TextSink {
   append(source: string, start: number, end: number): void;
 }
 
-// Start tags after which htmlparser2's tokenizer reads raw text, not markup.
+// Start tags after which htmlparser2's tokenizer reads raw text, not markup. A <style> (inline CSS
+// is common in blog content; its text is dropped) is skipped here to its end tag; the others make
+// the scanner give up.
 const RAW_TEXT = new Set(["script", "style", "title", "textarea", "xmp"]);
+// Where the tokenizer ends a <style>: the first "</style" in any case, then whitespace or ">". (It
+// also reads U+001C as "<" and U+000F as "/" there: text holding either is left to it.)
+const STYLE_END = /<\/style[\t\n\f\r >]/gi;
+const RAW_TEXT_ODD = /[\x0f\x1c]/;
 const namedValues = new Map<string, string | null>();
 
 /** HTML's value for "&name;", or null when the name is not one (cached, bounded). */
@@ -169,7 +175,8 @@ function startTag(markup: string, at: number, elements: HtmlElements): number {
   const after = markup.charCodeAt(i);
   if (!(isSpace(after) || after === 0x3e || after === 0x2f)) return -1;
   const name = lowerName(markup, at + 1, nameEnd);
-  if (RAW_TEXT.has(name)) return -1;
+  const isStyle = name === "style";
+  if (!isStyle && RAW_TEXT.has(name)) return -1;
   let selfClosing = false;
   for (;;) {
     while (isSpace(markup.charCodeAt(i))) i++;
@@ -215,8 +222,19 @@ function startTag(markup: string, at: number, elements: HtmlElements): number {
       if (i === valueStart) return -1;
     }
   }
+  if (!isStyle || selfClosing) {
+    // "<style/>" starts no raw text in the tokenizer either.
+    elements.open(name);
+    if (selfClosing) elements.selfClosing();
+    else elements.endOpenTag();
+    return i + 1;
+  }
+  STYLE_END.lastIndex = i + 1;
+  const end = STYLE_END.exec(markup)?.index ?? -1;
+  if (end === -1 || RAW_TEXT_ODD.test(markup.slice(i + 1, end))) return -1;
   elements.open(name);
-  if (selfClosing) elements.selfClosing();
-  else elements.endOpenTag();
-  return i + 1;
+  elements.endOpenTag();
+  // The raw text is dropped (style is a skipped element); the end tag is read next.
+  if (elements.skipDepth === 0) return -1;
+  return end;
 }
