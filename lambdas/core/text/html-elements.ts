@@ -139,6 +139,18 @@ for (const [names, bit] of [
 }
 const kindOf = (name: string): number => KIND.get(name) ?? 0;
 
+/**
+ * The names these tables know, each as the one (interned) string the tables hold: a name read
+ * from markup and swapped for it is then found in them at once, rather than compared by content.
+ */
+export const KNOWN_ELEMENT_NAMES = new Map<string, string>(
+  [
+    ...KIND.keys(),
+    ...OPEN_IMPLIES_CLOSE.keys(),
+    ...[...OPEN_IMPLIES_CLOSE.values()].flatMap((set) => [...set]),
+  ].map((name) => [name, name]),
+);
+
 /** The open elements of one HTML fragment, fed the tokenizer's tags (names lower-cased). */
 export class HtmlElements {
   /** Depth inside elements whose text is dropped (script, style...). */

@@ -8,7 +8,7 @@
  * give up, and the caller starts again with the tokenizer: the text is always the tokenizer's.
  */
 import { decodeHTMLStrict } from "entities";
-import type { HtmlElements } from "./html-elements.ts";
+import { KNOWN_ELEMENT_NAMES, type HtmlElements } from "./html-elements.ts";
 
 /** Where the text goes: appended piece by piece; `full` once the conversion may stop. */
 export interface TextSink {
@@ -128,7 +128,8 @@ function lowerName(markup: string, start: number, end: number): string {
     while (k < end && (markup.charCodeAt(k) | 0x20) === known.charCodeAt(k - start)) k++;
     if (k === end) return known;
   }
-  const name = markup.slice(start, end).toLowerCase();
+  const lower = markup.slice(start, end).toLowerCase();
+  const name = KNOWN_ELEMENT_NAMES.get(lower) ?? lower;
   NAME_SLOTS[slot] = name;
   return name;
 }
