@@ -33,6 +33,13 @@ const SETS: HeldOutSet[] = [
   // attributor is a blockchain-analysis firm outrank a security company and investigators, as
   // forensics firms do on every labelled set; top score 86, held by 2 of 15 (docs/classifier.md).
   { file: "holdout3-articles.jsonl", minItems: 30, gate: 0.93, topScore: true, severity: true },
+  // 80 items (36 positive) in 17 languages, DPRK, China, Russia and Iran, written blind for issue
+  // 15 by someone who never read the rules. Blind (main at 00806bd, before anyone looked):
+  // precision 0.857, recall 0.833, amount 17 / 19: the honest estimate. After the generalising
+  // changes (other states described in every language, Arabic, negations, last-year recaps, goods
+  // seizures, freezes of stolen crypto): 1.000 / 1.000, amount 19 / 19, no longer blind. The gate
+  // allows one miss of each kind. Top score 86 held by 3 of 36; severity 11 / 7 / 18.
+  { file: "holdout4-articles.jsonl", minItems: 80, gate: 0.95, topScore: true, severity: true },
 ];
 
 const readSet = (file: string): LabelledItem[] =>
