@@ -16,7 +16,9 @@ type Item = FeedItem;
 const DAY0_A: Item = {
   title: "Hackers drain $48 million from Quillon exchange; Lazarus Group suspected",
   summary:
-    "Quillon halted withdrawals after its hot wallets were emptied overnight. Investigators said the attack bears the hallmarks of North Korea's Lazarus Group.",
+    // "Tied to", not "bears the hallmarks of": a hedge would hold day 0 at suspected (issue 12), and
+    // the second outlet's analysts would then escalate it; this test is about corroboration.
+    "Quillon halted withdrawals after its hot wallets were emptied overnight. Investigators tied the attack to North Korea's Lazarus Group.",
   link: "https://one.example/quillon-drained",
   pubDate: "Mon, 03 Mar 2025 08:00:00 GMT",
 };

@@ -2,7 +2,8 @@
  * Stated US-dollar amounts in plain text: "$1.5 billion", "$305M", "US$100 million",
  * "275 Millionen US-Dollar", "1,5 Mrd. Dollar", "10 millones de dólares", "1,5 milliard de dollars",
  * "30 M$", "1,9 mld dolarów", "500 млн долларов", "100 milioni di dollari", "50 milhões de dólares",
- * "10 milyon dolar", "5 juta dolar", "2 miljoen dollar", "30 triệu USD", "1억 달러", "約1億ドル", "1亿美元".
+ * "10 milyon dolar", "5 juta dolar", "2 miljoen dollar", "30 triệu USD", "8.5 مليون دولار", "1억 달러", "約1億ドル",
+ * "1亿美元".
  * Other currencies are not converted: a fixed exchange rate would invent precision the text does not have.
  */
 
@@ -23,9 +24,9 @@ const WORD_UNIT = [
   String.raw`billions?|millions?|thousand|bn|mln|mn|mil millones|millones|mill[oó]n|milliarden?|mrd\.?|millionen|mio\.?|milliards?`,
   String.raw`mld|mds?|md|m|млн|млрд|миллион(?:а|ов)?|миллиард(?:а|ов)?|мільйон(?:а|ів)?|мільярд(?:а|ів)?`,
   String.raw`milioni|miliardi|milione|miliardo|milh[õo]es|milh[ãa]o|bilh[õo]es|mil milh[õo]es|milyon|milyar|juta|miliar`,
-  String.raw`miljoen|miljard|tri[ệe]u|t[ỷy]`,
+  String.raw`miljoen|miljard|tri[ệe]u|t[ỷy]|مليون|ملايين|مليار|مليارات`,
 ].join("|");
-const DOLLAR_WORD = String.raw`dollars?|d[oó]lares|dolar(?:[óo]w|y|a|es)?|dollari|доллар(?:ов|а|ы)?|долар(?:ів|а|и)?|đô la|usd|\$`;
+const DOLLAR_WORD = String.raw`dollars?|d[oó]lares|dolar(?:[óo]w|y|a|es)?|dollari|доллар(?:ов|а|ы)?|долар(?:ів|а|и)?|đô la|usd|دولار(?:ات)?|\$`;
 const CJK_UNIT = "조|억|만|億|万|亿|萬";
 
 // One combined pattern, one pass per field; unit words need a following non-letter so "$5 bitcoin"
@@ -110,6 +111,10 @@ const SCALES: Record<string, number> = {
   만: 1e4,
   万: 1e4,
   萬: 1e4,
+  مليون: 1e6,
+  ملايين: 1e6,
+  مليار: 1e9,
+  مليارات: 1e9,
 };
 
 /**
@@ -152,11 +157,24 @@ function scale(unit: string | undefined): number {
   return SCALES[unit.toLowerCase().replace(/\s+/g, " ")] ?? 1;
 }
 
+// Arabic-Indic and Persian digits with the Arabic decimal and thousands marks, read as ASCII: one
+// character for one, so offsets into the plain text stay exact ("٨٫٥ مليون دولار" is 8.5 million).
+const ARABIC_DIGIT = /[\u0660-\u0669\u066b\u066c\u06f0-\u06f9]/;
+const ARABIC_DIGITS = new RegExp(ARABIC_DIGIT.source, "g");
+
+function asciiDigits(char: string): string {
+  const code = char.charCodeAt(0);
+  if (code === 0x066b) return ".";
+  if (code === 0x066c) return ",";
+  return String(code >= 0x06f0 ? code - 0x06f0 : code - 0x0660);
+}
+
 /** Every US-dollar amount stated in `plain`, in order of appearance. */
 export function findAmounts(plain: string): StatedAmount[] {
   const found: StatedAmount[] = [];
+  const text = ARABIC_DIGIT.test(plain) ? plain.replace(ARABIC_DIGITS, asciiDigits) : plain;
   AMOUNT.lastIndex = 0;
-  for (const match of plain.matchAll(AMOUNT)) {
+  for (const match of text.matchAll(AMOUNT)) {
     const g = match.groups ?? {};
     let usd: number;
     if (g.symNum !== undefined) usd = parseNumber(g.symNum) * scale(g.symUnit);
@@ -166,8 +184,9 @@ export function findAmounts(plain: string): StatedAmount[] {
       if (g.cNum2 !== undefined) usd += parseNumber(g.cNum2) * scale(g.cUnit2);
     } else continue;
     if (!Number.isFinite(usd) || usd <= 0) continue;
-    const text = match[0].trimEnd();
-    found.push({ usd: Math.round(usd), start: match.index, end: match.index + text.length, text });
+    const matched = match[0].trimEnd();
+    const end = match.index + matched.length;
+    found.push({ usd: Math.round(usd), start: match.index, end, text: plain.slice(match.index, end) });
   }
   return found;
 }

@@ -80,6 +80,7 @@ const CURRENCY_CUES = [
   "ドル",
   "美元",
   "美金",
+  "دولار",
 ];
 
 // Building the automaton costs a few milliseconds: once per Rules object, never per article.

@@ -1,13 +1,13 @@
 /**
  * Which language a text is in, for the classifier's report and for evaluation by language: the
- * script first (Hangul, kana, Han, Cyrillic), then letters one language alone uses, then the
+ * script first (Hangul, kana, Han, Cyrillic, Arabic), then letters one language alone uses, then the
  * language whose common short words occur most. The data is languages.json. Scoring does not
  * depend on it: every language's terms are matched in every text, since headlines mix languages.
  */
 import languagesJson from "./languages.json" with { type: "json" };
 
 interface LanguageData {
-  scripts: { ko: string; ja: string; zh: string; cyrillic: string };
+  scripts: { ko: string; ja: string; zh: string; cyrillic: string; ar: string };
   cyrillicLetters: Record<string, string>;
   latinLetters: Record<string, string>;
   words: Record<string, string[]>;
@@ -62,6 +62,7 @@ const HAN = 3;
 const CYRILLIC = 4;
 const LATIN = 5;
 const NON_ASCII = 6;
+const ARABIC = 7;
 
 /** The scripts a sample holds, as a bit set; one pass over its code units (this runs per article). */
 function scripts(sample: string): number {
@@ -78,6 +79,7 @@ function scripts(sample: string): number {
     else if (c >= 0x3040 && c <= 0x30ff) found |= 1 << KANA;
     else if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) found |= 1 << HAN;
     else if (c >= 0x0400 && c <= 0x04ff) found |= 1 << CYRILLIC;
+    else if (c >= 0x0600 && c <= 0x06ff) found |= 1 << ARABIC;
     else if (c >= 0xc0 && c <= 0x24f) found |= 1 << LATIN;
   }
   return found;
@@ -90,6 +92,7 @@ export function detectLanguage(text: string): string {
   if (found & (1 << HANGUL)) return "ko";
   if (found & (1 << KANA)) return "ja";
   if (found & (1 << HAN)) return "zh";
+  if (found & (1 << ARABIC)) return "ar";
   const lower = sample.toLowerCase();
   if (found & (1 << CYRILLIC)) {
     for (const [lang, letters] of cyrillicLetters) {

@@ -69,6 +69,12 @@ export interface GroupRules {
   sparedByTheft?: boolean;
   /** Theft groups only: its terms name money themselves ("crypto crime"), so they are money context. */
   impliesMoney?: boolean;
+  /**
+   * Attribution groups only: its terms are hedges ("bears the hallmarks of", "suspected"). One within
+   * this many characters of an actor in its sentence caps that sentence's attribution at suspected:
+   * the firm or authority there suspects, it does not attribute.
+   */
+  hedgeReach?: number;
   entries: TermEntry[];
 }
 
@@ -327,6 +333,10 @@ export function validateRules(json: unknown): Rules {
       if (role !== "theft") fail(`${path}.impliesMoney`, "only theft groups can imply money context");
       if (typeof g.impliesMoney !== "boolean") fail(`${path}.impliesMoney`, "expected true or false");
       group.impliesMoney = g.impliesMoney;
+    }
+    if (g.hedgeReach !== undefined) {
+      if (role !== "attribution") fail(`${path}.hedgeReach`, "only attribution groups can hedge");
+      group.hedgeReach = number(g.hedgeReach, `${path}.hedgeReach`, 0, 1000);
     }
     if (g.description !== undefined) {
       if (typeof g.description !== "string") fail(`${path}.description`, "expected a string");

@@ -177,6 +177,46 @@ function actorsRuledOut(evidence: readonly Evidence[]): ReadonlySet<Evidence> {
   return ruledOut;
 }
 
+const NOTHING_HEDGED: ReadonlySet<Evidence> = new Set();
+
+/**
+ * Attribution evidence a hedge holds at suspected: an authority, researcher or attribution match
+ * firmer than suspected, in a sentence where a hedge (a group with `hedgeReach`) stands within reach
+ * of an actor. "A security firm says the attack bears the hallmarks of Lazarus": the firm suspects,
+ * it does not attribute. Its points are held to the hedge's and it sets no firmer stage.
+ */
+function hedgedAttribution(
+  evidence: readonly Evidence[],
+  actors: readonly Evidence[],
+  groups: Rules["groups"],
+): ReadonlySet<Evidence> {
+  let hedges: Evidence[] | undefined;
+  for (const h of evidence) {
+    const reach = groups[h.group]?.hedgeReach;
+    if (reach === undefined || !(h.points > 0)) continue;
+    const nearActor = actors.some(
+      (a) =>
+        a.field === h.field &&
+        a.sentence === h.sentence &&
+        (h.end <= a.start ? a.start - h.end : h.start - a.end) <= reach,
+    );
+    if (nearActor) (hedges ??= []).push(h);
+  }
+  // Most articles hold no hedge: no set to build.
+  if (!hedges) return NOTHING_HEDGED;
+  const held = new Set<Evidence>();
+  for (const e of evidence) {
+    if (!e.stage || STAGE_RANK[e.stage] <= STAGE_RANK.suspected) continue;
+    let most = -1;
+    for (const h of hedges)
+      if (h.field === e.field && h.sentence === e.sentence) most = Math.max(most, h.points);
+    if (most < 0) continue;
+    held.add(e);
+    if (e.points > most) e.points = most;
+  }
+  return held;
+}
+
 function formatUsd(usd: number): string {
   return formatMoney(usd, "exact") ?? "$0";
 }
@@ -293,6 +333,9 @@ export function score(
     else byGroup.set(e.group, [e]);
   }
 
+  // A hedge beside the actor holds its sentence's attribution words at suspected, before they count.
+  const hedged = hedgedAttribution(evidence, actorEvidence, groups);
+
   // 2. Diminishing returns and cap within each group. A supporting term said again (the summary
   // restating the headline) adds no confidence: it counts once, where it weighs most, and its
   // repeats stay members with no points, so they still place actor and theft in a sentence.
@@ -401,7 +444,7 @@ export function score(
   if (actorEvidence.length > 0) {
     attribution = "suspected";
     for (const e of evidence) {
-      if (e.stage && STAGE_RANK[e.stage] > STAGE_RANK[attribution]) attribution = e.stage;
+      if (e.stage && STAGE_RANK[e.stage] > STAGE_RANK[attribution] && !hedged.has(e)) attribution = e.stage;
     }
   }
 
@@ -531,6 +574,11 @@ export function score(
   }
   if (spared.length > 0) {
     reasons.push(`dampeners spared in sentences about theft: ${spared.map((e) => `"${e.text}"`).join(", ")}`);
+  }
+  if (hedged.size > 0) {
+    reasons.push(
+      `attribution hedged: ${[...hedged].map((e) => `"${e.text}"`).join(", ")} ${hedged.size === 1 ? "stands" : "stand"} in a sentence that hedges (suspected, at most the hedge's points)`,
+    );
   }
   for (const { kind, kept, dropped } of onceKept) {
     reasons.push(
