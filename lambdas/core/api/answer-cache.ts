@@ -8,7 +8,8 @@
  *
  * The lookup allocates nothing: the page is found by its path, query and origin strings in
  * nested maps (no key is built), Accept-Encoding is compared with the last value seen before it
- * is parsed again, and If-None-Match with the variant's ETag before the list is parsed. Answers
+ * is parsed again, and If-None-Match with the variant's ETag before the list is parsed (only a
+ * value other than the ETag itself, such as a stale one, is parsed). Answers
  * are repeated exactly while the page cache would hand out the page they show (see
  * pageStillServed): while it is fresh, and after expiry while its replacement is being read, when
  * the page cache hands the expired page to everyone but the reader; so a refresh sends no more
@@ -23,8 +24,8 @@ import { acceptsGzip, matchesIfNoneMatch } from "./respond.ts";
 /** Paths whose answers are a pure function of the request's identifying parts and the cached page. */
 const REPEATABLE_PATHS = new Set(["/feed.json", "/feed.xml"]);
 /**
- * Pages (path, query, origin) added before the cache starts again empty. Counted as added, not
- * as kept, so maps emptied by expiry cannot pile up under a stream of distinct queries.
+ * Pages (path, query, origin) added before the cache starts again empty. Counted as added (a
+ * refreshed page counts again), so a stream of distinct queries cannot grow the maps past this.
  */
 const MAX_PAGES = 100;
 /** Pages with a longer query or origin (odd clients) are answered without this cache. */
