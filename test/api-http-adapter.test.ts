@@ -69,6 +69,44 @@ describe("startApiServer", () => {
     }
   });
 
+  it("writes a result object returned again with the same headers and bytes, base64 decoded", async () => {
+    const result = {
+      statusCode: 200,
+      headers: { "Content-Type": "text/plain", "Content-Encoding": "identity" },
+      body: Buffer.from("héllo").toString("base64"),
+      isBase64Encoded: true,
+    };
+    const { server } = await serve(async () => result);
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${server.url}/`);
+      expect(res.headers.get("content-length")).toBe(String(Buffer.byteLength("héllo")));
+      expect(await res.text()).toBe("héllo");
+    }
+  });
+
+  it("reads a chunked request body (no Content-Length), and hands a GET without one no body", async () => {
+    const events: APIGatewayProxyEventV2[] = [];
+    const { server } = await serve(async (event) => {
+      events.push(event);
+      return { statusCode: 200, body: "ok" };
+    });
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${server.url}/`, { method: "POST" }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.write("part one, ");
+      req.end("part two");
+    });
+    expect(status).toBe(200);
+    expect(events[0]?.headers["transfer-encoding"]).toBe("chunked");
+    expect(Buffer.from(events[0]?.body ?? "", "base64").toString()).toBe("part one, part two");
+    await (await fetch(`${server.url}/feed.json`)).text();
+    expect(events[1]?.body).toBeUndefined();
+    expect(events[1]?.isBase64Encoded).toBe(false);
+  });
+
   it("answers a generic 500 when the handler throws, reporting the error locally only", async () => {
     const { server, errors } = await serve(async () => {
       throw new Error("secret detail");

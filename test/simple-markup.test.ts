@@ -60,6 +60,13 @@ const PROBES = [
   "tab\there\nnewline\r\n<p>\u00a0nbsp\u200bzero-width</p>",
   "<h1>head</h1><table><tr><td>a<td>b</table>",
   "<p>\ud83d\ude00 emoji &#128512; pair</p>",
+  '<p><style type="text/css">\np { x: "</p>" }\n</style >after</p>',
+  "<STYLE>a<b>c</StYlE\n>d<style>e</style/>f</style>g",
+  "<style>x</style",
+  "<style/>y</style>z",
+  "<style>a</stylex>b</style>c",
+  "<style>a\u001c/style>b</style>c",
+  "<style>a</style x>b",
 ];
 
 describe("simple-markup scanner", () => {
@@ -68,6 +75,12 @@ describe("simple-markup scanner", () => {
     expect(scanned(PROBES[2]!)).toBe(true);
     expect(scanned("<!-- c -->x")).toBe(false);
     expect(scanned("<script>x</script>")).toBe(false);
+  });
+
+  it("skips a <style> itself, to the end tag the tokenizer finds", () => {
+    expect(scanned('<p><style type="text/css">p { x: "</p>" }</style>after</p>')).toBe(true);
+    expect(scanned("<style>a\u001c/style>b</style>c")).toBe(false);
+    expect(scanned("<style>never closed")).toBe(false);
   });
 
   it("gives the tokenizer's text on probes of each rule", () => {

@@ -11,7 +11,11 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from "aws-lambda";
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResultV2,
+  APIGatewayProxyStructuredResultV2,
+} from "aws-lambda";
 
 /** Any payload-2.0 handler (the API Lambda's `handler` fits). */
 export type HttpApiHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyResultV2>;
@@ -46,7 +50,13 @@ class BodyTooLargeError extends Error {
   }
 }
 
+const NO_BODY = Buffer.alloc(0);
+
+/** The request body; a request with neither Content-Length nor Transfer-Encoding has none (RFC 9112 6.3). */
 async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const { headers } = req;
+  if (headers["transfer-encoding"] === undefined && (headers["content-length"] ?? "0") === "0")
+    return NO_BODY;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -94,9 +104,11 @@ export function toHttpApiEvent(
   headers["x-forwarded-for"] = req.socket.remoteAddress ?? "127.0.0.1";
 
   const queryStringParameters: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(rawQueryString)) {
-    queryStringParameters[name] =
-      name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
+  if (rawQueryString) {
+    for (const [name, value] of new URLSearchParams(rawQueryString)) {
+      queryStringParameters[name] =
+        name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
+    }
   }
 
   const method = (req.method ?? "GET").toUpperCase();
@@ -135,6 +147,33 @@ export function toHttpApiEvent(
   return event;
 }
 
+/** A structured result as it goes on the wire: status, headers (with Content-Length) and body bytes. */
+interface WireAnswer {
+  status: number;
+  headers: Record<string, string | number | string[]>;
+  /** Empty for 204 and 304. */
+  body: Buffer;
+}
+
+function toWire(result: APIGatewayProxyStructuredResultV2): WireAnswer {
+  const status = result.statusCode ?? 200;
+  const headers: Record<string, string | number | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  if (result.cookies?.length) headers["Set-Cookie"] = result.cookies;
+  // 204 and 304 carry no body and no length; a HEAD keeps the length the GET would have had.
+  if (status === 204 || status === 304) return { status, headers, body: NO_BODY };
+  const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? "base64" : "utf8") : NO_BODY;
+  headers["Content-Length"] = body.length;
+  return { status, headers, body };
+}
+
+/**
+ * Wire forms by result object. A handler that returns the same result object again (the API's
+ * repeated feed answers, a constant) has its headers and bytes prepared once; results are not
+ * changed after they are returned.
+ */
+const wireByResult = new WeakMap<APIGatewayProxyStructuredResultV2, WireAnswer>();
+
 /** Writes a handler result the way API Gateway would (a bare string or object becomes a JSON 200). */
 function writeResult(req: IncomingMessage, res: ServerResponse, result: APIGatewayProxyResultV2): void {
   if (
@@ -147,17 +186,10 @@ function writeResult(req: IncomingMessage, res: ServerResponse, result: APIGatew
     res.writeHead(200, { "Content-Type": "application/json" }).end(req.method === "HEAD" ? undefined : body);
     return;
   }
-  const body = result.body
-    ? Buffer.from(result.body, result.isBase64Encoded ? "base64" : "utf8")
-    : Buffer.alloc(0);
-  const headers: Record<string, string | number | string[]> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
-  if (result.cookies?.length) headers["Set-Cookie"] = result.cookies;
-  const status = result.statusCode ?? 200;
-  // 204 and 304 carry no body and no length; a HEAD keeps the length the GET would have had.
-  if (status !== 204 && status !== 304) headers["Content-Length"] = body.length;
-  res.writeHead(status, headers);
-  res.end(req.method === "HEAD" || status === 204 || status === 304 ? undefined : body);
+  let wire = wireByResult.get(result);
+  if (!wire) wireByResult.set(result, (wire = toWire(result)));
+  res.writeHead(wire.status, wire.headers);
+  res.end(req.method === "HEAD" || wire.body.length === 0 ? undefined : wire.body);
 }
 
 /**

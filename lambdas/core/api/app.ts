@@ -12,7 +12,7 @@ import { renderJsonFeed, toJsonFeedItem } from "../publish/jsonfeed.ts";
 import { renderRss } from "../publish/rss.ts";
 import type { RenderContext, SiteConfig } from "../publish/view.ts";
 import type { Story } from "../model/types.ts";
-import { createAnswerCache } from "./answer-cache.ts";
+import { createAnswerCache, type RepeatLookup } from "./answer-cache.ts";
 import { readStoryPage } from "./read-page.ts";
 import { cachedStoryReader, pageFreshUntil } from "./cached-reader.ts";
 import { routeIncidents } from "./incidents-route.ts";
@@ -49,7 +49,14 @@ export interface ApiDeps {
   subscriptions?: SubscriptionRoutes;
 }
 
-export type ApiApp = (request: ApiRequest) => Promise<ApiResponse>;
+export interface ApiApp {
+  (request: ApiRequest): Promise<ApiResponse>;
+  /**
+   * With the page cache on: the finished answer to a repeat of a feed request, found from the
+   * request's parts without building an ApiRequest (see answer-cache.ts); undefined = call the app.
+   */
+  repeat?: RepeatLookup;
+}
 
 /** Title and description used when the operator sets none. */
 export const DEFAULT_SITE: ApiSite = {
@@ -76,8 +83,8 @@ interface Rendered {
   etag: string;
   /** The body's compressed forms, made on first demand and cached with the rendering. */
   encoded: EncodedBodies;
-  /** Until when the page it shows is the page cache's fresh answer (absent without the cache). */
-  freshUntil?: number;
+  /** The page it shows, when that came from the page cache (absent without the cache). */
+  cachedPage?: StoryPage;
 }
 
 /**
@@ -103,7 +110,8 @@ async function renderPage(
   const key = JSON.stringify([format, site.baseUrl, query, minute]);
   let renderings = renderedByPage.get(page);
   const done = renderings?.get(key);
-  if (done) return { ...done, freshUntil: pageFreshUntil(page) };
+  const cachedPage = pageFreshUntil(page) === undefined ? undefined : page;
+  if (done) return { ...done, cachedPage };
   const health = format === "html" ? await readHealth(deps) : undefined;
   const body = render(page.stories, { site, query, nextCursor: page.nextCursor, health });
   const rendered: Rendered = { body, etag: etagOf(body), encoded: {} };
@@ -113,7 +121,7 @@ async function renderPage(
   }
   // Bounded: one page object sees few distinct origins and formats, but Host headers vary.
   if (renderings.size < 16) renderings.set(key, rendered);
-  return { ...rendered, freshUntil: pageFreshUntil(page) };
+  return { ...rendered, cachedPage };
 }
 
 const now = (deps: ApiDeps) => (deps.clock ?? (() => new Date()))();
@@ -151,12 +159,12 @@ async function route(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
 async function routeToDocument(deps: ApiDeps, request: ApiRequest): Promise<ApiResponse> {
   const { path } = request;
   if (path === "/feed.json") {
-    const { body, etag, encoded, freshUntil } = await renderPage(deps, request, "json", renderJsonFeed);
-    return { ...document("application/feed+json; charset=utf-8", body), etag, encoded, freshUntil };
+    const { body, etag, encoded, cachedPage } = await renderPage(deps, request, "json", renderJsonFeed);
+    return { ...document("application/feed+json; charset=utf-8", body), etag, encoded, cachedPage };
   }
   if (path === "/feed.xml") {
-    const { body, etag, encoded, freshUntil } = await renderPage(deps, request, "rss", renderRss);
-    return { ...document("application/rss+xml; charset=utf-8", body), etag, encoded, freshUntil };
+    const { body, etag, encoded, cachedPage } = await renderPage(deps, request, "rss", renderRss);
+    return { ...document("application/rss+xml; charset=utf-8", body), etag, encoded, cachedPage };
   }
   if (path === "/" || path === "/index.html") {
     const { body, etag, encoded } = await renderPage(deps, request, "html", renderHtml);
@@ -222,7 +230,7 @@ export function createApi(options: ApiDeps): ApiApp {
   const answers = options.cacheTtlMs
     ? createAnswerCache(clock ? () => clock().getTime() : Date.now)
     : undefined;
-  return async (request) => {
+  const app: ApiApp = async (request) => {
     const repeated = answers?.get(request);
     if (repeated) return repeated;
     let response: ApiResponse;
@@ -274,7 +282,9 @@ export function createApi(options: ApiDeps): ApiApp {
       }
     }
     const answer = finalize(request, response);
-    if (response.freshUntil !== undefined) answers?.set(request, answer, response.freshUntil);
+    if (response.cachedPage) answers?.set(request, answer, response.cachedPage);
     return answer;
   };
+  if (answers) app.repeat = answers.lookup;
+  return app;
 }

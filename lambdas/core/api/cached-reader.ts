@@ -27,17 +27,30 @@ interface Entry {
   settled?: StoryPage;
   /** The store read replacing this entry, while it is in flight. */
   refreshing?: Promise<StoryPage>;
+  /** Set once the entry answers its query no more (replaced by a newer read, dropped, or failed). */
+  retired?: boolean;
 }
 
-/** When each page handed out by a cached reader stops being fresh (epoch ms). */
-const freshUntil = new WeakMap<StoryPage, number>();
+/** The entry that handed out each page. */
+const entryOf = new WeakMap<StoryPage, Entry>();
 
 /**
  * Until when `page` (from a cached reader) is the reader's fresh answer; undefined for a page
- * from an uncached reader. Answers built from the page may be repeated until then, and not after.
+ * from an uncached reader.
  */
 export function pageFreshUntil(page: StoryPage): number | undefined {
-  return freshUntil.get(page);
+  return entryOf.get(page)?.expiresAt;
+}
+
+/**
+ * True while the cached reader would hand out `page` itself at `nowMs`: while fresh, and after
+ * expiry while the read replacing it is in flight (readers meanwhile get this page). False once
+ * it is replaced or dropped, and when expired with no read in flight (the next request must reach
+ * the reader, to start one). Answers built from the page may be repeated exactly while this holds.
+ */
+export function pageStillServed(page: StoryPage, nowMs: number): boolean {
+  const entry = entryOf.get(page);
+  return entry !== undefined && !entry.retired && (entry.expiresAt > nowMs || entry.refreshing !== undefined);
 }
 
 function keyOf(query: StoryQuery): string {
@@ -60,6 +73,7 @@ export function cachedStoryReader(reader: StoryReader, options: CacheOptions): S
     while (entries.size > maxEntries) {
       const oldest = entries.keys().next().value;
       if (oldest === undefined) break;
+      entries.get(oldest)!.retired = true;
       entries.delete(oldest);
     }
   };
@@ -78,14 +92,16 @@ export function cachedStoryReader(reader: StoryReader, options: CacheOptions): S
         // Keep serving the expired page to others until this read lands.
         hit.refreshing = page;
       } else {
+        if (hit) hit.retired = true;
         entries.delete(key);
         entries.set(key, entry);
       }
       page.then(
         (value) => {
           entry.settled = value;
-          freshUntil.set(value, entry.expiresAt);
+          entryOf.set(value, entry);
           if (hit?.refreshing === page) {
+            hit.retired = true;
             entries.delete(key);
             entries.set(key, entry);
           }
@@ -94,6 +110,7 @@ export function cachedStoryReader(reader: StoryReader, options: CacheOptions): S
         () => {
           // A failed read is forgotten at once so the next request tries the store again.
           if (hit?.refreshing === page) hit.refreshing = undefined;
+          entry.retired = true;
           if (entries.get(key) === entry) entries.delete(key);
         },
       );

@@ -3,6 +3,7 @@
  * node:http server both translate to and from it (see apigw.ts), so routing, validation
  * and caching are tested without either.
  */
+import type { StoryPage } from "../model/ports.ts";
 
 export interface ApiRequest {
   /** Upper-case HTTP method. */
@@ -38,10 +39,10 @@ export interface ApiResponse {
   /** Set by finalize when the answer is sent compressed: the bytes, base64 (with Content-Encoding). */
   base64Body?: string;
   /**
-   * Epoch ms until which this answer may be repeated, as it is, to the same request: set for
-   * feed pages from the page cache, to the cached page's own expiry (see answer-cache.ts).
+   * The page cache's page this feed answer shows: the answer may be repeated, as it is, to the
+   * same request while the page cache serves that page (see answer-cache.ts).
    */
-  freshUntil?: number;
+  cachedPage?: StoryPage;
 }
 
 /** A body's gzip form, as base64 (what API Gateway's isBase64Encoded answers carry). */

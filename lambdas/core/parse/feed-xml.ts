@@ -11,8 +11,9 @@
  * holding unescaped child elements yields its whole inner markup rather than the text between
  * them, which lost words.
  */
-import { QuoteType, Tokenizer } from "htmlparser2";
+import { QuoteType, Tokenizer, type TokenizerCallbacks } from "htmlparser2";
 import { decodeEntities, EntityError } from "./xml-entities.ts";
+import { scanXml } from "./xml-scanner.ts";
 
 /** One element's content as normalisation sees it. */
 export interface XmlValue {
@@ -144,8 +145,26 @@ interface Capture {
   into: "field" | "link" | "category" | "subject" | "authorName" | "channel" | "channelLink";
 }
 
-/** Reads a feed document in one pass. Throws XmlSyntaxError when it is not well-formed. */
-export function readFeedXml(xml: string): XmlFeed {
+/**
+ * Reads a feed document in one pass. Throws XmlSyntaxError when it is not well-formed.
+ *
+ * The hand scanner (xml-scanner.ts) reads it first; when it leaves the document to htmlparser2's
+ * tokenizer, or the document turns out not to be well-formed, the tokenizer reads it again from the
+ * start, so what is read, and every error and its offset, are always the tokenizer's. `reader`
+ * "tokenizer" skips the scanner (the tests compare the two).
+ */
+export function readFeedXml(xml: string, reader: "scanner" | "tokenizer" = "scanner"): XmlFeed {
+  if (reader === "scanner") {
+    try {
+      return readWith(xml, true);
+    } catch {
+      // Left to the tokenizer, or broken: the tokenizer's reading decides.
+    }
+  }
+  return readWith(xml, false);
+}
+
+function readWith(xml: string, scanner: boolean): XmlFeed {
   const feed: XmlFeed = {
     root: "",
     rootAttrs: {},
@@ -157,7 +176,7 @@ export function readFeedXml(xml: string): XmlFeed {
   };
   const stack: string[] = [];
   // Tag and attribute names already checked against NAME: a document repeats a few dozen names.
-  const validNames = new Set<string>();
+  const validNames = new NameTable();
   let closedRoot = false;
   let sawInternalSubset = false;
   let nextAmp = -1;
@@ -182,6 +201,11 @@ export function readFeedXml(xml: string): XmlFeed {
   let authorSeen = false;
   // Values being collected, innermost last (an Atom <author> and its <name> at once).
   const captures: Capture[] = [];
+  const capturePool: Capture[] = [];
+
+  // Guarded: reading index -1 of an empty array is a slow property lookup, not an array read.
+  const innermostCapture = (): Capture | undefined =>
+    captures.length > 0 ? captures[captures.length - 1] : undefined;
 
   const fail = (message: string, offset: number): never => {
     throw new XmlSyntaxError(message, offset);
@@ -236,7 +260,7 @@ export function readFeedXml(xml: string): XmlFeed {
       if (!item) fail(`elements nested deeper than ${MAX_DEPTH} levels`, endOfTag);
       itemTooDeep = true;
     }
-    const parent = captures[captures.length - 1];
+    const parent = innermostCapture();
     if (parent) parent.hasChildren = true;
 
     if (closedRoot) {
@@ -272,17 +296,28 @@ export function readFeedXml(xml: string): XmlFeed {
     } else {
       const into = captureFor(name, depth);
       if (into) {
-        captures.push({
-          name,
-          cap: name === "description" || name === "summary" ? RAW_HTML_CAP.summary : RAW_HTML_CAP.content,
-          depth,
+        // Capture objects are reused by nesting level: one per level, not one per element.
+        const c = (capturePool[captures.length] ??= {
+          name: "",
+          cap: 0,
+          depth: 0,
           text: "",
           sawCdata: false,
           hasChildren: false,
-          attrs,
-          innerStart: endOfTag + 1,
-          into,
+          attrs: undefined,
+          innerStart: 0,
+          into: "field",
         });
+        c.name = name;
+        c.cap = name === "description" || name === "summary" ? RAW_HTML_CAP.summary : RAW_HTML_CAP.content;
+        c.depth = depth;
+        c.text = "";
+        c.sawCdata = false;
+        c.hasChildren = false;
+        c.attrs = attrs;
+        c.innerStart = endOfTag + 1;
+        c.into = into;
+        captures.push(c);
       }
       if (item && depth === itemDepth + 1 && name === "author" && !authorSeen) {
         authorSeen = true;
@@ -295,7 +330,7 @@ export function readFeedXml(xml: string): XmlFeed {
   /** Closes the innermost element; `innerEnd` is where its content ended ("<" of "</x>"). */
   const closeElement = (innerEnd: number): void => {
     const depth = stack.length;
-    const innermost = captures[captures.length - 1];
+    const innermost = innermostCapture();
     if (innermost && innermost.depth === depth) {
       captures.pop();
       finishCapture(innermost, innerEnd);
@@ -350,96 +385,144 @@ export function readFeedXml(xml: string): XmlFeed {
     }
   };
 
-  const tokenizer = new FeedTokenizer(
-    { xmlMode: true, decodeEntities: false },
-    {
-      onopentagname(start, end) {
+  const callbacks: TokenizerCallbacks = {
+    onopentagname(start, end) {
+      const known = validNames.find(xml, start, end);
+      if (known === undefined) {
         tagName = xml.slice(start, end);
-        if (!validNames.has(tagName)) {
-          if (!NAME.test(tagName)) fail("Invalid character in tag name", start + firstBadNameChar(tagName));
-          if (validNames.size < 1000) validNames.add(tagName);
-        }
-        tagAttrs = undefined;
-        wantedAttrs = ATTRIBUTES_OF.get(tagName);
-      },
-      onattribname(start, end) {
-        attrName = xml.slice(start, end);
-        attrStart = -1;
-        if (!validNames.has(attrName)) {
-          if (!NAME.test(attrName)) fail("Invalid attribute name", start + firstBadNameChar(attrName));
-          if (validNames.size < 1000) validNames.add(attrName);
-        }
-      },
-      onattribdata(start, end) {
-        if (attrStart === -1) attrStart = start;
-        attrEnd = end;
-      },
-      onattribentity() {},
-      onattribend(quote, end) {
-        if (quote === QuoteType.NoValue) fail("Attribute without value", end);
-        if (quote === QuoteType.Unquoted) fail("Unquoted attribute value", end);
-        const start = attrStart === -1 ? end : attrStart;
-        const stop = attrStart === -1 ? end : attrEnd;
-        const wanted =
-          stack.length === 0 ||
-          wantedAttrs?.includes(attrName) === true ||
-          (attrName === "rdf:about" && tagName === itemName);
-        const value = decoded(start, stop, wanted);
-        // No prototype: an attribute named "__proto__" is just an attribute.
-        if (wanted) (tagAttrs ??= Object.create(null) as Record<string, string>)[attrName] = value;
-      },
-      onopentagend(end) {
-        openElement(end, false);
-      },
-      onselfclosingtag(end) {
-        openElement(end, true);
-      },
-      onclosetag(start, end) {
-        const open = stack[stack.length - 1];
-        // Compared in place: no string per end tag.
-        if (open === undefined || end - start !== open.length || !xml.startsWith(open, start)) {
-          const name = xml.slice(start, end);
-          fail(stack.includes(name) ? "Unexpected close tag" : `Unmatched closing tag: ${name}`, end);
-        }
-        closeElement(xml.lastIndexOf("</", start));
-      },
-      ontext(start, end) {
-        if (stack.length === 0) {
-          if (isBlank(xml.slice(start, end))) return;
-          // The "]>" that ends a DOCTYPE's internal subset arrives as text.
-          if (sawInternalSubset && !feed.root && /^\s*\]\s*>?\s*$/.test(xml.slice(start, end))) return;
-          fail(closedRoot ? "Text data outside of root node." : "Non-whitespace before first tag.", start);
-        }
-        const c = captures[captures.length - 1];
-        if (c && c.depth === stack.length && c.text.length < c.cap) {
-          c.text += decoded(start, end, true, c.cap - c.text.length);
-          if (c.text.length > c.cap) c.text = c.text.slice(0, c.cap);
-        } else {
-          decoded(start, end, false);
-        }
-      },
-      ontextentity() {},
-      oncdata(start, end, endOffset) {
-        const c = captures[captures.length - 1];
-        if (c && c.depth === stack.length) {
-          if (c.text.length < c.cap)
-            c.text += xml.slice(start, Math.min(end - endOffset, start + c.cap - c.text.length));
-          c.sawCdata = true;
-        }
-      },
-      oncomment() {},
-      ondeclaration(start, end) {
-        if (/^!?DOCTYPE\b[^[>]*\[/i.test(xml.slice(start, Math.min(end, start + 2000))))
-          sawInternalSubset = true;
-      },
-      onprocessinginstruction() {},
-      onend() {},
+        if (!NAME.test(tagName)) fail("Invalid character in tag name", start + firstBadNameChar(tagName));
+        validNames.add(tagName);
+      } else {
+        tagName = known;
+      }
+      tagAttrs = undefined;
+      wantedAttrs = ATTRIBUTES_OF.get(tagName);
     },
-  );
-  tokenizer.write(xml);
-  tokenizer.end();
+    onattribname(start, end) {
+      attrStart = -1;
+      const known = validNames.find(xml, start, end);
+      if (known === undefined) {
+        attrName = xml.slice(start, end);
+        if (!NAME.test(attrName)) fail("Invalid attribute name", start + firstBadNameChar(attrName));
+        validNames.add(attrName);
+      } else {
+        attrName = known;
+      }
+    },
+    onattribdata(start, end) {
+      if (attrStart === -1) attrStart = start;
+      attrEnd = end;
+    },
+    onattribentity() {},
+    onattribend(quote, end) {
+      if (quote === QuoteType.NoValue) fail("Attribute without value", end);
+      if (quote === QuoteType.Unquoted) fail("Unquoted attribute value", end);
+      const start = attrStart === -1 ? end : attrStart;
+      const stop = attrStart === -1 ? end : attrEnd;
+      const wanted =
+        stack.length === 0 ||
+        wantedAttrs?.includes(attrName) === true ||
+        (attrName === "rdf:about" && tagName === itemName);
+      const value = decoded(start, stop, wanted);
+      // No prototype on the root's (all its attributes are kept, and one may be named
+      // "__proto__"); elsewhere only the fixed names of ATTRIBUTES_OF and rdf:about are, and a plain
+      // object (fast properties) is safe.
+      if (wanted)
+        (tagAttrs ??= stack.length === 0 ? (Object.create(null) as Record<string, string>) : {})[attrName] =
+          value;
+    },
+    onopentagend(end) {
+      openElement(end, false);
+    },
+    onselfclosingtag(end) {
+      openElement(end, true);
+    },
+    onclosetag(start, end) {
+      const open = stack.length > 0 ? stack[stack.length - 1] : undefined;
+      // Compared in place: no string per end tag.
+      if (open === undefined || end - start !== open.length || !sameText(xml, start, open)) {
+        const name = xml.slice(start, end);
+        fail(stack.includes(name) ? "Unexpected close tag" : `Unmatched closing tag: ${name}`, end);
+      }
+      // "</" is right before the name, except where the tokenizer read spaces between them.
+      const lt = xml.charCodeAt(start - 2) === 0x3c && xml.charCodeAt(start - 1) === 0x2f;
+      closeElement(lt ? start - 2 : xml.lastIndexOf("</", start));
+    },
+    ontext(start, end) {
+      if (stack.length === 0) {
+        if (isBlank(xml.slice(start, end))) return;
+        // The "]>" that ends a DOCTYPE's internal subset arrives as text.
+        if (sawInternalSubset && !feed.root && /^\s*\]\s*>?\s*$/.test(xml.slice(start, end))) return;
+        fail(closedRoot ? "Text data outside of root node." : "Non-whitespace before first tag.", start);
+      }
+      const c = innermostCapture();
+      if (c && c.depth === stack.length && c.text.length < c.cap) {
+        c.text += decoded(start, end, true, c.cap - c.text.length);
+        if (c.text.length > c.cap) c.text = c.text.slice(0, c.cap);
+      } else {
+        decoded(start, end, false);
+      }
+    },
+    ontextentity() {},
+    oncdata(start, end, endOffset) {
+      const c = innermostCapture();
+      if (c && c.depth === stack.length) {
+        if (c.text.length < c.cap)
+          c.text += xml.slice(start, Math.min(end - endOffset, start + c.cap - c.text.length));
+        c.sawCdata = true;
+      }
+    },
+    oncomment() {},
+    ondeclaration(start, end) {
+      if (/^!?DOCTYPE\b[^[>]*\[/i.test(xml.slice(start, Math.min(end, start + 2000))))
+        sawInternalSubset = true;
+    },
+    onprocessinginstruction() {},
+    onend() {},
+  };
+  if (scanner) {
+    scanXml(xml, callbacks);
+  } else {
+    const tokenizer = new FeedTokenizer(
+      { xmlMode: true, decodeEntities: false },
+      callbacks as TokenizerCallbacks,
+    );
+    tokenizer.write(xml);
+    tokenizer.end();
+  }
   if (stack.length > 0 || !feed.root) fail("Unclosed root tag", xml.length - 1);
   return feed;
+}
+
+/**
+ * Names already checked, found by their characters in the document without slicing them: a
+ * document repeats a few dozen tag and attribute names thousands of times. A small hash table
+ * whose slots are simply overwritten on collision, so hostile input cannot grow it.
+ */
+class NameTable {
+  private readonly slots: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
+
+  private static hash(text: string, start: number, end: number): number {
+    let h = end - start;
+    for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+    return h & 255;
+  }
+
+  /** The name written at xml[start, end), if it is in the table. */
+  find(xml: string, start: number, end: number): string | undefined {
+    const name = this.slots[NameTable.hash(xml, start, end)];
+    return name !== undefined && name.length === end - start && sameText(xml, start, name) ? name : undefined;
+  }
+
+  add(name: string): void {
+    this.slots[NameTable.hash(name, 0, name.length)] = name;
+  }
+}
+
+/** Whether `text` is written at xml[start...] (a char loop: names are short, and this is faster). */
+function sameText(xml: string, start: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (xml.charCodeAt(start + i) !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Index of the first character that cannot be in an XML name (the whole name is bad: 0). */

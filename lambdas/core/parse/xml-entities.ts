@@ -226,7 +226,8 @@ class Utf16Writer {
 
   text(): string {
     if (!LITTLE_ENDIAN) return this.pieces.join("");
-    const text = Buffer.from(scratch.buffer, 0, this.length * 2).toString("ucs2");
+    // Read through the standing byte view: no Buffer object per text.
+    const text = scratchBytes.toString("ucs2", 0, this.length * 2);
     if (scratch.length > SCRATCH_KEPT) {
       scratch = new Uint16Array(4096);
       scratchBytes = Buffer.from(scratch.buffer);

@@ -121,6 +121,36 @@ const HTML_INTEGRATION = new Set([
   "title",
 ]);
 
+// What each named element is, as bits: one lookup per tag rather than one per table.
+const IS_VOID = 1;
+const IS_FOREIGN = 2;
+const IS_INTEGRATION = 4;
+const IS_SKIPPED = 8;
+const IS_BLOCK = 16;
+const KIND = new Map<string, number>();
+for (const [names, bit] of [
+  [VOID, IS_VOID],
+  [FOREIGN, IS_FOREIGN],
+  [HTML_INTEGRATION, IS_INTEGRATION],
+  [SKIPPED, IS_SKIPPED],
+  [BLOCKS, IS_BLOCK],
+] as const) {
+  for (const name of names) KIND.set(name, (KIND.get(name) ?? 0) | bit);
+}
+const kindOf = (name: string): number => KIND.get(name) ?? 0;
+
+/**
+ * The names these tables know, each as the one (interned) string the tables hold: a name read
+ * from markup and swapped for it is then found in them at once, rather than compared by content.
+ */
+export const KNOWN_ELEMENT_NAMES = new Map<string, string>(
+  [
+    ...KIND.keys(),
+    ...OPEN_IMPLIES_CLOSE.keys(),
+    ...[...OPEN_IMPLIES_CLOSE.values()].flatMap((set) => [...set]),
+  ].map((name) => [name, name]),
+);
+
 /** The open elements of one HTML fragment, fed the tokenizer's tags (names lower-cased). */
 export class HtmlElements {
   /** Depth inside elements whose text is dropped (script, style...). */
@@ -134,6 +164,15 @@ export class HtmlElements {
   // The tag being opened, until its ">".
   private tagName = "";
 
+  /** Back to no open element, for the next fragment. */
+  reset(): void {
+    this.skipDepth = 0;
+    this.stack.length = 0;
+    this.foreign.length = 0;
+    this.foreign.push(false);
+    this.tagName = "";
+  }
+
   /** A start tag's name was read. */
   open(name: string): void {
     this.tagName = name;
@@ -143,31 +182,34 @@ export class HtmlElements {
         this.closed(this.stack.pop()!);
       }
     }
-    if (!VOID.has(name)) {
+    const kind = kindOf(name);
+    if ((kind & IS_VOID) === 0) {
       this.stack.push(name);
-      if (FOREIGN.has(name)) this.foreign.push(true);
-      else if (HTML_INTEGRATION.has(name)) this.foreign.push(false);
+      if (kind & IS_FOREIGN) this.foreign.push(true);
+      else if (kind & IS_INTEGRATION) this.foreign.push(false);
     }
     this.opened(name);
   }
 
   /** The start tag ended with ">". */
   endOpenTag(): void {
-    if (VOID.has(this.tagName)) this.closed(this.tagName);
+    if (kindOf(this.tagName) & IS_VOID) this.closed(this.tagName);
     this.tagName = "";
   }
 
   /** The start tag ended with "/>": a close only in foreign content, as in the Parser. */
   selfClosing(): void {
-    if (this.foreign[this.foreign.length - 1] === true) this.closeCurrentTag();
+    // Guarded: index -1 of an empty array is a slow property lookup (after unmatched end tags).
+    if (this.foreign.length > 0 && this.foreign[this.foreign.length - 1] === true) this.closeCurrentTag();
     else this.endOpenTag();
   }
 
   /** An end tag. */
   close(name: string): void {
     // As the Parser does, even for an end tag that closes nothing.
-    if (FOREIGN.has(name) || HTML_INTEGRATION.has(name)) this.foreign.pop();
-    if (!VOID.has(name)) {
+    const kind = kindOf(name);
+    if (kind & (IS_FOREIGN | IS_INTEGRATION)) this.foreign.pop();
+    if ((kind & IS_VOID) === 0) {
       const at = this.stack.lastIndexOf(name);
       if (at !== -1) {
         while (this.stack.length > at) this.closed(this.stack.pop()!);
@@ -184,19 +226,21 @@ export class HtmlElements {
   private closeCurrentTag(): void {
     const name = this.tagName;
     this.endOpenTag();
-    if (this.stack[this.stack.length - 1] === name) {
+    if (this.stack.length > 0 && this.stack[this.stack.length - 1] === name) {
       this.stack.pop();
       this.closed(name);
     }
   }
 
   private opened(name: string): void {
-    if (SKIPPED.has(name)) this.skipDepth++;
-    else if (BLOCKS.has(name)) this.onBlockEdge.space();
+    const kind = kindOf(name);
+    if (kind & IS_SKIPPED) this.skipDepth++;
+    else if (kind & IS_BLOCK) this.onBlockEdge.space();
   }
 
   private closed(name: string): void {
-    if (SKIPPED.has(name)) this.skipDepth = Math.max(0, this.skipDepth - 1);
-    else if (BLOCKS.has(name)) this.onBlockEdge.space();
+    const kind = kindOf(name);
+    if (kind & IS_SKIPPED) this.skipDepth = Math.max(0, this.skipDepth - 1);
+    else if (kind & IS_BLOCK) this.onBlockEdge.space();
   }
 }

@@ -8,7 +8,7 @@
  * give up, and the caller starts again with the tokenizer: the text is always the tokenizer's.
  */
 import { decodeHTMLStrict } from "entities";
-import type { HtmlElements } from "./html-elements.ts";
+import { KNOWN_ELEMENT_NAMES, type HtmlElements } from "./html-elements.ts";
 
 /** Where the text goes: appended piece by piece; `full` once the conversion may stop. */
 export interface TextSink {
@@ -16,8 +16,14 @@ export interface TextSink {
   append(source: string, start: number, end: number): void;
 }
 
-// Start tags after which htmlparser2's tokenizer reads raw text, not markup.
+// Start tags after which htmlparser2's tokenizer reads raw text, not markup. A <style> (inline CSS
+// is common in blog content; its text is dropped) is skipped here to its end tag; the others make
+// the scanner give up.
 const RAW_TEXT = new Set(["script", "style", "title", "textarea", "xmp"]);
+// Where the tokenizer ends a <style>: the first "</style" in any case, then whitespace or ">". (It
+// also reads U+001C as "<" and U+000F as "/" there: text holding either is left to it.)
+const STYLE_END = /<\/style[\t\n\f\r >]/gi;
+const RAW_TEXT_ODD = /[\x0f\x1c]/;
 const namedValues = new Map<string, string | null>();
 
 /** HTML's value for "&name;", or null when the name is not one (cached, bounded). */
@@ -43,9 +49,18 @@ const isNameChar = (c: number) => isAlpha(c) || (c >= 0x30 && c <= 0x39) || c ==
 export function simpleMarkupToText(markup: string, line: TextSink, elements: HtmlElements): boolean {
   const n = markup.length;
   let text = 0; // start of the text not yet written
+  // The next "<" and "&" at or after i (n when there is none): plain text between them is skipped
+  // natively rather than character by character. Only "<" and "&" write text, so `full` changes
+  // only there.
+  let nextLt = -1;
+  let nextAmp = -1;
   let i = 0;
   while (i < n) {
     if (line.full) return true;
+    if (nextLt < i) nextLt = indexOrEnd(markup, "<", i);
+    if (nextAmp < i) nextAmp = indexOrEnd(markup, "&", i);
+    i = nextLt < nextAmp ? nextLt : nextAmp;
+    if (i >= n) break;
     const c = markup.charCodeAt(i);
     if (c === 0x26) {
       // "&"; one before anything but a letter, digit or "#" starts no reference (no name begins so)
@@ -84,12 +99,39 @@ export function simpleMarkupToText(markup: string, line: TextSink, elements: Htm
       const end = next === 0x2f ? endTag(markup, i, elements) : startTag(markup, i, elements);
       if (end === -1) return false;
       i = text = end;
-    } else {
-      i++;
     }
   }
   if (n > text && elements.skipDepth === 0) line.append(markup, text, n);
   return true;
+}
+
+function indexOrEnd(text: string, character: string, from: number): number {
+  const at = text.indexOf(character, from);
+  return at === -1 ? text.length : at;
+}
+
+// Lower-cased tag names seen, found by their characters without slicing or lower-casing them: a
+// fragment repeats a few names many times. Slots are overwritten on collision (bounded).
+const NAME_SLOTS: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
+
+/**
+ * markup[start, end) lower-cased, a tag name of letters, digits, "-" and ":" (for those, OR-ing
+ * 0x20 lower-cases letters and changes nothing else).
+ */
+function lowerName(markup: string, start: number, end: number): string {
+  let h = end - start;
+  for (let k = start; k < end; k++) h = (Math.imul(h, 31) + (markup.charCodeAt(k) | 0x20)) | 0;
+  const slot = h & 255;
+  const known = NAME_SLOTS[slot];
+  if (known !== undefined && known.length === end - start) {
+    let k = start;
+    while (k < end && (markup.charCodeAt(k) | 0x20) === known.charCodeAt(k - start)) k++;
+    if (k === end) return known;
+  }
+  const lower = markup.slice(start, end).toLowerCase();
+  const name = KNOWN_ELEMENT_NAMES.get(lower) ?? lower;
+  NAME_SLOTS[slot] = name;
+  return name;
 }
 
 /** The value of a numeric reference's digits markup[from, semicolon), or null (give up). */
@@ -118,7 +160,7 @@ function endTag(markup: string, at: number, elements: HtmlElements): number {
   const nameEnd = i;
   while (isSpace(markup.charCodeAt(i))) i++;
   if (markup.charCodeAt(i) !== 0x3e) return -1;
-  elements.close(markup.slice(at + 2, nameEnd).toLowerCase());
+  elements.close(lowerName(markup, at + 2, nameEnd));
   return i + 1;
 }
 
@@ -133,8 +175,9 @@ function startTag(markup: string, at: number, elements: HtmlElements): number {
   const nameEnd = i;
   const after = markup.charCodeAt(i);
   if (!(isSpace(after) || after === 0x3e || after === 0x2f)) return -1;
-  const name = markup.slice(at + 1, nameEnd).toLowerCase();
-  if (RAW_TEXT.has(name)) return -1;
+  const name = lowerName(markup, at + 1, nameEnd);
+  const isStyle = name === "style";
+  if (!isStyle && RAW_TEXT.has(name)) return -1;
   let selfClosing = false;
   for (;;) {
     while (isSpace(markup.charCodeAt(i))) i++;
@@ -180,8 +223,19 @@ function startTag(markup: string, at: number, elements: HtmlElements): number {
       if (i === valueStart) return -1;
     }
   }
+  if (!isStyle || selfClosing) {
+    // "<style/>" starts no raw text in the tokenizer either.
+    elements.open(name);
+    if (selfClosing) elements.selfClosing();
+    else elements.endOpenTag();
+    return i + 1;
+  }
+  STYLE_END.lastIndex = i + 1;
+  const end = STYLE_END.exec(markup)?.index ?? -1;
+  if (end === -1 || RAW_TEXT_ODD.test(markup.slice(i + 1, end))) return -1;
   elements.open(name);
-  if (selfClosing) elements.selfClosing();
-  else elements.endOpenTag();
-  return i + 1;
+  elements.endOpenTag();
+  // The raw text is dropped (style is a skipped element); the end tag is read next.
+  if (elements.skipDepth === 0) return -1;
+  return end;
 }
