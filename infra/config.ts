@@ -16,6 +16,7 @@ import {
   SEVERITIES,
   validateFeedList,
 } from "../lambdas/core/model/config-schema.ts";
+import { POLL_FEEDS_AT_ONCE } from "../lambdas/contract.ts";
 import { severitiesAtLeast } from "../lambdas/core/model/severity.ts";
 import type { FeedConfig, Severity } from "../lambdas/core/model/types.ts";
 
@@ -155,7 +156,7 @@ export function parseConfig(read: ContextReader, options: ParseOptions): Heistwa
     apiThrottleRate,
     apiThrottleBurst,
     pollReservedConcurrency: p.number("pollReservedConcurrency", 2, { min: 0, max: 1000, integer: true }),
-    pollBatchSize: p.number("pollBatchSize", 30, { min: 1, max: 100, integer: true }),
+    pollBatchSize: p.number("pollBatchSize", POLL_FEEDS_AT_ONCE, { min: 1, max: 100, integer: true }),
     feedFailureAlarmHours: p.number("feedFailureAlarmHours", 24, { min: 1, max: 24 * 30 }),
     signup: {
       enabled: p.boolean("signupEnabled", true),

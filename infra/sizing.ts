@@ -2,6 +2,7 @@
  * Function sizes and the schedule's cadence, kept free of aws-cdk-lib so the stack and the cost model
  * (`heistwatch cost`) read the same numbers.
  */
+import { POLL_FEEDS_AT_ONCE } from "../lambdas/contract.ts";
 
 /** Memory (MB) and timeout (s) of each function. */
 export const FUNCTION_SIZES = {
@@ -12,7 +13,7 @@ export const FUNCTION_SIZES = {
    * Concurrency: feeds fetched at once by one invocation (env POLL_CONCURRENCY); polling is mostly
    * waiting on the network, so overlap shortens the billed duration, and the cap bounds peak memory.
    */
-  poll: { memoryMb: 256, timeoutSeconds: 60, concurrency: 30 },
+  poll: { memoryMb: 256, timeoutSeconds: 60, concurrency: POLL_FEEDS_AT_ONCE },
   /** Renders at most 100 stories from one Query. */
   api: { memoryMb: 256, timeoutSeconds: 10 },
   /** Reads at most a week of stories and publishes three digests, once a day. */

@@ -4,6 +4,13 @@
  * names. One module, imported by both sides, so a rename cannot leave one side behind.
  */
 
+/**
+ * Feeds one poll invocation takes, all fetched at once: the default of POLL_BATCH_SIZE (schedule)
+ * and of POLL_CONCURRENCY (poll). Peak memory does not grow with it (docs/deploy.md#poll-memory),
+ * and one invocation covers the bundled feed list, so a cycle is one billed poll.
+ */
+export const POLL_FEEDS_AT_ONCE = 30;
+
 /** Environment variables the stack sets on the Lambdas (lambdas/env.ts reads them). */
 export const ENV = {
   /** The DynamoDB table (every function). */

@@ -4,7 +4,7 @@
  * Variable names come from the contract the stack also uses (lambdas/contract.ts).
  */
 import * as v from "valibot";
-import { ENV } from "./contract.ts";
+import { ENV, POLL_FEEDS_AT_ONCE } from "./contract.ts";
 import { wholeNumberSchema } from "./core/model/config-schema.ts";
 
 /** Thrown when a required environment variable is missing or malformed. */
@@ -81,7 +81,7 @@ export function readScheduleEnv(env: Env = process.env): ScheduleEnv {
   return {
     tableName: required(env, ENV.tableName),
     pollFunctionName: required(env, ENV.pollFunctionName),
-    pollBatchSize: optionalNumber(env, ENV.pollBatchSize, 1, 1000) ?? 30,
+    pollBatchSize: optionalNumber(env, ENV.pollBatchSize, 1, 1000) ?? POLL_FEEDS_AT_ONCE,
     feedFailureAlarmHours: optionalNumber(env, ENV.feedFailureAlarmHours, 1, 24 * 30) ?? 24,
   };
 }

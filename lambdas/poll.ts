@@ -27,7 +27,7 @@ import {
 } from "./core/polling/pipeline.ts";
 import type { FeedConfig } from "./core/model/types.ts";
 import { readPollEnv } from "./env.ts";
-import { ENV } from "./contract.ts";
+import { ENV, POLL_FEEDS_AT_ONCE } from "./contract.ts";
 import { announceNewStories, type WebSubPublisher } from "./core/publish/websub.ts";
 import { websubFromEnv } from "./adapters/websub-ping.ts";
 import { feedFailureAgeHours } from "./feed-health.ts";
@@ -42,7 +42,7 @@ export { feedFailureAgeHours } from "./feed-health.ts";
 export const FEED_TIME_BUDGET_MS = 20_000;
 
 /** Feeds polled at once when POLL_CONCURRENCY is unset (the stack sets it from infra/sizing.ts). */
-export const POLL_CONCURRENCY = 30;
+export const POLL_CONCURRENCY = POLL_FEEDS_AT_ONCE;
 
 export interface PollDeps {
   /** Everything but `log`, which is a per-feed child of `logger`. */
