@@ -204,11 +204,10 @@ const NOTHING_HEDGED: ReadonlySet<Evidence> = new Set();
 function hedgedAttribution(
   evidence: readonly Evidence[],
   actors: readonly Evidence[],
-  groups: Rules["groups"],
 ): ReadonlySet<Evidence> {
   let hedges: Evidence[] | undefined;
   for (const h of evidence) {
-    const reach = groups[h.group]?.hedgeReach;
+    const reach = h.groupRules?.hedgeReach;
     if (reach === undefined || !(h.points > 0)) continue;
     const nearActor = actors.some(
       (a) =>
@@ -359,7 +358,7 @@ export function score(
   }
 
   // A hedge beside the actor holds its sentence's attribution words at suspected, before they count.
-  const hedged = hedgedAttribution(evidence, actorEvidence, groups);
+  const hedged = hedgedAttribution(evidence, actorEvidence);
 
   // 2. Diminishing returns and cap within each group. A supporting term said again (the summary
   // restating the headline) adds no confidence: it counts once, where it weighs most, and its
