@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { buildAutomaton, scan } from "../lambdas/core/classifier/automaton.ts";
 import { normalise, normaliseTerm } from "../lambdas/core/classifier/normalise.ts";
-import { scanOneToOne, TEXT_CAPACITY } from "../lambdas/core/classifier/one-pass.ts";
+import { oneToOneScanner, TEXT_CAPACITY } from "../lambdas/core/classifier/one-pass.ts";
 import { classify } from "../lambdas/core/classifier/classify.ts";
 import { htmlToText } from "../lambdas/core/text/html-to-text.ts";
 
 const automaton = buildAutomaton(
   ["lazarus group", "lazarus", "state sponsored", "hot wallet", "북한", "$", "stole"].map(normaliseTerm),
 );
+const scanOneToOne = oneToOneScanner(automaton);
 
 /** The general path's hits and sentence starts, for comparison. */
 function viaNormalise(plain: string) {
@@ -26,7 +27,7 @@ describe("one-pass scanner", () => {
       normalise(plain); // teaches the fast table this text's non-ASCII characters
       const hits: number[] = [];
       const sentences: number[] = [];
-      expect(scanOneToOne(automaton, plain, hits, sentences), plain).toBe(true);
+      expect(scanOneToOne(plain, hits, sentences), plain).toBe(true);
       expect({ hits, sentences }).toEqual(viaNormalise(plain));
     }
   });
@@ -43,7 +44,7 @@ describe("one-pass scanner", () => {
       "AT&T",
       "end-",
     ]) {
-      expect(scanOneToOne(automaton, plain, [], []), JSON.stringify(plain)).toBe(false);
+      expect(scanOneToOne(plain, [], []), JSON.stringify(plain)).toBe(false);
     }
   });
 
@@ -66,8 +67,8 @@ describe("one-pass scanner", () => {
     const long = sentence.repeat(Math.ceil((TEXT_CAPACITY + 1) / sentence.length)).trimEnd();
     const short = sentence.repeat(3).trimEnd();
     expect(long.length).toBeGreaterThan(TEXT_CAPACITY);
-    expect(scanOneToOne(automaton, long, [], [])).toBe(false);
-    expect(scanOneToOne(automaton, short, [], [])).toBe(true);
+    expect(scanOneToOne(long, [], [])).toBe(false);
+    expect(scanOneToOne(short, [], [])).toBe(true);
     // The full path finds what the one-pass scan finds: the first sentences' matches agree.
     const firstOf = (content: string) =>
       classify({ title: "", content }).matched.filter((m) => m.end <= short.length);

@@ -94,12 +94,18 @@ function slowStep(
   return nextState;
 }
 
-/** A one-pass scan with one automaton: see `scanOneToOne`. */
+/**
+ * Scans `plain` as `scan(automaton, normalise(plain))` would, when normalisation is one-to-one.
+ * Fills `hits` with (pattern, start, end) triples in order of end offset and `sentenceStarts` with
+ * the offsets where a new sentence starts (as NormalisedText.sentenceStarts), and returns true;
+ * returns false, with both arrays meaningless, when `plain` is not one-to-one (or empty, or longer
+ * than TEXT_CAPACITY). A one-to-one field is also clean: htmlToText(plain) === plain.
+ */
 export type OneToOneScanner = (plain: string, hits: number[], sentenceStarts: number[]) => boolean;
 
 /**
- * The scan loop for one automaton, its tables held by the closure (make it once per automaton;
- * `scanOneToOne` keeps one per automaton for callers that do not). Its inner loop handles the
+ * The scan loop for one automaton, its tables held by the closure (make it once per automaton: the
+ * compiled rules keep theirs). Its inner loop handles the
  * common code unit (known, narrow, no hit, no double space or sentence end) with no call and no
  * push, so V8 keeps it tight; everything else goes through slowStep.
  */
@@ -138,27 +144,4 @@ export function oneToOneScanner(automaton: Automaton): OneToOneScanner {
     // normalise() drops a trailing space, which would shorten the text.
     return (previous & 0x10000) === 0;
   };
-}
-
-const scanners = new WeakMap<Automaton, OneToOneScanner>();
-
-/**
- * Scans `plain` as `scan(automaton, normalise(plain))` would, when normalisation is one-to-one.
- * Fills `hits` with (pattern, start, end) triples in order of end offset and `sentenceStarts` with
- * the offsets where a new sentence starts (as NormalisedText.sentenceStarts), and returns true;
- * returns false, with both arrays meaningless, when `plain` is not one-to-one (or empty, or longer
- * than TEXT_CAPACITY). A one-to-one field is also clean: htmlToText(plain) === plain.
- */
-export function scanOneToOne(
-  automaton: Automaton,
-  plain: string,
-  hits: number[],
-  sentenceStarts: number[],
-): boolean {
-  let scanner = scanners.get(automaton);
-  if (!scanner) {
-    scanner = oneToOneScanner(automaton);
-    scanners.set(automaton, scanner);
-  }
-  return scanner(plain, hits, sentenceStarts);
 }
