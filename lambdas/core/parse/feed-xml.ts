@@ -14,6 +14,7 @@
 import { QuoteType, Tokenizer, type TokenizerCallbacks } from "htmlparser2";
 import { decodeEntities, EntityError } from "./xml-entities.ts";
 import { scanXml } from "./xml-scanner.ts";
+import { NameSlots } from "../text/markup-names.ts";
 
 /** One element's content as normalisation sees it. */
 export interface XmlValue {
@@ -176,7 +177,7 @@ function readWith(xml: string, scanner: boolean): XmlFeed {
   };
   const stack: string[] = [];
   // Tag and attribute names already checked against NAME: a document repeats a few dozen names.
-  const validNames = new NameTable();
+  const validNames = new NameSlots(false);
   let closedRoot = false;
   let sawInternalSubset = false;
   let nextAmp = -1;
@@ -492,31 +493,6 @@ function readWith(xml: string, scanner: boolean): XmlFeed {
   }
   if (stack.length > 0 || !feed.root) fail("Unclosed root tag", xml.length - 1);
   return feed;
-}
-
-/**
- * Names already checked, found by their characters in the document without slicing them: a
- * document repeats a few dozen tag and attribute names thousands of times. A small hash table
- * whose slots are simply overwritten on collision, so hostile input cannot grow it.
- */
-class NameTable {
-  private readonly slots: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
-
-  private static hash(text: string, start: number, end: number): number {
-    let h = end - start;
-    for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
-    return h & 255;
-  }
-
-  /** The name written at xml[start, end), if it is in the table. */
-  find(xml: string, start: number, end: number): string | undefined {
-    const name = this.slots[NameTable.hash(xml, start, end)];
-    return name !== undefined && name.length === end - start && sameText(xml, start, name) ? name : undefined;
-  }
-
-  add(name: string): void {
-    this.slots[NameTable.hash(name, 0, name.length)] = name;
-  }
 }
 
 /** Whether `text` is written at xml[start...] (a char loop: names are short, and this is faster). */

@@ -12,6 +12,7 @@
  * tokenizer. So a document is always read as the tokenizer reads it.
  */
 import { QuoteType, type TokenizerCallbacks } from "htmlparser2";
+import { isMarkupSpace } from "../text/markup-names.ts";
 
 /** The document holds something only htmlparser2's tokenizer reads exactly. */
 export class LeaveToTokenizer extends Error {
@@ -35,10 +36,8 @@ export type XmlCallbacks = Pick<
   | "oncdata"
 >;
 
-// The tokenizer's whitespace: space, newline, tab, form feed, carriage return.
-const isWhitespace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
 // What ends a tag name or attribute name section: whitespace, "/" or ">".
-const endsTagSection = (c: number) => c === 0x2f || c === 0x3e || isWhitespace(c);
+const endsTagSection = (c: number) => c === 0x2f || c === 0x3e || isMarkupSpace(c);
 
 /** Scans `xml`, calling `cbs` as the tokenizer would; throws LeaveToTokenizer (see above). */
 export function scanXml(xml: string, cbs: XmlCallbacks): void {
@@ -87,10 +86,10 @@ function endTag(xml: string, lt: number, cbs: XmlCallbacks): number {
   if (start >= n || endsTagSection(xml.charCodeAt(start))) throw new LeaveToTokenizer(lt);
   let i = start + 1;
   let c = xml.charCodeAt(i);
-  while (i < n && c !== 0x3e && !isWhitespace(c)) c = xml.charCodeAt(++i);
+  while (i < n && c !== 0x3e && !isMarkupSpace(c)) c = xml.charCodeAt(++i);
   if (i >= n) throw new LeaveToTokenizer(lt);
   cbs.onclosetag(start, i);
-  while (isWhitespace(c)) c = xml.charCodeAt(++i);
+  while (isMarkupSpace(c)) c = xml.charCodeAt(++i);
   // The tokenizer skips anything up to ">"; only spaces are read here.
   if (c !== 0x3e) throw new LeaveToTokenizer(lt);
   return i + 1;
@@ -105,7 +104,7 @@ function startTag(xml: string, lt: number, cbs: XmlCallbacks): number {
   cbs.onopentagname(lt + 1, i);
   for (;;) {
     let c = xml.charCodeAt(i);
-    while (isWhitespace(c)) c = xml.charCodeAt(++i);
+    while (isMarkupSpace(c)) c = xml.charCodeAt(++i);
     if (c === 0x3e) {
       cbs.onopentagend(i);
       return i + 1;
@@ -122,10 +121,10 @@ function startTag(xml: string, lt: number, cbs: XmlCallbacks): number {
     while (i < n && c !== 0x3d && !endsTagSection(c)) c = xml.charCodeAt(++i);
     if (i >= n) throw new LeaveToTokenizer(lt);
     cbs.onattribname(nameStart, i);
-    while (isWhitespace(c)) c = xml.charCodeAt(++i);
+    while (isMarkupSpace(c)) c = xml.charCodeAt(++i);
     if (c !== 0x3d) throw new LeaveToTokenizer(lt); // no value: the tokenizer's error to report
     c = xml.charCodeAt(++i);
-    while (isWhitespace(c)) c = xml.charCodeAt(++i);
+    while (isMarkupSpace(c)) c = xml.charCodeAt(++i);
     if (c !== 0x22 && c !== 0x27) throw new LeaveToTokenizer(lt); // unquoted (or cut off)
     const close = xml.indexOf(c === 0x22 ? '"' : "'", i + 1);
     if (close === -1) throw new LeaveToTokenizer(lt);

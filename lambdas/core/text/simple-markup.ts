@@ -9,6 +9,7 @@
  */
 import { decodeHTMLStrict } from "entities";
 import { KNOWN_ELEMENT_NAMES, type HtmlElements } from "./html-elements.ts";
+import { isMarkupSpace, NameSlots } from "./markup-names.ts";
 
 /** Where the text goes: appended piece by piece; `full` once the conversion may stop. */
 export interface TextSink {
@@ -38,7 +39,6 @@ function namedEntity(name: string): string | null {
   return value;
 }
 
-const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
 const isAlpha = (c: number) => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
 const isNameChar = (c: number) => isAlpha(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x3a;
 
@@ -90,7 +90,7 @@ export function simpleMarkupToText(markup: string, line: TextSink, elements: Htm
     } else if (c === 0x3c) {
       // "<"
       const next = markup.charCodeAt(i + 1);
-      if (isSpace(next) || (next >= 0x30 && next <= 0x39)) {
+      if (isMarkupSpace(next) || (next >= 0x30 && next <= 0x39)) {
         i++; // text, as the tokenizer reads it
         continue;
       }
@@ -111,26 +111,16 @@ function indexOrEnd(text: string, character: string, from: number): number {
 }
 
 // Lower-cased tag names seen, found by their characters without slicing or lower-casing them: a
-// fragment repeats a few names many times. Slots are overwritten on collision (bounded).
-const NAME_SLOTS: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
+// fragment repeats a few names many times.
+const TAG_NAMES = new NameSlots(true);
 
-/**
- * markup[start, end) lower-cased, a tag name of letters, digits, "-" and ":" (for those, OR-ing
- * 0x20 lower-cases letters and changes nothing else).
- */
+/** markup[start, end) lower-cased, a tag name of letters, digits, "-" and ":". */
 function lowerName(markup: string, start: number, end: number): string {
-  let h = end - start;
-  for (let k = start; k < end; k++) h = (Math.imul(h, 31) + (markup.charCodeAt(k) | 0x20)) | 0;
-  const slot = h & 255;
-  const known = NAME_SLOTS[slot];
-  if (known !== undefined && known.length === end - start) {
-    let k = start;
-    while (k < end && (markup.charCodeAt(k) | 0x20) === known.charCodeAt(k - start)) k++;
-    if (k === end) return known;
-  }
+  const known = TAG_NAMES.find(markup, start, end);
+  if (known !== undefined) return known;
   const lower = markup.slice(start, end).toLowerCase();
   const name = KNOWN_ELEMENT_NAMES.get(lower) ?? lower;
-  NAME_SLOTS[slot] = name;
+  TAG_NAMES.add(name);
   return name;
 }
 
@@ -158,7 +148,7 @@ function endTag(markup: string, at: number, elements: HtmlElements): number {
   if (!isAlpha(markup.charCodeAt(i))) return -1;
   while (isNameChar(markup.charCodeAt(i))) i++;
   const nameEnd = i;
-  while (isSpace(markup.charCodeAt(i))) i++;
+  while (isMarkupSpace(markup.charCodeAt(i))) i++;
   if (markup.charCodeAt(i) !== 0x3e) return -1;
   elements.close(lowerName(markup, at + 2, nameEnd));
   return i + 1;
@@ -174,13 +164,13 @@ function startTag(markup: string, at: number, elements: HtmlElements): number {
   while (isNameChar(markup.charCodeAt(i))) i++;
   const nameEnd = i;
   const after = markup.charCodeAt(i);
-  if (!(isSpace(after) || after === 0x3e || after === 0x2f)) return -1;
+  if (!(isMarkupSpace(after) || after === 0x3e || after === 0x2f)) return -1;
   const name = lowerName(markup, at + 1, nameEnd);
   const isStyle = name === "style";
   if (!isStyle && RAW_TEXT.has(name)) return -1;
   let selfClosing = false;
   for (;;) {
-    while (isSpace(markup.charCodeAt(i))) i++;
+    while (isMarkupSpace(markup.charCodeAt(i))) i++;
     const c = markup.charCodeAt(i);
     if (c === 0x3e) break;
     if (c === 0x2f) {
@@ -194,14 +184,14 @@ function startTag(markup: string, at: number, elements: HtmlElements): number {
     for (;;) {
       const d = markup.charCodeAt(i);
       if (Number.isNaN(d) || d === 0x22 || d === 0x27 || d === 0x3c) return -1;
-      if (isSpace(d) || d === 0x2f || d === 0x3e || d === 0x3d) break;
+      if (isMarkupSpace(d) || d === 0x2f || d === 0x3e || d === 0x3d) break;
       i++;
     }
     if (i === nameStart) return -1;
-    while (isSpace(markup.charCodeAt(i))) i++;
+    while (isMarkupSpace(markup.charCodeAt(i))) i++;
     if (markup.charCodeAt(i) !== 0x3d) continue; // no value
     i++;
-    while (isSpace(markup.charCodeAt(i))) i++;
+    while (isMarkupSpace(markup.charCodeAt(i))) i++;
     const quote = markup.charCodeAt(i);
     if (quote === 0x22 || quote === 0x27) {
       const close = markup.indexOf(quote === 0x22 ? '"' : "'", i + 1);
@@ -209,14 +199,14 @@ function startTag(markup: string, at: number, elements: HtmlElements): number {
       i = close + 1;
       const next = markup.charCodeAt(i);
       // The tokenizer reads on after a closing quote whatever follows; keep to the plain cases.
-      if (!(isSpace(next) || next === 0x3e || next === 0x2f)) return -1;
+      if (!(isMarkupSpace(next) || next === 0x3e || next === 0x2f)) return -1;
     } else {
       // Unquoted: up to a space or ">" ("/" included, as the tokenizer reads it).
       const valueStart = i;
       for (;;) {
         const d = markup.charCodeAt(i);
         if (Number.isNaN(d)) return -1;
-        if (isSpace(d) || d === 0x3e) break;
+        if (isMarkupSpace(d) || d === 0x3e) break;
         if (d === 0x22 || d === 0x27 || d === 0x3c || d === 0x3d || d === 0x60) return -1;
         i++;
       }
